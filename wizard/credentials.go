@@ -1,0 +1,121 @@
+package wizard
+
+import (
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+)
+
+var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.\-]*$`)
+
+// LooksLikeEmail reports whether s is shaped like an email address.
+func LooksLikeEmail(s string) bool {
+	if !strings.Contains(s, "@") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == strings.TrimSpace(s)
+}
+
+// ValidateUsername checks the HTTP username for the edition and password
+// kind. On Cloud an email address is refused: git needs the Bitbucket
+// username. On Data Center, where directories may use email-shaped user
+// names, it is allowed (Warnings mentions it).
+func ValidateUsername(e Edition, kind PasswordKind, username string) error {
+	u := strings.TrimSpace(username)
+	if e == Cloud && kind == AccessToken {
+		if u != "" && u != AccessTokenUsername {
+			return fmt.Errorf("access tokens use the username %s; leave username empty or set it to %s", AccessTokenUsername, AccessTokenUsername)
+		}
+		return nil
+	}
+	switch {
+	case u == "":
+		if e == Cloud {
+			return fmt.Errorf("username is empty: give your bitbucket username (bitbucket.org/account/settings)")
+		}
+		return fmt.Errorf("username is empty: give your bitbucket data center user name")
+	case e == Cloud && LooksLikeEmail(u):
+		return fmt.Errorf("%q is an email address; bitbucket needs your username (bitbucket.org/account/settings), not your email", u)
+	case e == Cloud && u != APITokenGitUsername && !usernamePattern.MatchString(u):
+		return fmt.Errorf("%q is not a bitbucket username; use letters, digits, - and _ as shown at bitbucket.org/account/settings", u)
+	case strings.ContainsAny(u, " \t:/"):
+		return fmt.Errorf("username cannot contain spaces, : or /")
+	}
+	return nil
+}
+
+// ValidateEmail checks the Atlassian account email used for Email and API Token access.
+func ValidateEmail(s string) error {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return fmt.Errorf("email is empty: give the email of your atlassian account")
+	}
+	if !LooksLikeEmail(s) {
+		return fmt.Errorf("%q is not an email address; give the email of your atlassian account, e.g. you@example.com", s)
+	}
+	return nil
+}
+
+// ValidatePasswordKind checks that the password kind fits the edition and,
+// for App Passwords, the date: after AppPasswordRemoved they are refused.
+func ValidatePasswordKind(e Edition, k PasswordKind, now time.Time) error {
+	switch {
+	case e == DataCenter && k != HTTPAccessToken:
+		return fmt.Errorf("data center takes http access tokens only; choose http-access-token")
+	case e == Cloud && k == HTTPAccessToken:
+		return fmt.Errorf("http access tokens are for data center; on cloud choose api-token (recommended) or access-token")
+	case k == AppPassword && !AppPasswordAllowedForNew(now):
+		return fmt.Errorf("app passwords were removed on %s; create an api token with the required scopes and choose api-token", day(AppPasswordRemoved))
+	case k == "":
+		return fmt.Errorf("choose a password kind: %s", strings.Join(kindNames(e), ", "))
+	}
+	for _, v := range PasswordKinds {
+		if v == k {
+			return nil
+		}
+	}
+	return oneOf(string(k), PasswordKinds)
+}
+
+func kindNames(e Edition) []string {
+	if e == DataCenter {
+		return []string{string(HTTPAccessToken)}
+	}
+	return []string{string(APIToken), string(AccessToken)}
+}
+
+func validateCredentials(c Connector, now time.Time) Problems {
+	var ps Problems
+	switch c.Connection {
+	case HTTP:
+		if c.SSHKeyPath != "" {
+			ps = append(ps, Problem{Field: "ssh-key", Msg: "an ssh key is only used with --connection ssh; drop it or switch to ssh"})
+		}
+		if err := ValidatePasswordKind(c.Edition, c.PasswordKind, now); err != nil {
+			ps = append(ps, Problem{Field: "password-kind", Msg: err.Error(), Fix: string(recommendedKind(c.Edition))})
+			return ps
+		}
+		if err := ValidateUsername(c.Edition, c.PasswordKind, c.Username); err != nil {
+			p := Problem{Field: "username", Msg: err.Error()}
+			if c.Edition == Cloud && c.PasswordKind == AccessToken {
+				p.Fix = AccessTokenUsername
+			}
+			ps = append(ps, p)
+		}
+	case SSH:
+		if strings.TrimSpace(c.SSHKeyPath) == "" {
+			ps = append(ps, Problem{Field: "ssh-key", Msg: "ssh needs a pem rsa private key: give its path, or create one with ssh-keygen -t rsa -b 4096 -m PEM"})
+		}
+	}
+	return ps
+}
+
+func recommendedKind(e Edition) PasswordKind {
+	if e == DataCenter {
+		return HTTPAccessToken
+	}
+	return APIToken
+}

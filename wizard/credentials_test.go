@@ -1,0 +1,78 @@
+package wizard
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+var (
+	beforeCutoff = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	inBrownout   = time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
+	today        = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+)
+
+func TestValidateUsername(t *testing.T) {
+	cases := []struct {
+		e    Edition
+		k    PasswordKind
+		u    string
+		want string // "" = ok
+	}{
+		{Cloud, APIToken, "jdoe", ""},
+		{Cloud, APIToken, APITokenGitUsername, ""},
+		{Cloud, APIToken, "", "username is empty"},
+		{Cloud, APIToken, "jane@example.com", "is an email address; bitbucket needs your username"},
+		{Cloud, APIToken, "jane doe", "is not a bitbucket username"},
+		{Cloud, AccessToken, "", ""},
+		{Cloud, AccessToken, "x-token-auth", ""},
+		{Cloud, AccessToken, "jdoe", "access tokens use the username x-token-auth"},
+		{DataCenter, HTTPAccessToken, "jdoe", ""},
+		{DataCenter, HTTPAccessToken, "jane@example.com", ""},
+		{DataCenter, HTTPAccessToken, "", "data center user name"},
+		{DataCenter, HTTPAccessToken, "a:b", "cannot contain"},
+	}
+	for _, c := range cases {
+		err := ValidateUsername(c.e, c.k, c.u)
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("ValidateUsername(%s,%s,%q) = %v, want %q", c.e, c.k, c.u, err, c.want)
+		}
+	}
+}
+
+func TestValidatePasswordKind(t *testing.T) {
+	cases := []struct {
+		e    Edition
+		k    PasswordKind
+		now  time.Time
+		want string
+	}{
+		{Cloud, APIToken, today, ""},
+		{Cloud, AccessToken, today, ""},
+		{Cloud, AppPassword, beforeCutoff, ""},
+		{Cloud, AppPassword, inBrownout, ""},
+		{Cloud, AppPassword, today, "app passwords were removed on 2026-07-28"},
+		{Cloud, HTTPAccessToken, today, "http access tokens are for data center"},
+		{DataCenter, APIToken, today, "data center takes http access tokens only"},
+		{DataCenter, HTTPAccessToken, today, ""},
+		{Cloud, "", today, "choose a password kind"},
+		{Cloud, "pat", today, `"pat" is not one of`},
+	}
+	for _, c := range cases {
+		err := ValidatePasswordKind(c.e, c.k, c.now)
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("ValidatePasswordKind(%s,%q,%s) = %v, want %q", c.e, c.k, c.now.Format("2006-01-02"), err, c.want)
+		}
+	}
+}
+
+func TestValidateEmail(t *testing.T) {
+	if err := ValidateEmail("me@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	for in, want := range map[string]string{"": "email is empty", "jdoe": "not an email address", "a@": "not an email"} {
+		if err := ValidateEmail(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ValidateEmail(%q) = %v, want %q", in, err, want)
+		}
+	}
+}

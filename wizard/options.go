@@ -1,0 +1,57 @@
+package wizard
+
+import (
+	"fmt"
+	"time"
+)
+
+// Option is one choice of a select field, with why it is disabled or
+// recommended, so every UI words it the same way.
+type Option[T ~string] struct {
+	Value       T
+	Label       string
+	Note        string // one line: what it is, or why it cannot be chosen
+	Disabled    bool
+	Recommended bool
+}
+
+// PasswordKindOptions lists the password kinds for the edition at now.
+// App Passwords are listed but disabled once removed, with the date.
+func PasswordKindOptions(e Edition, now time.Time) []Option[PasswordKind] {
+	if e == DataCenter {
+		return []Option[PasswordKind]{{
+			Value: HTTPAccessToken, Label: HTTPAccessToken.Label(), Recommended: true,
+			Note: "a personal http access token used with your username",
+		}}
+	}
+	ap := Option[PasswordKind]{Value: AppPassword, Label: AppPassword.Label() + " (deprecated)", Note: AppPasswordStatus(now)}
+	ap.Disabled = !AppPasswordAllowedForNew(now)
+	if ap.Disabled {
+		ap.Label = AppPassword.Label() + " (removed)"
+	}
+	return []Option[PasswordKind]{
+		{Value: APIToken, Label: APIToken.Label() + " (recommended)", Recommended: true, Note: "an atlassian api token with scopes, used with your bitbucket username"},
+		{Value: AccessToken, Label: AccessToken.Label(), Note: fmt.Sprintf("a workspace, project or repository access token; the username becomes %s", AccessTokenUsername)},
+		ap,
+	}
+}
+
+// APIAccessOptions lists the API access methods for the edition at now.
+func APIAccessOptions(e Edition, now time.Time) []Option[APIAccessKind] {
+	opts := []Option[APIAccessKind]{{Value: APINone, Label: "Off", Note: "no git-based triggers, webhooks or status updates"}}
+	if e == Cloud {
+		opts = append(opts, Option[APIAccessKind]{
+			Value: APIEmailAPIToken, Label: APIEmailAPIToken.Label(), Recommended: true,
+			Note: "your atlassian email and an api token (harness delegate 26.01.88201 or later)",
+		})
+	}
+	opts = append(opts, Option[APIAccessKind]{Value: APIAccessToken, Label: APIAccessToken.Label(), Recommended: e == DataCenter, Note: "a workspace-level access token (repository tokens cannot list repositories)"})
+	if e == Cloud {
+		ap := Option[APIAccessKind]{Value: APIUsernameAppPassword, Label: APIUsernameAppPassword.Label() + " (deprecated)", Note: AppPasswordStatus(now)}
+		if !AppPasswordAllowedForNew(now) {
+			ap.Disabled, ap.Label = true, APIUsernameAppPassword.Label()+" (removed)"
+		}
+		opts = append(opts, ap)
+	}
+	return opts
+}

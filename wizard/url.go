@@ -1,0 +1,20 @@
+package wizard
+
+// This file is the URL contract. The implementation (normalising, building
+// the test URL, parsing pasted clone URLs, catching Data Center extra
+// segments) lives in the url_*.go files.
+
+// ParsedURL is what a pasted clone or browser URL implies.
+type ParsedURL struct {
+	Edition     Edition
+	Connection  Connection
+	URLType     URLType
+	Scheme      string // "https", "http", "ssh" (scp-style is reported as "ssh")
+	Host        string // without port
+	Port        string // "" when default
+	ContextPath string // Data Center context path before /scm, e.g. "/bitbucket"; "" otherwise
+	Owner       string // Cloud workspace or Data Center project key ("" when the URL names neither)
+	Repo        string // repository slug without .git ("" for account URLs)
+	User        string // user named in the URL (never a password: passwords are dropped)
+	SCPStyle    bool   // git@host:path form
+}

@@ -1,0 +1,135 @@
+package wizard
+
+import (
+	"fmt"
+	"time"
+)
+
+// Step is one screen of the wizard, mirroring the Harness settings page.
+type Step int
+
+// The steps in order. The first five hold settings; the rest are screens
+// the UI shows after them.
+const (
+	StepOverview Step = iota
+	StepDetails
+	StepCredentials
+	StepAPIAccess
+	StepConnectivity
+	StepReview
+	StepTest
+	StepSaved
+)
+
+// SettingSteps are the steps that hold settings.
+var SettingSteps = []Step{StepOverview, StepDetails, StepCredentials, StepAPIAccess, StepConnectivity}
+
+// Title is the step's name as the step indicator shows it.
+func (s Step) Title() string {
+	switch s {
+	case StepOverview:
+		return "Overview"
+	case StepDetails:
+		return "Details"
+	case StepCredentials:
+		return "Credentials"
+	case StepAPIAccess:
+		return "API access"
+	case StepConnectivity:
+		return "Connectivity"
+	case StepReview:
+		return "Review"
+	case StepTest:
+		return "Connection test"
+	case StepSaved:
+		return "Saved"
+	}
+	return fmt.Sprintf("step %d", int(s))
+}
+
+// StepOf returns the step a field (named as its flag) belongs to.
+func StepOf(field string) Step {
+	switch field {
+	case "name", "id", "description", "tag":
+		return StepOverview
+	case "edition", "url-type", "connection", "url", "test-repo":
+		return StepDetails
+	case "username", "password-kind", "ssh-key", "password":
+		return StepCredentials
+	case "api-access", "api-email", "api-username", "api-token-same-as-password", "api-token":
+		return StepAPIAccess
+	case "connectivity", "delegate-selector", "ca-file", "scope", "org", "project":
+		return StepConnectivity
+	}
+	return StepReview
+}
+
+// ValidateStep checks the settings of one step at now.
+func (c Connector) ValidateStep(s Step, now time.Time) Problems {
+	switch s {
+	case StepOverview:
+		return validateOverview(c)
+	case StepDetails:
+		return validateDetails(c, now)
+	case StepCredentials:
+		return validateCredentials(c, now)
+	case StepAPIAccess:
+		return validateAPIAccess(c, now)
+	case StepConnectivity:
+		return append(validateConnectivity(c), validateScope(c)...)
+	}
+	return nil
+}
+
+// Validate checks every setting at now and returns all problems, in step order.
+func (c Connector) Validate(now time.Time) Problems {
+	var ps Problems
+	for _, s := range SettingSteps {
+		ps = append(ps, c.ValidateStep(s, now)...)
+	}
+	return ps
+}
+
+// Warnings are things that are allowed but worth saying: App Passwords
+// still inside their brownout window, an email-shaped Data Center username,
+// API access left off (no triggers, webhooks or status updates).
+func (c Connector) Warnings(now time.Time) []string {
+	var ws []string
+	if c.Connection == HTTP && c.PasswordKind == AppPassword || c.APIAccess == APIUsernameAppPassword {
+		ws = append(ws, AppPasswordStatus(now))
+	}
+	if c.Edition == DataCenter && c.Connection == HTTP && LooksLikeEmail(c.Username) {
+		ws = append(ws, "username looks like an email; data center usually wants the user slug (check your profile)")
+	}
+	if c.APIAccess == APINone || c.APIAccess == "" {
+		ws = append(ws, "api access is off: git-based triggers, webhooks and status updates will not work")
+	}
+	if c.APIAccess == APIEmailAPIToken {
+		ws = append(ws, "email and api token needs harness delegate 26.01.88201 or later")
+	}
+	return ws
+}
+
+// WithDefaults returns c with the Id derived from the Name when it is empty
+// and the access-token username filled in.
+func (c Connector) WithDefaults() Connector {
+	if c.ID == "" {
+		c.ID = DeriveID(c.Name)
+	}
+	if c.Edition == Cloud && c.Connection == HTTP && c.PasswordKind == AccessToken {
+		c.Username = AccessTokenUsername
+	}
+	if c.Connection == SSH {
+		c.Username, c.PasswordKind = "", ""
+	}
+	if c.APIAccess == "" {
+		c.APIAccess = APINone
+	}
+	if c.Connectivity == "" {
+		c.Connectivity = ViaPlatform
+	}
+	if c.Scope == "" {
+		c.Scope = ScopeAccount
+	}
+	return c
+}
