@@ -1,0 +1,170 @@
+// Package emu is a local Bitbucket emulator for tests, benchmarks, demos and
+// screenshots. On loopback it serves a Bitbucket Cloud 2.0 and Data Center
+// 1.0 REST subset with the real response and error shapes, git over smart
+// HTTP through the real `git http-backend`, git over SSH through the real
+// `git-upload-pack`, and TLS with its own CA. It knows each credential type
+// and its rules, adds latency on request and injects faults.
+//
+// Every credential it hands out is fake, random per start and only valid
+// against the emulator. No secret is ever written to a file, logged, put in
+// a URL or passed to a child process.
+package emu
+
+import (
+	"time"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// Options configures Start.
+type Options struct {
+	Dir        string           // working dir for bare repos, CA, keys, known_hosts; a temp dir when ""
+	Now        func() time.Time // clock for App Password dates and token expiry (time.Now when nil)
+	Latency    time.Duration    // added to every HTTP request and SSH session
+	ExtraRepos int              // extra generated repositories in the Cloud workspace and the DC project (pagination)
+	DCContext  string           // Data Center context path, e.g. "/bitbucket" ("" = none)
+}
+
+// Server is a running emulator. Its fields are read-only after Start. The
+// methods of a Server that Start did not make do nothing.
+type Server struct {
+	CloudURL       string // "https://127.0.0.1:P": stands in for https://bitbucket.org (git smart HTTP: CloudURL+"/ws/repo.git")
+	CloudAPIURL    string // "https://127.0.0.1:Q": stands in for https://api.bitbucket.org (paths /2.0/…)
+	DCURL          string // "https://127.0.0.1:R[/context]": /scm/PRJ/repo.git and /rest/api/1.0/…
+	SSHAddr        string // "127.0.0.1:S": git over SSH for both editions (Cloud "ws/repo.git", DC "/prj/repo.git")
+	MismatchURL    string // HTTPS listener whose certificate names another host (hostname-mismatch tests); serves the Cloud API
+	RefusedAddr    string // "127.0.0.1:N": a loopback port nothing listens on (connection-refused tests)
+	CAFile         string // PEM of the emulator's own CA (certs for 127.0.0.1 and localhost)
+	KnownHostsFile string // known_hosts line(s) for the SSH host key, as "[127.0.0.1]:S ssh-ed25519 …"
+	HostKey        ssh.PublicKey
+	Demo           Demo
+
+	st *state
+}
+
+// Demo holds the demo identities and credentials. Every value is fake and
+// only valid against this emulator.
+type Demo struct {
+	Workspace              string    `json:"workspace"`                 // Cloud workspace slug
+	Repo                   string    `json:"repo"`                      // Cloud repo slug with commits on main (and tag v1.0.0)
+	EmptyRepo              string    `json:"empty_repo"`                // a Cloud repo with no commits
+	OtherRepo              string    `json:"other_repo"`                // a Cloud repo with commits that RepoAccessToken cannot see
+	Username               string    `json:"username"`                  // Cloud Bitbucket username of the demo user
+	Email                  string    `json:"email"`                     // Atlassian account email of the demo user
+	APIToken               string    `json:"api_token"`                 // API token with every scope the Harness page requires (ATATT3x… style)
+	APITokenMissingScopes  string    `json:"api_token_missing_scopes"`  // API token lacking read:user:bitbucket and write:webhook:bitbucket
+	APITokenExpired        string    `json:"api_token_expired"`         // expired API token (401 "Token is invalid, expired, or not supported…")
+	APITokenNoScopes       string    `json:"api_token_no_scopes"`       // API token made without scopes (the classic button): the same 401, for REST and git
+	APITokenExpires        time.Time `json:"api_token_expires"`         // when APIToken and APITokenMissingScopes expire (per Options.Now)
+	AccessToken            string    `json:"access_token"`              // workspace access token (Bearer; git user x-token-auth) (ATCTT3xFfGN0… style)
+	RepoAccessToken        string    `json:"repo_access_token"`         // repository access token for Repo (cannot list the workspace)
+	AppPassword            string    `json:"app_password"`              // App Password (ATBB…): works only before wizard.AppPasswordRemoved per Now; 401 during brownout windows (00/06/12/18 UTC, 15 min) after the cutoff
+	DCProject              string    `json:"dc_project"`                // Data Center project key
+	DCRepo                 string    `json:"dc_repo"`                   // Data Center repo slug with commits on main
+	DCUser                 string    `json:"dc_user"`                   // Data Center user slug
+	DCToken                string    `json:"dc_token"`                  // DC personal HTTP access token (Basic user:token or Bearer)
+	DCProjectToken         string    `json:"dc_project_token"`          // DC project token for DCProject (Bearer only; Basic is refused)
+	SSHKeyPath             string    `json:"ssh_key_path"`              // PEM RSA private key file registered for SSH (user git)
+	UnregisteredSSHKeyPath string    `json:"unregistered_ssh_key_path"` // PEM RSA key NOT registered (publickey denied)
+	OpenSSHKeyPath         string    `json:"openssh_key_path"`          // registered ed25519 key in OpenSSH format (what Harness refuses; for detection tests)
+}
+
+// FaultKind names a failure the emulator can inject.
+type FaultKind string
+
+// The injectable faults. Other failures need no injection: wrong
+// credentials, missing scopes, expired tokens, unknown repositories, App
+// Password dates (Options.Now), an untrusted CA (do not trust CAFile), a
+// hostname mismatch (MismatchURL), connection refused (RefusedAddr), an
+// unknown SSH host key (empty known_hosts) and an unregistered SSH key
+// (Demo.UnregisteredSSHKeyPath).
+const (
+	FaultRateLimit         FaultKind = "rate-limit"           // 429 text/plain "Rate limit for this resource has been exceeded", no Retry-After
+	FaultServerError       FaultKind = "server-error"         // 500 (or Fault.Status, e.g. 502)
+	FaultHang              FaultKind = "hang"                 // accept, never answer (until the client gives up or Close)
+	FaultDCAnonymous       FaultKind = "dc-anonymous"         // DC serves an unknown Bearer token as anonymous (no X-AUSERNAME) instead of 401
+	FaultSSHHostKeyChanged FaultKind = "ssh-host-key-changed" // the SSH server presents a different host key
+)
+
+// Fault is one injected failure. Path is a prefix of the request path
+// (HTTP: the URL path, including any DC context; SSH: "ssh:" followed by the
+// repository path as the client sent it, e.g. "ssh:acme/repo.git"; at the
+// SSH handshake the path is "ssh:"). "" matches everything.
+type Fault struct {
+	Kind   FaultKind
+	Path   string // prefix match, "" = all
+	Times  int    // how many matching requests it affects; 0 = until cleared
+	Status int    // FaultServerError only: the status to answer (500 when 0)
+}
+
+// RequestLog is one request as the emulator saw it: never the credential.
+// Tests use it to prove that secrets only travel in headers, never in URLs.
+type RequestLog struct {
+	Time     time.Time
+	Listener string // "cloud", "api", "dc", "mismatch" or "ssh"
+	Method   string // HTTP method, or "SSH" with Path the command's repository
+	Path     string // URL path
+	Query    string // raw query string
+	Auth     string // "Basic", "Bearer", "publickey" or "" (anonymous)
+	User     string // the Basic or SSH user name (not a secret), "" otherwise
+	CredType string // the recognised credential, e.g. "api_token", "" when none
+	Status   int    // HTTP status; SSH: the exit status, 255 when the handshake or key was refused
+}
+
+// Start creates the working directory's repositories, keys and
+// certificates (reusing what a previous run left in Dir), starts every
+// listener on 127.0.0.1 and returns when all of them accept connections.
+func Start(opts Options) (*Server, error) { return start(opts) }
+
+// Close stops every listener, ends hanging requests and removes the working
+// directory when Start created it.
+func (s *Server) Close() error {
+	if s == nil || s.st == nil {
+		return nil
+	}
+	return s.st.close()
+}
+
+// Inject adds a fault.
+func (s *Server) Inject(f Fault) {
+	if s != nil && s.st != nil {
+		s.st.faults.add(f)
+	}
+}
+
+// ClearFaults removes every injected fault.
+func (s *Server) ClearFaults() {
+	if s != nil && s.st != nil {
+		s.st.faults.clear()
+	}
+}
+
+// SetLatency sets the delay added to every HTTP request and SSH session.
+func (s *Server) SetLatency(d time.Duration) {
+	if s != nil && s.st != nil {
+		s.st.latency.Store(int64(d))
+	}
+}
+
+// AddSSHKey registers another public key for the SSH user git.
+func (s *Server) AddSSHKey(pub ssh.PublicKey) {
+	if s != nil && s.st != nil {
+		s.st.addKey(pub)
+	}
+}
+
+// Requests returns a copy of the request log, oldest first (the last
+// 10,000 requests).
+func (s *Server) Requests() []RequestLog {
+	if s == nil || s.st == nil {
+		return nil
+	}
+	return s.st.log.all()
+}
+
+// ResetRequests empties the request log.
+func (s *Server) ResetRequests() {
+	if s != nil && s.st != nil {
+		s.st.log.reset()
+	}
+}

@@ -1,0 +1,138 @@
+package conntest
+
+import (
+	"strings"
+
+	"github.com/bbconnect/bbconnect/wizard"
+)
+
+// Status is how a check ended.
+type Status string
+
+// The statuses a check ends with.
+const (
+	Pass    Status = "pass"
+	Warn    Status = "warn"
+	Fail    Status = "fail"
+	Skipped Status = "skipped"
+)
+
+// Check is one finished check: its name, status, a one-line diagnosis, the
+// fix (empty when nothing needs doing) and how long it took.
+type Check struct {
+	Name       string `json:"name"`
+	Status     Status `json:"status"`
+	Diagnosis  string `json:"diagnosis"`
+	Fix        string `json:"fix"`
+	DurationMS int64  `json:"duration_ms"`
+	// HostKeyFingerprint is set when an SSH host key is unknown: the
+	// SHA256 fingerprint the user may confirm (then re-run with
+	// Config.ConfirmedHostKey).
+	HostKeyFingerprint string `json:"host_key_fingerprint,omitempty"`
+}
+
+// Report is the result of one connection test, in Plan order.
+type Report struct {
+	Connector string  `json:"connector"`
+	OK        bool    `json:"ok"`
+	Cancelled bool    `json:"cancelled,omitempty"`
+	Checks    []Check `json:"checks"`
+}
+
+// Failed returns the checks that failed.
+func (r Report) Failed() []Check {
+	var out []Check
+	for _, c := range r.Checks {
+		if c.Status == Fail {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Check returns the check called name, if the report has it.
+func (r Report) Check(name string) (Check, bool) {
+	for _, c := range r.Checks {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Check{}, false
+}
+
+// Event reports progress: a check started (Done false) or finished (Done
+// true, with its result). Events for one check arrive in that order.
+type Event struct {
+	Name  string
+	Done  bool
+	Check Check
+}
+
+// The check names, as the report and the screens show them.
+const (
+	CheckReachGit   = "reach git host"
+	CheckReachAPI   = "reach api host"
+	CheckGit        = "git read access"
+	CheckAPI        = "api access"
+	CheckScopes     = "scopes"
+	CheckVisibility = "visibility"
+	CheckAge        = "credential age"
+)
+
+// Plan returns the names of the checks Run reports for c, in display
+// order. Every name is always present: a check that does not apply ends
+// skipped, with the reason.
+func Plan(c wizard.Connector) []string {
+	_ = c
+	return []string{CheckReachGit, CheckReachAPI, CheckGit, CheckAPI, CheckScopes, CheckVisibility, CheckAge}
+}
+
+// Secrets are the secret values a test needs. They are never logged:
+// String and GoString redact them.
+type Secrets struct {
+	Password      string // HTTP password: API token, access token, App Password, DC HTTP access token
+	APIToken      string // API access token when not the same as the password
+	SSHPassphrase string // passphrase of an encrypted SSH key
+}
+
+// String redacts every value.
+func (s Secrets) String() string {
+	return "conntest.Secrets{" + mask("Password", s.Password) + ", " + mask("APIToken", s.APIToken) + ", " +
+		mask("SSHPassphrase", s.SSHPassphrase) + "}"
+}
+
+// GoString redacts every value, for %#v.
+func (s Secrets) GoString() string { return s.String() }
+
+func mask(name, v string) string {
+	if v == "" {
+		return name + ":\"\""
+	}
+	return name + ":[redacted]"
+}
+
+// redactor removes any secret value that slipped into a text.
+type redactor []string
+
+func newRedactor(s Secrets) redactor {
+	var r redactor
+	for _, v := range []string{s.Password, s.APIToken, s.SSHPassphrase} {
+		if len(v) >= 4 {
+			r = append(r, v)
+		}
+	}
+	return r
+}
+
+func (r redactor) clean(text string) string {
+	for _, v := range r {
+		text = strings.ReplaceAll(text, v, "[redacted]")
+	}
+	return text
+}
+
+func (r redactor) check(c Check) Check {
+	c.Diagnosis = r.clean(c.Diagnosis)
+	c.Fix = r.clean(c.Fix)
+	return c
+}
