@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"context"
+	"time"
+
+	"github.com/bbconnect/bbconnect/wizard"
+)
+
+// WizardRequest is what the terminal wizard is started with.
+type WizardRequest struct {
+	// Accessible prompts line by line (--accessible, TERM=dumb).
+	Accessible bool
+	// Now is the clock.
+	Now time.Time
+	// ProfileDir is where profiles and exports go.
+	ProfileDir string
+	// Keychain is the probed keychain the wizard stores secrets in.
+	Keychain SecretStore
+	// TestSettings tune the live connection test.
+	TestSettings TestSettings
+}
+
+// WizardFunc runs the terminal wizard on ios. It returns ErrInterrupted
+// when the user pressed Ctrl+C (nothing was written then).
+type WizardFunc func(ctx context.Context, ios *IOStreams, req WizardRequest) error
+
+// nonInteractiveOnly are the flags that only make sense without the wizard.
+var nonInteractiveOnly = []string{
+	"dry-run", "password-stdin", "api-token-stdin", "ssh-passphrase-stdin", "skip-test", "save-failing", "output", "token-expires",
+}
+
+func interactiveSetup(ctx context.Context, opts *SetupOptions, ps wizard.Problems, now time.Time) error {
+	f := opts.Factory
+	for _, n := range nonInteractiveOnly {
+		if opts.Given(n) {
+			ps = append(ps, wizard.Problem{Field: n, Msg: "only with --non-interactive; the wizard asks for this itself"})
+		}
+	}
+	if opts.anySetting() {
+		ps = append(ps, wizard.Problem{Field: "non-interactive", Msg: "settings given as flags need --non-interactive (add it, with every setting); the wizard asks for them itself"})
+	}
+	if len(ps) > 0 {
+		return problemsError{ps}
+	}
+	if !opts.IO.CanPrompt() {
+		return usageErrorf("the wizard needs a terminal, and standard input or output is not one\n" +
+			"for scripts and CI, give every setting as a flag: bbconnect setup --non-interactive --name … (see bbconnect setup --help)")
+	}
+	if f.Wizard == nil {
+		return errNotAvailable("the terminal wizard", "use bbconnect setup --non-interactive (see bbconnect setup --help)")
+	}
+	dir, err := f.ProfileDir()
+	if err != nil {
+		return err
+	}
+	kc, err := f.openKeychain(ctx)
+	if err != nil {
+		return err
+	}
+	req := WizardRequest{
+		Accessible: opts.Accessible || f.getenv("TERM") == "dumb",
+		Now:        now,
+		ProfileDir: dir,
+		Keychain:   kc,
+		TestSettings: TestSettings{
+			CloudURL: opts.CloudURL, CloudAPIURL: opts.CloudAPIURL, Now: now,
+		},
+	}
+	return f.Wizard(ctx, opts.IO, req)
+}

@@ -1,0 +1,295 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bbconnect/bbconnect/keychain/profile"
+	"github.com/bbconnect/bbconnect/keychain/rotate"
+	"github.com/bbconnect/bbconnect/wizard"
+)
+
+// RotateOptions are the inputs of `bbconnect rotate`.
+type RotateOptions struct {
+	IO           *IOStreams
+	Factory      *Factory
+	ID           string
+	Slot         string
+	TokenStdin   bool
+	TokenExpires string
+	Email        string
+	SkipTest     bool
+	CAFile       string
+	CloudURL     string
+	CloudAPIURL  string
+	Refused      wizard.Problems
+}
+
+const rotateLong = `Replace a saved connector's token. The new token is stored beside the old one,
+read back, and tested live with the connector's settings; only then does it replace
+the old one. Whatever interrupts it (Ctrl+C, a crash, a keychain error), the
+connector keeps a working token: the old one or the new one, never neither. A
+rotation left unfinished is finished or rolled back on the next run, and said so.
+
+The new token comes from the first line of standard input (--token-stdin), from
+BBCONNECT_PASSWORD (password slot) or BBCONNECT_API_TOKEN (api-token slot), or, on a
+terminal, from a prompt that does not echo. Never from a flag value.
+
+A connector that still uses an App Password is migrated: the HTTP password becomes an
+API token (the username stays your Bitbucket username), and Username and App Password
+API access becomes Email and API Token (give the Atlassian email with --email).
+API tokens expire within a year: --token-expires, by default one year from today.`
+
+const rotateExample = `  # on a terminal: asks for the new token
+  bbconnect rotate bitbucket_cloud
+
+  # from a secret manager, with the expiry chosen when the token was made
+  my-secret-tool get bitbucket-token | bbconnect rotate bitbucket_cloud --token-stdin --token-expires 2027-06-30
+
+  # the separate API access token
+  BBCONNECT_API_TOKEN=… bbconnect rotate dc_ssh --slot api-token
+
+  # an App Password connector, moved to an API token
+  bbconnect rotate legacy --email jdoe@acme.com`
+
+// NewCmdRotate returns `bbconnect rotate`.
+func NewCmdRotate(f *Factory, runF func(context.Context, *RotateOptions) error) *cobra.Command {
+	opts := &RotateOptions{IO: f.IO, Factory: f}
+	cmd := &cobra.Command{
+		Use:     "rotate ID",
+		Short:   "Replace a connector's token; the new one is tested before the old one goes",
+		Long:    rotateLong,
+		Example: rotateExample,
+		Args:    exactlyOneID,
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return completeIDs(f), cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.ID = args[0]
+			opts.Refused = refusedProblems(cmd.Flags())
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return rotateRun(cmd.Context(), opts)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&opts.Slot, "slot", "", "which token: password or api-token (default: the HTTP password, else the API token)")
+	fs.BoolVar(&opts.TokenStdin, "token-stdin", false, "read the new token from the first line of stdin")
+	fs.StringVar(&opts.TokenExpires, "token-expires", "", "when the new token expires, `YYYY-MM-DD` (API tokens: at most a year; default one year from today)")
+	fs.StringVar(&opts.Email, "email", "", "Atlassian account email, when moving API access off an App Password")
+	fs.BoolVar(&opts.SkipTest, "skip-test", false, "replace the token without the live test (not recommended)")
+	fs.StringVar(&opts.CAFile, "ca-file", "", "extra PEM CA bundle to trust in the test")
+	fs.StringVar(&opts.CloudURL, "cloud-url", "", "send Bitbucket Cloud git traffic here instead (also BBCONNECT_CLOUD_URL)")
+	fs.StringVar(&opts.CloudAPIURL, "cloud-api-url", "", "send Bitbucket Cloud API traffic here instead (also BBCONNECT_CLOUD_API_URL)")
+	registerRefused(fs)
+	_ = cmd.RegisterFlagCompletionFunc("slot", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{string(wizard.SlotPassword), string(wizard.SlotAPIToken)}, cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+func rotateRun(ctx context.Context, opts *RotateOptions) error {
+	f := opts.Factory
+	if len(opts.Refused) > 0 {
+		return problemsError{opts.Refused}
+	}
+	now, err := f.Now()
+	if err != nil {
+		return err
+	}
+	st, dir, err := f.openProfiles()
+	if err != nil {
+		return err
+	}
+	p, err := loadProfile(st, opts.ID)
+	if err != nil {
+		return err
+	}
+	if f.Rotate == nil {
+		return errNotAvailable("token rotation", "")
+	}
+	c, ps := rotationTarget(p.Connector, opts)
+	slot, sps := rotationSlot(c, opts.Slot)
+	ps = append(ps, sps...)
+	var expires time.Time
+	if len(ps) == 0 {
+		var eps wizard.Problems
+		expires, eps = slotExpiry(opts.TokenExpires, c, slot, now)
+		ps = append(ps, eps...)
+	}
+	if len(ps) > 0 {
+		return problemsError{ps}
+	}
+	migrating, steps := rotate.MigrationPlan(p.Connector, now)
+	if migrating {
+		fmt.Fprintf(f.IO.ErrOut, "! %s uses an app password; moving it to an api token:\n", c.ID)
+		for i, s := range steps {
+			fmt.Fprintf(f.IO.ErrOut, "  %d. %s\n", i+1, s)
+		}
+	}
+
+	kc, err := f.openKeychain(ctx)
+	if err != nil {
+		return err
+	}
+	secret, err := readRotationSecret(opts, slot)
+	if err != nil {
+		return err
+	}
+	req := RotateRequest{
+		ID:      c.ID,
+		Secrets: map[wizard.SecretSlot]string{slot: secret},
+		Expires: map[wizard.SecretSlot]time.Time{},
+	}
+	if !expires.IsZero() {
+		req.Expires[slot] = expires
+	}
+	if migrating {
+		req.Connector = &c
+	}
+	if !opts.SkipTest {
+		if f.Test == nil {
+			return errNotAvailable("the connection test", "add --skip-test to rotate without it")
+		}
+		ts := TestSettings{CAFile: opts.CAFile, CloudURL: opts.CloudURL, CloudAPIURL: opts.CloudAPIURL, Now: now}
+		req.Test = func(ctx context.Context, c wizard.Connector, s Secrets) error {
+			ts.TokenExpires, ts.APITokenExpires = tokenExpiries(p, slot, expires)
+			r, err := runTest(ctx, f, c, s, ts)
+			if err != nil {
+				return err
+			}
+			writeReport(f.IO.ErrOut, r)
+			if r.failed() {
+				return errors.New(firstFailure(r))
+			}
+			return nil
+		}
+	}
+	res, err := f.Rotate(ctx, dir, kc, req)
+	if res.Recovered != "" {
+		fmt.Fprintf(f.IO.ErrOut, "! %s\n", res.Recovered)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return ErrInterrupted
+		}
+		return failuref("%s", redact(err.Error(), secret))
+	}
+	fmt.Fprintf(f.IO.Out, "✓ rotated the %s of %s\n", strings.Join(slotNames(res.Replaced), " and "), c.ID)
+	if res.Summary != "" {
+		fmt.Fprintf(f.IO.Out, "  %s\n", res.Summary)
+	}
+	if !res.Tested {
+		fmt.Fprintf(f.IO.Out, "  – the new token was not tested (--skip-test): run bbconnect test %s\n", c.ID)
+	}
+	fmt.Fprintf(f.IO.Out, "next, in Harness: put the new token in the secret the connector refers to\n")
+	return nil
+}
+
+// rotationTarget is the connector after rotation: moved off App Passwords
+// when it used one (API access then needs the Atlassian email).
+func rotationTarget(c wizard.Connector, opts *RotateOptions) (wizard.Connector, wizard.Problems) {
+	if !rotate.NeedsMigration(c) {
+		if opts.Email != "" {
+			return c, wizard.Problems{{Field: "email", Msg: "only used to move api access off an app password; this connector does not use one"}}
+		}
+		return c, nil
+	}
+	var ps wizard.Problems
+	if c.APIAccess == wizard.APIUsernameAppPassword {
+		if err := wizard.ValidateEmail(opts.Email); err != nil {
+			ps = append(ps, wizard.Problem{Field: "email", Msg: err.Error() + " (api access moves from username and app password to email and api token)"})
+		}
+	}
+	return rotate.MigrateFromAppPassword(c, opts.Email), ps
+}
+
+// rotationSlot picks the slot to rotate: --slot, else the HTTP password,
+// else the API token.
+func rotationSlot(c wizard.Connector, given string) (wizard.SecretSlot, wizard.Problems) {
+	slots := c.SecretSlots()
+	if given == "" {
+		if len(slots) == 0 {
+			return "", wizard.Problems{{Field: "slot", Msg: "this connector has no token: an ssh key without api access has nothing to rotate (replace the key file itself)"}}
+		}
+		return slots[0], nil
+	}
+	for _, s := range slots {
+		if string(s) == strings.TrimSpace(given) {
+			return s, nil
+		}
+	}
+	return "", wizard.Problems{{Field: "slot", Msg: fmt.Sprintf("%q is not a token of this connector; choose one of %s", given, strings.Join(slotNames(slots), ", "))}}
+}
+
+// slotExpiry reads --token-expires for the token in slot: API tokens at
+// most a year ahead (the default), other tokens as given.
+func slotExpiry(raw string, c wizard.Connector, slot wizard.SecretSlot, now time.Time) (time.Time, wizard.Problems) {
+	kind := profile.KindOf(c, slot)
+	probe := c
+	probe.Connection, probe.PasswordKind, probe.APIAccess = wizard.HTTP, wizard.PasswordKind(kind), wizard.APINone
+	return tokenExpiry(raw, probe, now)
+}
+
+// tokenExpiries are the expiry dates the test sees: the new one for the
+// rotated slot, the saved one for the other.
+func tokenExpiries(p Profile, slot wizard.SecretSlot, expires time.Time) (password, apiToken time.Time) {
+	password, apiToken = p.Tokens[wizard.SlotPassword].Expires, p.Tokens[wizard.SlotAPIToken].Expires
+	if slot == wizard.SlotPassword {
+		password = expires
+	} else {
+		apiToken = expires
+	}
+	return password, apiToken
+}
+
+// readRotationSecret reads the new token: stdin, the slot's environment
+// variable, or a prompt without echo on a terminal.
+func readRotationSecret(opts *RotateOptions, slot wizard.SecretSlot) (string, error) {
+	f := opts.Factory
+	env := EnvPassword
+	if slot == wizard.SlotAPIToken {
+		env = EnvAPIToken
+	}
+	src := secretSource{slot: slot, what: "the new token", stdin: opts.TokenStdin, flag: "token-stdin", env: env}
+	if ps := stdinIsTerminalProblem(f, []secretSource{src}); len(ps) > 0 {
+		return "", problemsError{ps}
+	}
+	src.required = opts.TokenStdin || !f.IO.CanPrompt() || f.getenv(env) != ""
+	if src.required {
+		vals, ps := gatherSecrets(f, []secretSource{src})
+		if len(ps) > 0 {
+			return "", problemsError{ps}
+		}
+		return vals[slot], nil
+	}
+	v, err := f.IO.ReadSecret(fmt.Sprintf("new %s for %s (not shown): ", slot, opts.ID))
+	if err != nil || v == "" {
+		return "", usageErrorf("no new token was given; paste it at the prompt, or pipe it with --token-stdin")
+	}
+	return v, nil
+}
+
+// firstFailure is the diagnosis of the first failed check.
+func firstFailure(r TestReport) string {
+	for _, c := range r.Checks {
+		if c.Status == StatusFail {
+			return c.Name + ": " + c.Diagnosis
+		}
+	}
+	return "the connection test failed"
+}
+
+func slotNames(slots []wizard.SecretSlot) []string {
+	out := make([]string, len(slots))
+	for i, s := range slots {
+		out[i] = string(s)
+	}
+	return out
+}

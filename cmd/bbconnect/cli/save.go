@@ -1,0 +1,228 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/bbconnect/bbconnect/keychain/profile"
+	"github.com/bbconnect/bbconnect/wizard"
+)
+
+// saveNonInteractive is `setup --non-interactive` without --dry-run. The
+// order matters: the keychain is probed before any secret is read, the
+// test runs before anything is written, and a failed write undoes the
+// ones before it.
+func saveNonInteractive(ctx context.Context, opts *SetupOptions, c wizard.Connector, format string, now, expires time.Time) error {
+	f := opts.Factory
+	st, dir, err := f.openProfiles()
+	if err != nil {
+		return err
+	}
+	if _, err := st.Load(c.ID); err == nil {
+		return failuref("connector %s is already saved; rotate its token with bbconnect rotate %s, or remove it first with bbconnect delete %s", c.ID, c.ID, c.ID)
+	} else if !errors.Is(err, profile.ErrNotExist) {
+		return failuref("cannot check for a saved connector %s: %v", c.ID, err)
+	}
+	data, err := renderExport(f, c, format)
+	if err != nil {
+		return err
+	}
+	exportPath := opts.Output
+	if exportPath == "" {
+		exportPath = filepath.Join(dir, exportFileName(c.ID, format))
+	}
+
+	kc, err := f.openKeychain(ctx)
+	if err != nil {
+		return err
+	}
+	secrets, err := readSetupSecrets(opts, c)
+	if err != nil {
+		return err
+	}
+	printWarnings(f.IO, c, now)
+
+	var last *TestResult
+	if !opts.SkipTest {
+		report, err := runTest(ctx, f, c, secrets, TestSettings{
+			CAFile: c.CAFile, CloudURL: opts.CloudURL, CloudAPIURL: opts.CloudAPIURL, Now: now, TokenExpires: expires,
+		})
+		if err != nil {
+			return err
+		}
+		writeReport(f.IO.ErrOut, report)
+		last = &TestResult{At: now, OK: !report.failed(), Summary: report.summary()}
+		if report.failed() && !opts.SaveFailing {
+			return failuref("nothing was saved: the connection test failed; fix what it names and re-run, or add --save-failing to save it anyway")
+		}
+	} else {
+		fmt.Fprintln(f.IO.ErrOut, "– connection test skipped (--skip-test): the connector was not proven to work")
+	}
+
+	tokens, err := tokenMetas(c, secrets, now, expires, opts.TokenExpires != "")
+	if err != nil {
+		return problemsError{wizard.Problems{{Field: "token-expires", Msg: err.Error()}}}
+	}
+	p := Profile{Connector: c, Tokens: tokens, LastTest: last, Created: now, Updated: now}
+	items, err := writeConnector(ctx, st, kc, p, secrets, exportPath, data)
+	if err != nil {
+		return err
+	}
+	out := f.IO.Out
+	fmt.Fprintf(out, "✓ saved connector %s\n", c.ID)
+	fmt.Fprintf(out, "  profile:  %s\n", st.Path(c.ID))
+	if len(items) > 0 {
+		fmt.Fprintf(out, "  keychain: %s (service bbconnect)\n", strings.Join(items, ", "))
+	}
+	fmt.Fprintf(out, "  export:   %s\n", exportPath)
+	writeNextSteps(out, f, c)
+	return nil
+}
+
+// writeNextSteps says what to do in Harness with what was saved.
+func writeNextSteps(out io.Writer, f *Factory, c wizard.Connector) {
+	fmt.Fprintln(out, "next, in Harness:")
+	fmt.Fprintln(out, "  1. create the secrets the export refers to, with the same values as in your keychain:")
+	if f.HarnessSecrets != nil {
+		for _, s := range f.HarnessSecrets(c) {
+			fmt.Fprintf(out, "     - %s\n", s)
+		}
+	}
+	fmt.Fprintln(out, "  2. create the connector from the export (paste the YAML, or terraform apply)")
+}
+
+// writeConnector writes the profile, then the keychain items, then the
+// export. When one fails, the ones written before are removed again, so a
+// failed setup leaves nothing behind. It returns the keychain items.
+func writeConnector(ctx context.Context, st ProfileStore, kc SecretStore, p Profile, s Secrets, exportPath string, data []byte) ([]string, error) {
+	id := p.Connector.ID
+	if _, err := st.Create(p); err != nil {
+		if errors.Is(err, profile.ErrExists) {
+			return nil, failuref("connector %s is already saved; rotate its token with bbconnect rotate %s", id, id)
+		}
+		return nil, failuref("cannot save the profile of %s: %v", id, err)
+	}
+	undo := func(cause error) error {
+		_, kerr := kc.DeleteAll(ctx, id)
+		_, perr := st.Delete(id)
+		msg := fmt.Sprintf("nothing was saved: %s", redact(cause.Error(), s.values()...))
+		if kerr != nil || perr != nil {
+			msg += fmt.Sprintf("\nthe clean-up was incomplete; remove what is left with bbconnect delete %s --yes", id)
+		}
+		return failuref("%s", msg)
+	}
+	var items []string
+	for _, slot := range storedSlots(p.Connector, s) {
+		if err := kc.Set(ctx, id, slot, secretOf(s, slot)); err != nil {
+			return nil, undo(fmt.Errorf("cannot store the %s in the keychain: %s", slot, keychainHelp(err)))
+		}
+		items = append(items, id+"/"+string(slot))
+	}
+	if err := writeFileAtomic(exportPath, data); err != nil {
+		return nil, undo(err)
+	}
+	return items, nil
+}
+
+// storedSlots are the slots of c that have a secret to store.
+func storedSlots(c wizard.Connector, s Secrets) []wizard.SecretSlot {
+	slots := c.SecretSlots()
+	if s.SSHPassphrase != "" {
+		slots = append(slots, wizard.SlotSSHKey)
+	}
+	return slots
+}
+
+func secretOf(s Secrets, slot wizard.SecretSlot) string {
+	switch slot {
+	case wizard.SlotPassword:
+		return s.Password
+	case wizard.SlotAPIToken:
+		return s.APIToken
+	case wizard.SlotSSHKey:
+		return s.SSHPassphrase
+	}
+	return ""
+}
+
+// tokenMetas records the kind and dates of each stored token: the expiry
+// given (or the one-year default of API tokens) for every token slot.
+func tokenMetas(c wizard.Connector, s Secrets, now, expires time.Time, explicit bool) (map[wizard.SecretSlot]TokenMeta, error) {
+	exp := map[wizard.SecretSlot]time.Time{}
+	for _, slot := range c.SecretSlots() {
+		if explicit || profile.ExpiryRequired(profile.KindOf(c, slot)) {
+			exp[slot] = expires
+		}
+	}
+	m, err := profile.TokensFor(c, now, exp)
+	if err != nil {
+		return nil, err
+	}
+	if s.SSHPassphrase != "" {
+		m[wizard.SlotSSHKey] = TokenMeta{Kind: profile.KindSSHPassphrase, Created: now.UTC()}
+	}
+	return m, nil
+}
+
+// readSetupSecrets reads the secrets the connector needs and checks the
+// SSH key, after the keychain probe.
+func readSetupSecrets(opts *SetupOptions, c wizard.Connector) (Secrets, error) {
+	f := opts.Factory
+	var ps wizard.Problems
+	needPassphrase := false
+	if c.Connection == wizard.SSH {
+		if f.InspectKey == nil {
+			return Secrets{}, errNotAvailable("checking ssh keys", "")
+		}
+		info, err := f.InspectKey(c.SSHKeyPath)
+		if err != nil {
+			ps = append(ps, wizard.Problem{Field: "ssh-key", Msg: err.Error()})
+		}
+		needPassphrase = info.Encrypted
+	}
+	srcs := []secretSource{
+		{slot: wizard.SlotPassword, what: "the http password", stdin: opts.PasswordStdin, flag: "password-stdin", env: EnvPassword, required: c.Connection == wizard.HTTP},
+		{slot: wizard.SlotAPIToken, what: "the api token", stdin: opts.APITokenStdin, flag: "api-token-stdin", env: EnvAPIToken, required: c.NeedsSeparateAPIToken()},
+		{slot: wizard.SlotSSHKey, what: "the ssh key passphrase", stdin: opts.SSHPassphraseStdin, flag: "ssh-passphrase-stdin", env: EnvSSHPassphrase, required: needPassphrase},
+	}
+	ps = append(ps, stdinIsTerminalProblem(f, srcs)...)
+	if len(ps) > 0 {
+		return Secrets{}, problemsError{ps}
+	}
+	vals, sps := gatherSecrets(f, srcs)
+	if len(sps) > 0 {
+		return Secrets{}, problemsError{sps}
+	}
+	s := Secrets{Password: vals[wizard.SlotPassword], APIToken: vals[wizard.SlotAPIToken], SSHPassphrase: vals[wizard.SlotSSHKey]}
+	if c.Connection != wizard.HTTP {
+		s.Password = ""
+	}
+	if !c.NeedsSeparateAPIToken() {
+		s.APIToken = ""
+	}
+	if !needPassphrase {
+		s.SSHPassphrase = ""
+	}
+	return s, nil
+}
+
+// runTest runs the live test, or says it is not available. Ctrl+C during
+// the test is ErrInterrupted.
+func runTest(ctx context.Context, f *Factory, c wizard.Connector, s Secrets, ts TestSettings) (TestReport, error) {
+	if f.Test == nil {
+		return TestReport{}, errNotAvailable("the connection test", "re-run with --skip-test to save without it")
+	}
+	report := f.Test(ctx, c, s, ts, nil)
+	if ctx.Err() != nil {
+		return TestReport{}, ErrInterrupted
+	}
+	if report.Connector == "" {
+		report.Connector = c.ID
+	}
+	return report.redacted(s), nil
+}

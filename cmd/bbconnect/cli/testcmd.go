@@ -1,0 +1,204 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bbconnect/bbconnect/wizard"
+)
+
+// TestOptions are the inputs of `bbconnect test`.
+type TestOptions struct {
+	IO          *IOStreams
+	Factory     *Factory
+	IDs         []string
+	All         bool
+	JSON        bool
+	CAFile      string
+	CloudURL    string
+	CloudAPIURL string
+}
+
+// NewCmdTest returns `bbconnect test`.
+func NewCmdTest(f *Factory, runF func(context.Context, *TestOptions) error) *cobra.Command {
+	opts := &TestOptions{IO: f.IO, Factory: f}
+	cmd := &cobra.Command{
+		Use:   "test [ID...]",
+		Short: "Run the live connection test of saved connectors",
+		Long: `Run the live connection test of saved connectors, with their secrets from the OS
+keychain: reach, git read access, API access, scopes, visibility and credential age.
+Each check ends ✓ pass, ! warn, ✗ fail or – skipped, with a diagnosis and the fix.
+The result is saved as the connector's last test (bbconnect list shows it).
+
+With --json: one object {"connector": ID, "ok": bool, "checks": [{"name", "status",
+"diagnosis", "fix", "duration_ms"}]} for a single ID, and an array of such objects
+with --all or several IDs.
+
+Exit status 0 when no check failed, 1 when one did.`,
+		Example: `  bbconnect test bitbucket_cloud
+  bbconnect test --all --json
+  bbconnect test dc_ssh --ca-file ./corp-ca.pem`,
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return completeIDs(f), cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.IDs = args
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return testRun(cmd.Context(), opts)
+		},
+	}
+	fs := cmd.Flags()
+	fs.BoolVar(&opts.All, "all", false, "test every saved connector")
+	fs.BoolVar(&opts.JSON, "json", false, "print JSON")
+	fs.StringVar(&opts.CAFile, "ca-file", "", "extra PEM CA bundle to trust (also BBCONNECT_CA_FILE)")
+	fs.StringVar(&opts.CloudURL, "cloud-url", "", "send Bitbucket Cloud git traffic here instead (also BBCONNECT_CLOUD_URL)")
+	fs.StringVar(&opts.CloudAPIURL, "cloud-api-url", "", "send Bitbucket Cloud API traffic here instead (also BBCONNECT_CLOUD_API_URL)")
+	_ = cmd.MarkFlagFilename("ca-file", "pem", "crt")
+	return cmd
+}
+
+func testRun(ctx context.Context, opts *TestOptions) error {
+	f := opts.Factory
+	switch {
+	case opts.All && len(opts.IDs) > 0:
+		return usageErrorf("give connector ids or --all, not both")
+	case !opts.All && len(opts.IDs) == 0:
+		return usageErrorf("name the connectors to test, or --all; bbconnect list shows them")
+	}
+	now, err := f.Now()
+	if err != nil {
+		return err
+	}
+	st, _, err := f.openProfiles()
+	if err != nil {
+		return err
+	}
+	profiles, err := selectProfiles(st, opts)
+	if err != nil {
+		return err
+	}
+	if f.Test == nil {
+		return errNotAvailable("the connection test", "")
+	}
+	var kc SecretStore
+	if len(profiles) > 0 {
+		if kc, err = f.openKeychain(ctx); err != nil {
+			return err
+		}
+	}
+	reports := make([]TestReport, 0, len(profiles))
+	anyFailed := false
+	for i, p := range profiles {
+		r, err := testOne(ctx, f, kc, p, TestSettings{
+			CAFile: opts.CAFile, CloudURL: opts.CloudURL, CloudAPIURL: opts.CloudAPIURL, Now: now,
+			TokenExpires: p.Tokens[wizard.SlotPassword].Expires, APITokenExpires: p.Tokens[wizard.SlotAPIToken].Expires,
+		})
+		if err != nil {
+			return err
+		}
+		anyFailed = anyFailed || r.failed()
+		reports = append(reports, r)
+		p.LastTest = &TestResult{At: now, OK: !r.failed(), Summary: r.summary()}
+		if _, err := st.Save(p); err != nil {
+			fmt.Fprintf(f.IO.ErrOut, "! could not save the test result of %s: %v\n", p.Connector.ID, err)
+		}
+		if !opts.JSON {
+			if i > 0 {
+				fmt.Fprintln(f.IO.Out)
+			}
+			writeReport(f.IO.Out, r)
+		}
+	}
+	if opts.JSON {
+		var v any = reports
+		if !opts.All && len(opts.IDs) == 1 && len(reports) == 1 {
+			v = reports[0]
+		}
+		if err := writeJSON(f.IO.Out, v); err != nil {
+			return err
+		}
+	} else if len(profiles) == 0 {
+		fmt.Fprintln(f.IO.ErrOut, "no saved connectors; create one with bbconnect setup")
+	}
+	if anyFailed {
+		return silentError{ExitFailure}
+	}
+	return nil
+}
+
+// selectProfiles loads the connectors named, or all of them. A name that
+// is not saved stops the command before any test runs.
+func selectProfiles(st ProfileStore, opts *TestOptions) ([]Profile, error) {
+	if opts.All {
+		ps, errs := st.List()
+		for _, e := range errs {
+			fmt.Fprintf(opts.IO.ErrOut, "! skipped: %v\n", e)
+		}
+		sort.Slice(ps, func(i, j int) bool { return ps[i].Connector.ID < ps[j].Connector.ID })
+		return ps, nil
+	}
+	out := make([]Profile, 0, len(opts.IDs))
+	seen := map[string]bool{}
+	for _, id := range opts.IDs {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		p, err := loadProfile(st, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// testOne reads a connector's secrets from the keychain and tests it. A
+// secret missing from the keychain is a failed check, not a crash.
+func testOne(ctx context.Context, f *Factory, kc SecretStore, p Profile, ts TestSettings) (TestReport, error) {
+	c := p.Connector
+	var s Secrets
+	slots := c.SecretSlots()
+	if _, ok := p.Tokens[wizard.SlotSSHKey]; ok {
+		slots = append(slots, wizard.SlotSSHKey)
+	}
+	for _, slot := range slots {
+		v, err := kc.Get(ctx, c.ID, slot)
+		if err != nil {
+			if ctx.Err() != nil {
+				return TestReport{}, ErrInterrupted
+			}
+			check := Check{
+				Name: "keychain", Status: StatusFail,
+				Diagnosis: fmt.Sprintf("the %s of %s cannot be read from the keychain: %v", slot, c.ID, err),
+				Fix:       fmt.Sprintf("store it again: bbconnect rotate %s --slot %s", c.ID, slot),
+			}
+			if isUnavailable(err) {
+				check.Fix = "unlock or start your keychain, then retry"
+			}
+			return TestReport{Connector: c.ID, OK: false, Checks: []Check{check}}, nil
+		}
+		switch slot {
+		case wizard.SlotPassword:
+			s.Password = v
+		case wizard.SlotAPIToken:
+			s.APIToken = v
+		case wizard.SlotSSHKey:
+			s.SSHPassphrase = v
+		}
+	}
+	return runTest(ctx, f, c, s, ts)
+}
+
+// isUnavailable reports whether a keychain error says the keychain itself
+// cannot be used (it carries ways to get one).
+func isUnavailable(err error) bool {
+	var h interface{ Help() []string }
+	return errors.As(err, &h)
+}

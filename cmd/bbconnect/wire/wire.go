@@ -1,0 +1,165 @@
+// Package wire connects the real services of bbconnect (the OS keychain,
+// the saved connectors, the export, the live connection test, the SSH key
+// check and the terminal wizard) to the command line. Package cli knows
+// them only through small interfaces, so its commands are tested with
+// fakes and a part that is not built yet is simply left nil and said so.
+package wire
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	gokeyring "github.com/zalando/go-keyring"
+
+	"github.com/bbconnect/bbconnect/cmd/bbconnect/cli"
+	"github.com/bbconnect/bbconnect/keychain"
+	"github.com/bbconnect/bbconnect/keychain/profile"
+	"github.com/bbconnect/bbconnect/keychain/rotate"
+	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
+	"github.com/bbconnect/bbconnect/wizard/export"
+	"github.com/bbconnect/bbconnect/wizard/sshkey"
+)
+
+// Wire connects the real services to f.
+func Wire(f *cli.Factory) {
+	f.Keychain = func() (cli.SecretStore, error) { return openKeychain(f) }
+	f.Profiles = func(dir string) (cli.ProfileStore, error) {
+		return profile.Store{Dir: dir, Now: clock(f)}, nil
+	}
+	f.Export = renderExport
+	f.HarnessSecrets = harnessSecrets
+	f.Test = func(ctx context.Context, c wizard.Connector, s cli.Secrets, ts cli.TestSettings, progress func(cli.TestEvent)) cli.TestReport {
+		return runTest(ctx, c, s, testConfig(f, ts), progress)
+	}
+	f.InspectKey = inspectKey
+	f.Wizard = func(ctx context.Context, ios *cli.IOStreams, req cli.WizardRequest) error {
+		return runWizard(ctx, f, req)
+	}
+	f.Rotate = func(ctx context.Context, dir string, kc cli.SecretStore, req cli.RotateRequest) (cli.RotateResult, error) {
+		return rotateSecrets(ctx, f, dir, kc, req)
+	}
+	f.Pending = func(dir string) ([]string, error) { return (&rotate.Rotator{Store: profile.Store{Dir: dir}}).Pending() }
+	f.Recover = func(ctx context.Context, dir string, kc cli.SecretStore) ([]string, []error) {
+		r := rotate.Rotator{Store: profile.Store{Dir: dir, Now: clock(f)}, Secrets: kc, Now: clock(f)}
+		return r.RecoverAll(ctx)
+	}
+}
+
+// rotateSecrets runs keychain/rotate with the command's live test.
+func rotateSecrets(ctx context.Context, f *cli.Factory, dir string, kc cli.SecretStore, req cli.RotateRequest) (cli.RotateResult, error) {
+	r := rotate.Rotator{Store: profile.Store{Dir: dir, Now: clock(f)}, Secrets: kc, Now: clock(f)}
+	if req.Test != nil {
+		r.Tester = func(ctx context.Context, c wizard.Connector, s map[wizard.SecretSlot]string) error {
+			return req.Test(ctx, c, cli.Secrets{Password: s[wizard.SlotPassword], APIToken: s[wizard.SlotAPIToken], SSHPassphrase: s[wizard.SlotSSHKey]})
+		}
+	}
+	res, err := r.Rotate(ctx, rotate.Request{ID: req.ID, Secrets: req.Secrets, Connector: req.Connector, Expires: req.Expires})
+	return cli.RotateResult{
+		Recovered: res.Recovered, Summary: res.Summary, Replaced: res.Replaced, Tested: res.Tested, Migrated: res.Migrated,
+	}, err
+}
+
+// mockOnce installs go-keyring's mock once per process, so every command
+// of one process sees the same in-memory items.
+var mockOnce sync.Once
+
+// openKeychain returns the OS keychain, or go-keyring's in-memory mock
+// when BBCONNECT_KEYRING=mock: a testing aid for the end-to-end tests, the
+// secrets then live in this process only and are lost at exit.
+func openKeychain(f *cli.Factory) (cli.SecretStore, error) {
+	switch v := f.Getenv(cli.EnvKeyring); v {
+	case "":
+		return keychain.New(), nil
+	case "mock":
+		mockOnce.Do(func() {
+			gokeyring.MockInit()
+			fmt.Fprintf(f.IO.ErrOut, "! %s=mock: secrets are kept in memory for this run only (testing aid)\n", cli.EnvKeyring)
+		})
+		return keychain.New(keychain.WithBackend(keychain.GoKeyring())), nil
+	}
+	return nil, fmt.Errorf("%s is set to an unknown value; unset it (only \"mock\", a testing aid, is known)", cli.EnvKeyring)
+}
+
+// clock is the factory's clock as a func, falling back to the real time.
+func clock(f *cli.Factory) func() time.Time {
+	return func() time.Time {
+		if t, err := f.Now(); err == nil {
+			return t
+		}
+		return time.Now()
+	}
+}
+
+func renderExport(c wizard.Connector, format string) ([]byte, error) {
+	ft, err := export.ParseFormat(format)
+	if err != nil {
+		return nil, err
+	}
+	return export.Render(c, ft)
+}
+
+// harnessSecrets lists the Harness secrets the export refers to, one line each.
+func harnessSecrets(c wizard.Connector) []string {
+	var out []string
+	for _, s := range export.Secrets(c) {
+		out = append(out, fmt.Sprintf("%s (%s): %s", s.Ref, s.Kind, s.What))
+	}
+	return out
+}
+
+func inspectKey(path string) (cli.KeyInfo, error) {
+	info, err := sshkey.Inspect(path)
+	if err != nil {
+		return cli.KeyInfo{}, err
+	}
+	return cli.KeyInfo{Encrypted: info.Encrypted, Fingerprint: info.Fingerprint}, nil
+}
+
+// testConfig is the connection-test configuration: the environment
+// (BBCONNECT_CLOUD_URL and friends, read through the factory), then what
+// the command line says.
+func testConfig(f *cli.Factory, ts cli.TestSettings) conntest.Config {
+	cfg := conntest.Config{
+		CloudURL:       f.Getenv(conntest.EnvCloudURL),
+		CloudAPIURL:    f.Getenv(conntest.EnvCloudAPIURL),
+		CloudSSHAddr:   f.Getenv(conntest.EnvCloudSSH),
+		CAFile:         f.Getenv(conntest.EnvCAFile),
+		KnownHostsFile: f.Getenv(conntest.EnvKnownHosts),
+	}
+	if ts.CAFile != "" {
+		cfg.CAFile = ts.CAFile
+	}
+	if ts.CloudURL != "" {
+		cfg.CloudURL = ts.CloudURL
+	}
+	if ts.CloudAPIURL != "" {
+		cfg.CloudAPIURL = ts.CloudAPIURL
+	}
+	if !ts.Now.IsZero() {
+		start, now := time.Now(), ts.Now
+		cfg.Now = func() time.Time { return now.Add(time.Since(start)) }
+	}
+	cfg.TokenExpires = ts.TokenExpires
+	cfg.APITokenExpires = ts.APITokenExpires
+	return cfg
+}
+
+func runTest(ctx context.Context, c wizard.Connector, s cli.Secrets, cfg conntest.Config, progress func(cli.TestEvent)) cli.TestReport {
+	var p func(conntest.Event)
+	if progress != nil {
+		p = func(e conntest.Event) { progress(cli.TestEvent{Name: e.Name, Done: e.Done, Check: fromCheck(e.Check)}) }
+	}
+	r := conntest.Run(ctx, c, conntest.Secrets{Password: s.Password, APIToken: s.APIToken, SSHPassphrase: s.SSHPassphrase}, cfg, p)
+	out := cli.TestReport{Connector: r.Connector, OK: r.OK, Checks: make([]cli.Check, 0, len(r.Checks))}
+	for _, ch := range r.Checks {
+		out.Checks = append(out.Checks, fromCheck(ch))
+	}
+	return out
+}
+
+func fromCheck(c conntest.Check) cli.Check {
+	return cli.Check{Name: c.Name, Status: string(c.Status), Diagnosis: c.Diagnosis, Fix: c.Fix, DurationMS: c.DurationMS}
+}
