@@ -122,8 +122,8 @@ func envLines(s *emu.Server) string {
 	vars := [][2]string{
 		{"BBCONNECT_CLOUD_URL", s.CloudURL},
 		{"BBCONNECT_CLOUD_API_URL", s.CloudAPIURL},
-		{"BBCONNECT_DC_URL", s.DCURL},
-		{"BBCONNECT_SSH_ADDR", s.SSHAddr},
+		{"BBCONNECT_DC_URL", s.DCURL}, // not read by bbconnect: the Data Center URL to type in the wizard
+		{"BBCONNECT_CLOUD_SSH", s.SSHAddr},
 		{"BBCONNECT_CA_FILE", s.CAFile},
 		{"BBCONNECT_KNOWN_HOSTS", s.KnownHostsFile},
 	}

@@ -95,7 +95,7 @@ func TestRunJSON(t *testing.T) {
 
 func TestRunEnv(t *testing.T) {
 	out := runOutput(t, func(l string) bool { return l == "# ready" }, "--env", "--dc-context", "/bitbucket")
-	for _, name := range []string{"BBCONNECT_CLOUD_URL", "BBCONNECT_CLOUD_API_URL", "BBCONNECT_CA_FILE", "BBCONNECT_KNOWN_HOSTS", "BBCONNECT_DC_URL"} {
+	for _, name := range []string{"BBCONNECT_CLOUD_URL", "BBCONNECT_CLOUD_API_URL", "BBCONNECT_CA_FILE", "BBCONNECT_KNOWN_HOSTS", "BBCONNECT_DC_URL", "BBCONNECT_CLOUD_SSH"} {
 		if !strings.Contains(out, "export "+name+"='") {
 			t.Errorf("no export of %s in\n%s", name, out)
 		}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os/exec"
+	"strings"
+	"time"
+)
+
+// term drives one program in a detached tmux server of its own, at a fixed
+// size.
+type term struct {
+	sock string
+	w, h int
+}
+
+const pane = "shot"
+
+func (t *term) tmux(ctx context.Context, stdin []byte, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, "tmux", append([]string{"-L", t.sock}, args...)...) //nolint:gosec // tmux with our own arguments; secrets go through stdin
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return string(out), fmt.Errorf("tmux %s: %w: %s", args[0], err, strings.TrimSpace(string(out)))
+	}
+	return string(out), nil
+}
+
+// startTerm runs argv in a new w x h tmux session. env holds KEY=VALUE pairs
+// for the program: URLs and paths only, never secrets (they would show in
+// tmux's own argument list).
+func startTerm(ctx context.Context, sock string, w, h int, env []string, argv ...string) (*term, error) {
+	t := &term{sock: sock, w: w, h: h}
+	args := []string{"-f", "/dev/null", "new-session", "-d", "-s", pane, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h)}
+	for _, e := range env {
+		args = append(args, "-e", e)
+	}
+	args = append(args, argv...)
+	args = append(args, ";", "set-option", "-t", pane, "status", "off", ";", "set-option", "-t", pane, "remain-on-exit", "on")
+	if _, err := t.tmux(ctx, nil, args...); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// keys sends tmux key names ("Enter", "Tab", "Down", "C-c").
+func (t *term) keys(ctx context.Context, keys ...string) error {
+	for _, k := range keys {
+		if _, err := t.tmux(ctx, nil, "send-keys", "-t", pane, k); err != nil {
+			return err
+		}
+		time.Sleep(60 * time.Millisecond) // let the program redraw between keys, like a person typing
+	}
+	return nil
+}
+
+// typeText types s literally.
+func (t *term) typeText(ctx context.Context, s string) error {
+	_, err := t.tmux(ctx, nil, "send-keys", "-t", pane, "-l", s)
+	return err
+}
+
+// pasteSecret pastes a secret through a tmux buffer read from standard
+// input, so it never appears in an argument list.
+func (t *term) pasteSecret(ctx context.Context, s string) error {
+	if _, err := t.tmux(ctx, []byte(s), "load-buffer", "-b", "secret", "-"); err != nil {
+		return err
+	}
+	_, err := t.tmux(ctx, nil, "paste-buffer", "-d", "-b", "secret", "-t", pane)
+	return err
+}
+
+// capture returns the pane with its colours (SGR sequences).
+func (t *term) capture(ctx context.Context) (string, error) {
+	return t.tmux(ctx, nil, "capture-pane", "-t", pane, "-e", "-p")
+}
+
+// waitFor polls the pane until it shows text, or fails after timeout.
+func (t *term) waitFor(ctx context.Context, text string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	var last string
+	for time.Now().Before(deadline) {
+		out, err := t.tmux(ctx, nil, "capture-pane", "-t", pane, "-p")
+		if err == nil && strings.Contains(out, text) {
+			return nil
+		}
+		last = out
+		time.Sleep(50 * time.Millisecond)
+	}
+	return fmt.Errorf("waited %s for %q; the screen shows:\n%s", timeout, text, last)
+}
+
+func (t *term) close() {
+	_ = exec.Command("tmux", "-L", t.sock, "kill-server").Run() //nolint:gosec,noctx // our own tmux server
+}
