@@ -1,0 +1,220 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bbconnect/bbconnect/wizard"
+)
+
+func TestAccessibleCloudHTTP(t *testing.T) {
+	// Not parallel: Run sets the process-wide Lip Gloss renderer.
+	const token = "tokSECRET123"
+	input := strings.Join([]string{
+		"Cloud A", "", "", "", // overview: name, id (made from the name), description, tags
+		"1", "1", "1", // edition, url type, connection
+		"not a url", "https://bitbucket.org/acme", // a wrong url is asked again
+		"widgets",             // test repository
+		"3", "1", "0", "jdoe", // app password refused, then api token; scopes done; username
+		token,         // the token, read as a line (not a terminal)
+		"n",           // api access off
+		"1", "1", "y", // platform, account scope, save
+	}, "\n") + "\n"
+	f := newFakes()
+	var out bytes.Buffer
+	r, err := Run(context.Background(), Options{
+		Deps: f.deps(t.TempDir()), Accessible: true, In: strings.NewReader(input), Out: &out,
+	})
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"== Overview (step 1 of 5) ==", "== Details (step 2 of 5) ==", "Bitbucket edition",
+		"app passwords were removed on 2026-07-28", "== Review ==", "Password: •••••• (API token)",
+		"identifier: Cloud_A", "validationRepo: widgets.git", "✓ git read access: ok", "== Saved ==",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if strings.Contains(got, token) {
+		t.Fatal("the token was printed")
+	}
+	if !r.Saved || r.Connector.URL != "https://bitbucket.org/acme" || r.Connector.Username != "jdoe" {
+		t.Fatalf("result = %+v", r)
+	}
+	if v, _ := f.secrets.Get("Cloud_A", wizard.SlotPassword); v != token {
+		t.Fatal("token not stored")
+	}
+	if t.Failed() {
+		t.Log(got)
+	}
+}
+
+func TestAccessibleDataCenterSSH(t *testing.T) {
+	// Not parallel: Run sets the process-wide Lip Gloss renderer.
+	pemKey, _ := keyFiles(t)
+	input := strings.Join([]string{
+		"DC B", "", "", "",
+		"2", "2", "2", // data center, repository, ssh
+		"ssh://git@bitbucket.example.com:7999/PROJ/repo.git",
+		"1", pemKey, // existing key and its path (the public key is shown)
+		"y", "1", "dctoken9", // api access on, access token, the token
+		"1", "", "1", "y", // platform, no CA, account scope, save
+	}, "\n") + "\n"
+	f := newFakes()
+	var out bytes.Buffer
+	r, err := Run(context.Background(), Options{Deps: f.deps(t.TempDir()), Accessible: true, In: strings.NewReader(input), Out: &out})
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"Add the public key to Bitbucket", "ssh-rsa AAAA", "sshKeyRef: account.DC_B_ssh_key", "tokenRef: account.DC_B_api_token"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if !r.Saved || r.Connector.SSHKeyPath != pemKey || r.Connector.Connection != wizard.SSH {
+		t.Fatalf("result = %+v", r)
+	}
+}
+
+func TestAccessibleInputEnds(t *testing.T) {
+	// Not parallel: Run sets the process-wide Lip Gloss renderer.
+	f := newFakes()
+	var out bytes.Buffer
+	_, err := Run(context.Background(), Options{Deps: f.deps(t.TempDir()), Accessible: true, In: strings.NewReader("Half Done\n"), Out: &out})
+	if !errors.Is(err, errInputEnded) {
+		t.Fatalf("err = %v", err)
+	}
+	if len(f.profiles.saved) != 0 || f.secrets.len() != 0 || f.exports.len() != 0 {
+		t.Fatal("something was written")
+	}
+}
+
+func TestDumbTerminalIsAccessible(t *testing.T) {
+	// Not parallel: Run sets the process-wide Lip Gloss renderer.
+	var out bytes.Buffer
+	_, _ = Run(context.Background(), Options{
+		Deps: newFakes().deps(t.TempDir()), In: strings.NewReader(""), Out: &out, Env: []string{"TERM=dumb"},
+	})
+	if !strings.Contains(out.String(), "== Overview (step 1 of 5) ==") {
+		t.Fatalf("TERM=dumb did not prompt line by line:\n%s", out.String())
+	}
+}
+
+func TestLineReaderOneLinePerRead(t *testing.T) {
+	t.Parallel()
+	r := newLineReader(strings.NewReader("one\ntwo\nthree"))
+	buf := make([]byte, 64)
+	for _, want := range []string{"one\n", "two\n", "three"} {
+		n, err := r.Read(buf)
+		if err != nil || string(buf[:n]) != want {
+			t.Fatalf("read %q, %v; want %q", buf[:n], err, want)
+		}
+	}
+	if _, err := r.Read(buf); err == nil {
+		t.Fatal("no EOF")
+	}
+}
+
+// FuzzLineReader: reads give back the input exactly, at most one line each.
+func FuzzLineReader(f *testing.F) {
+	for _, s := range []string{"", "a", "a\nb", "\n\n\n", "one\r\ntwo\n", strings.Repeat("x", 200) + "\ny"} {
+		f.Add(s, 7)
+	}
+	f.Fuzz(func(t *testing.T, s string, size int) {
+		if size < 1 || size > 1024 {
+			size = 16
+		}
+		r := newLineReader(strings.NewReader(s))
+		var got strings.Builder
+		buf := make([]byte, size)
+		for i := 0; i <= len(s)+1; i++ {
+			n, err := r.Read(buf)
+			chunk := string(buf[:n])
+			if idx := strings.IndexByte(chunk, '\n'); idx >= 0 && idx != n-1 {
+				t.Fatalf("read %q holds more than one line", chunk)
+			}
+			got.WriteString(chunk)
+			if err != nil {
+				break
+			}
+		}
+		if got.String() != s {
+			t.Fatalf("read back %q, want %q", got.String(), s)
+		}
+	})
+}
+
+// TestAccessiblePasteFills: line by line there is no going back to the
+// edition, so a clone URL that implies other choices fills them in.
+func TestAccessiblePasteFills(t *testing.T) {
+	pemKey, _ := keyFiles(t)
+	input := strings.Join([]string{
+		"DC C", "", "", "",
+		"1", "1", "1", // cloud, account, http: the clone URL says otherwise
+		"ssh://git@bitbucket.example.com:7999/PROJ/repo.git",
+		"",          // test repository: taken from the URL
+		"1", pemKey, // existing key and its path
+		"n", "1", "", "1", "y", // no api access, platform, no CA bundle, account scope, save
+	}, "\n") + "\n"
+	var out bytes.Buffer
+	r, err := Run(context.Background(), Options{Deps: newFakes().deps(t.TempDir()), Accessible: true, In: strings.NewReader(input), Out: &out})
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "from the pasted URL: edition: Bitbucket Data Center; connection: SSH") {
+		t.Errorf("output does not say what the URL filled:\n%s", out.String())
+	}
+	c := r.Connector
+	if c.Edition != wizard.DataCenter || c.Connection != wizard.SSH || c.URL != "ssh://git@bitbucket.example.com:7999/" || c.TestRepo != "PROJ/repo.git" {
+		t.Fatalf("connector = %+v", c)
+	}
+}
+
+func TestAccessibleCtrlC(t *testing.T) {
+	f := newFakes()
+	pr, pw := io.Pipe()
+	defer func() { _ = pw.Close() }()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		_, err := Run(ctx, Options{Deps: f.deps(t.TempDir()), Accessible: true, In: pr, Out: &syncWriter{w: &out}})
+		done <- err
+	}()
+	if _, err := pw.Write([]byte("Half\n")); err != nil {
+		t.Fatal(err)
+	}
+	cancel() // what SIGINT does in the CLI
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrInterrupted) {
+			t.Fatalf("err = %v, want ErrInterrupted", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the wizard kept waiting for input after ctrl+c")
+	}
+	if len(f.profiles.saved) != 0 || f.secrets.len() != 0 || f.exports.len() != 0 {
+		t.Fatal("something was written")
+	}
+}
+
+// syncWriter serialises writes from the prompting goroutine and the test.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}

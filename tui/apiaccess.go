@@ -1,0 +1,152 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/huh"
+
+	"github.com/bbconnect/bbconnect/wizard"
+)
+
+// newAPIAccessForm builds the API access step: on or off with what it is
+// for; the method (App Password listed, disabled with reason and date once
+// removed); the email or username it needs; "use the same token as above"
+// when the HTTP password can serve; the scopes; the token.
+func newAPIAccessForm(st *state) *stepForm {
+	now := st.now()
+	on := huh.NewConfirm().
+		Title("Enable API access?").
+		Description(wizard.FieldHelp("api-access")).
+		Affirmative("Enable").
+		Negative("Leave off").
+		Value(&st.apiOn)
+
+	var opts []huh.Option[wizard.APIAccessKind]
+	for _, o := range wizard.APIAccessOptions(st.c.Edition, now) {
+		if o.Value != wizard.APINone {
+			opts = append(opts, huh.NewOption(o.Label, o.Value))
+		}
+	}
+	if !validMethod(st.c.Edition, st.apiMethod, opts) {
+		st.apiMethod = defaultAPIMethod(st.c.Edition)
+	}
+	method := huh.NewSelect[wizard.APIAccessKind]().
+		Title("API authentication").
+		Options(opts...).
+		Value(&st.apiMethod).
+		Validate(func(k wizard.APIAccessKind) error { return apiProblem(st, k, "api-access") })
+
+	email := huh.NewInput().
+		Title("Email").
+		Description(wizard.FieldHelp("api-email")).
+		Placeholder("you@example.com").
+		Value(&st.c.APIEmail).
+		Validate(keep(st, &st.c.APIEmail, wizard.ValidateEmail))
+	user := huh.NewInput().
+		Title("Username").
+		Description(wizard.FieldHelp("api-username")).
+		Value(&st.c.APIUsername).
+		Validate(keep(st, &st.c.APIUsername, func(u string) error { return wizard.ValidateUsername(wizard.Cloud, wizard.AppPassword, u) }))
+	same := huh.NewConfirm().
+		Title("Use the same token as above?").
+		Description(wizard.FieldHelp("api-token-same-as-password")).
+		Value(&st.c.APITokenSameAsPassword)
+	scopes := scopesField(st, "Scopes the API token needs",
+		"Tick each scope as you select it when you create the token in Bitbucket (x or space ticks).")
+	token := huh.NewInput().
+		Description(secretHelp("api-token", st.deps())).
+		EchoMode(huh.EchoModePassword).
+		Value(&st.secrets.APIToken).
+		Validate(func(v string) error {
+			return wizard.ValidateSecretValue(strings.ToLower(apiTokenTitle(st.apiMethod)), v)
+		})
+
+	off := func() bool { return !st.apiOn }
+	secret := secretInput{
+		value: &st.secrets.APIToken,
+		title: func() string { return apiTokenTitle(st.apiMethod) },
+		check: func(v string) error {
+			return wizard.ValidateSecretValue(strings.ToLower(apiTokenTitle(st.apiMethod)), v)
+		},
+	}
+	return &stepForm{
+		secrets: map[huh.Field]secretInput{token: secret},
+		groups: []formGroup{
+			page(nil, on),
+			page(off, method),
+			page(func() bool { return off() || st.apiMethod != wizard.APIEmailAPIToken }, email),
+			page(func() bool { return off() || st.apiMethod != wizard.APIUsernameAppPassword }, user),
+			page(func() bool { return off() || !canReuse(st) }, same),
+			page(func() bool { return off() || st.apiMethod != wizard.APIEmailAPIToken || reusing(st) }, scopes),
+			page(func() bool { return off() || reusing(st) }, token),
+		},
+		notes: map[huh.Field]func() string{
+			on: fieldNote("api-access"), method: optionNotes(wizard.APIAccessOptions(st.c.Edition, now)),
+			email: fieldNote("api-email"), user: fieldNote("api-username"), same: fieldNote("api-token-same-as-password"),
+			scopes: fieldNote("scopes"), token: fieldNote("api-token"),
+		},
+		refresh: func() {
+			method.Description(methodHelp(st))
+			token.Title(apiTokenTitle(st.apiMethod))
+		},
+		finish: func() wizard.Problems {
+			if !canReuse(st) {
+				st.c.APITokenSameAsPassword = false
+			}
+			return nil
+		},
+	}
+}
+
+func validMethod(_ wizard.Edition, k wizard.APIAccessKind, opts []huh.Option[wizard.APIAccessKind]) bool {
+	for _, o := range opts {
+		if o.Value == k {
+			return true
+		}
+	}
+	return false
+}
+
+// apiProblem asks wizard whether the API access settings with method k
+// have a problem in field.
+func apiProblem(st *state, k wizard.APIAccessKind, field string) error {
+	c := st.connector()
+	c.APIAccess = k
+	if p, ok := c.ValidateStep(wizard.StepAPIAccess, st.now()).Field(field); ok {
+		return problemsErr(wizard.Problems{p})
+	}
+	return nil
+}
+
+// canReuse asks wizard whether the HTTP password may serve as the API token.
+func canReuse(st *state) bool {
+	if st.c.Connection != wizard.HTTP || !st.apiOn {
+		return false
+	}
+	c := st.connector()
+	c.APITokenSameAsPassword = true
+	_, bad := c.ValidateStep(wizard.StepAPIAccess, st.now()).Field("api-token-same-as-password")
+	return !bad
+}
+
+func reusing(st *state) bool { return canReuse(st) && st.c.APITokenSameAsPassword }
+
+func methodHelp(st *state) string {
+	for _, o := range wizard.APIAccessOptions(st.c.Edition, st.now()) {
+		if o.Value == st.apiMethod {
+			return o.Note
+		}
+	}
+	return wizard.FieldHelp("api-access")
+}
+
+func apiTokenTitle(k wizard.APIAccessKind) string {
+	switch k {
+	case wizard.APIEmailAPIToken:
+		return "API token"
+	case wizard.APIUsernameAppPassword:
+		return "App Password"
+	case wizard.APIAccessToken, wizard.APINone:
+	}
+	return "Access token"
+}

@@ -1,0 +1,79 @@
+package tui
+
+import (
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/bbconnect/bbconnect/wizard"
+)
+
+func TestAPIAccessOffByDefault(t *testing.T) {
+	t.Parallel()
+	d := atStep(t, newFakes(), cloudHTTP(), 4)
+	d.mustSee("Enable API access?", "Git-based triggers, webhooks and commit status updates")
+	d.typ("n")
+	d.mustTitle("Review")
+	if got := d.m.c.st.connector().APIAccess; got != wizard.APINone {
+		t.Fatalf("api access = %s", got)
+	}
+	d.mustSee("API access:      Off")
+}
+
+func TestAPIAccessMethods(t *testing.T) {
+	t.Parallel()
+	d := atStep(t, newFakes(), cloudHTTP(), 4)
+	d.typ("y")
+	d.mustSee("Email and API Token", "Access Token", "Username and App Password (removed)")
+	d.mustNotSee("Off")
+	d.key(tea.KeyDown, 2)
+	d.mustSeeText("App Passwords were removed on 2026-07-28")
+	d.enter()
+	d.mustSeeText("app passwords were removed on 2026-07-28; choose email-api-token with an api token")
+	d.key(tea.KeyUp, 2)
+	d.enter()
+	d.mustSee("Email")
+	d.typ("jdoe")
+	d.enter()
+	d.mustSee("is not an email address")
+	d.typ("@example.com")
+	d.enter()
+	// The HTTP password is an API token: it may serve for API access too.
+	d.mustSee("Use the same token as above?")
+	d.typ("n")
+	d.mustSee("Scopes the API token needs")
+	d.enter()
+	d.mustSee("API token")
+	d.typ("apitoken123")
+	d.enter()
+	d.mustTitle("Review")
+	c := d.m.c.st.connector()
+	if c.APIAccess != wizard.APIEmailAPIToken || c.APIEmail != "jdoe@example.com" || !c.NeedsSeparateAPIToken() {
+		t.Fatalf("api access not set: %+v", c)
+	}
+	if d.m.c.st.secrets.APIToken != "apitoken123" {
+		t.Fatal("api token not kept")
+	}
+}
+
+func TestAPIAccessSameTokenOnlyWhenItFits(t *testing.T) {
+	t.Parallel()
+	c := cloudHTTP()
+	c.PasswordKind, c.Username = wizard.AccessToken, wizard.AccessTokenUsername
+	d := atStep(t, newFakes(), c, 4)
+	d.typ("y")
+	d.enter() // Email and API Token: an access token cannot serve.
+	d.typ("jdoe@example.com")
+	d.enter()
+	d.mustNotSee("Use the same token as above?")
+	d.mustSee("Scopes the API token needs")
+
+	ssh := dcSSH("/k")
+	d = atStep(t, newFakes(), ssh, 4)
+	d.typ("y")
+	d.mustSee("Access Token")
+	d.mustNotSee("Email and API Token")
+	d.enter()
+	d.mustNotSee("Use the same token as above?")
+	d.mustSee("Access token")
+}

@@ -1,0 +1,114 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/huh"
+
+	"github.com/bbconnect/bbconnect/wizard"
+)
+
+// newConnectivityForm builds the Connectivity step: through the Harness
+// Platform or a Delegate (any, or only those with all of some tags), a CA
+// bundle for Data Center, and the Harness scope the export is made for.
+func newConnectivityForm(st *state) *stepForm {
+	mode := huh.NewSelect[wizard.Connectivity]().
+		Title("Connectivity mode").
+		Description(wizard.FieldHelp("connectivity")).
+		Options(enumOptions(wizard.Connectivities, wizard.Connectivity.Label)...).
+		Value(&st.c.Connectivity)
+	selectors := huh.NewInput().
+		Title("Delegate selectors").
+		Placeholder("empty: any delegate; or tags such as k8s, eu-west").
+		Value(&st.delegatesText).
+		Validate(keep(st, &st.delegatesText, func(s string) error {
+			c := st.connector()
+			c.Connectivity, c.DelegateSelectors = wizard.ViaDelegate, splitList(s)
+			if p, ok := c.ValidateStep(wizard.StepConnectivity, st.now()).Field("delegate-selector"); ok {
+				return problemsErr(wizard.Problems{p})
+			}
+			return nil
+		}))
+	ca := huh.NewInput().
+		Title("CA bundle (optional)").
+		Description(wizard.FieldHelp("ca-file")).
+		Placeholder("/etc/ssl/bitbucket-ca.pem").
+		Value(&st.c.CAFile)
+	scope := huh.NewSelect[wizard.Scope]().
+		Title("Harness scope").
+		Description(wizard.FieldHelp("scope")).
+		Options(
+			huh.NewOption("Account", wizard.ScopeAccount),
+			huh.NewOption("Organisation", wizard.ScopeOrg),
+			huh.NewOption("Project", wizard.ScopeProject),
+		).
+		Value(&st.c.Scope)
+	org := huh.NewInput().
+		Title("Organisation identifier").
+		Description(wizard.FieldHelp("org")).
+		Value(&st.c.Org).
+		Validate(func(string) error { return scopeProblem(st, "org") })
+	project := huh.NewInput().
+		Title("Project identifier").
+		Description(wizard.FieldHelp("project")).
+		Value(&st.c.Project).
+		Validate(func(string) error { return scopeProblem(st, "project") })
+
+	return &stepForm{
+		groups: []formGroup{
+			page(nil, mode),
+			page(func() bool { return st.c.Connectivity != wizard.ViaDelegate }, selectors),
+			page(func() bool { return st.c.Edition != wizard.DataCenter }, ca),
+			page(nil, scope),
+			page(func() bool { return st.c.Scope == wizard.ScopeAccount }, org),
+			page(func() bool { return st.c.Scope != wizard.ScopeProject }, project),
+		},
+		refresh: func() { selectors.Description(delegateHelp(st)) },
+		notes: map[huh.Field]func() string{
+			mode: fieldNote("connectivity"), selectors: fieldNote("delegate-selector"), ca: fieldNote("ca-file"),
+			scope: fieldNote("scope"), org: fieldNote("org"), project: fieldNote("project"),
+		},
+		finish: func() wizard.Problems {
+			st.c.DelegateSelectors = nil
+			if st.c.Connectivity == wizard.ViaDelegate {
+				st.c.DelegateSelectors = splitList(st.delegatesText)
+			}
+			if st.c.Scope == wizard.ScopeAccount {
+				st.c.Org, st.c.Project = "", ""
+			}
+			if st.c.Scope == wizard.ScopeOrg {
+				st.c.Project = ""
+			}
+			if st.c.Edition != wizard.DataCenter {
+				st.c.CAFile = ""
+			}
+			return nil
+		},
+	}
+}
+
+func scopeProblem(st *state, field string) error {
+	if p, ok := st.connector().ValidateStep(wizard.StepConnectivity, st.now()).Field(field); ok {
+		return problemsErr(wizard.Problems{p})
+	}
+	return nil
+}
+
+func delegateHelp(st *state) string {
+	sel := splitList(st.delegatesText)
+	if len(sel) == 0 {
+		return "Use any available delegate. " + wizard.FieldHelp("delegate-selector")
+	}
+	return "Only delegates with all of these tags: " + strings.Join(sel, ", ")
+}
+
+// splitList splits a comma-separated list, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

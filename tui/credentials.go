@@ -1,0 +1,300 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
+
+	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/sshkey"
+)
+
+// Pages of the Credentials form.
+const (
+	credKind     = iota // password kind (HTTP)
+	credScopes          // scopes checklist (Cloud API token)
+	credUserPass        // username and password (HTTP)
+	credAccessTk        // x-token-auth and password (Cloud access token)
+	credKeySrc          // existing key or a new one (SSH)
+	credKeyPath         // existing key path (SSH)
+	credKeyPass         // passphrase of an encrypted key (SSH)
+	credKeygen          // the ssh-keygen command (SSH)
+	credPubKey          // the public key and where to add it (SSH)
+)
+
+// newCredentialsForm builds the Credentials step. HTTP: the password kind
+// (App Passwords listed, disabled with the reason and date once removed),
+// the scopes an API token needs, the username (locked to x-token-auth for
+// access tokens) and the token. SSH: an existing PEM RSA key, checked on
+// the spot, or the ssh-keygen command to make one, run on request; then the
+// public key and where to add it.
+func newCredentialsForm(st *state) *stepForm {
+	now := st.now()
+	isHTTP := func() bool { return st.c.Connection == wizard.HTTP }
+	isAccessToken := func() bool { return st.c.Edition == wizard.Cloud && st.c.PasswordKind == wizard.AccessToken }
+
+	kind := huh.NewSelect[wizard.PasswordKind]().
+		Title("Password kind").
+		Options(passwordKindOptions(st.c.Edition, now)...).
+		Value(&st.c.PasswordKind).
+		Validate(func(k wizard.PasswordKind) error { return wizard.ValidatePasswordKind(st.c.Edition, k, now) })
+
+	scopes := scopesField(st, "Scopes to give the API token",
+		"In Bitbucket: Personal settings > API tokens > Create API token with scopes, app Bitbucket. "+
+			"Tick each scope here as you add it there (x ticks).")
+
+	username := huh.NewInput().
+		Title("Username").
+		Description(wizard.FieldHelp("username")).
+		Value(&st.c.Username).
+		Validate(keep(st, &st.c.Username, func(u string) error { return wizard.ValidateUsername(st.c.Edition, st.c.PasswordKind, u) }))
+	lockedUser := huh.NewNote().
+		Title("Username: " + wizard.AccessTokenUsername).
+		Description("Access tokens always use the username " + wizard.AccessTokenUsername + "; it is set for you.")
+
+	pw1, pw2 := passwordField(st), passwordField(st)
+	spec := &stepForm{
+		groups: []formGroup{
+			page(not(isHTTP), kind),
+			page(func() bool { return !isHTTP() || st.c.Edition != wizard.Cloud || st.c.PasswordKind != wizard.APIToken }, scopes),
+			page(func() bool { return !isHTTP() || isAccessToken() }, username, pw1),
+			page(func() bool { return !isHTTP() || !isAccessToken() }, lockedUser, pw2),
+		},
+		secrets: map[huh.Field]secretInput{pw1: passwordSecret(st), pw2: passwordSecret(st)},
+	}
+	sshGroups, passphrase, sshRefresh, sshNotes := sshPages(st)
+	spec.notes = map[huh.Field]func() string{
+		kind:       optionNotes(wizard.PasswordKindOptions(st.c.Edition, now)),
+		scopes:     fieldNote("scopes"),
+		username:   fieldNote("username"),
+		lockedUser: func() string { return "Access tokens always use the username " + wizard.AccessTokenUsername + "." },
+		pw1:        fieldNote("password"),
+		pw2:        fieldNote("password"),
+	}
+	for f, n := range sshNotes {
+		spec.notes[f] = n
+	}
+	spec.refresh = func() {
+		kind.Description(kindHelp(st))
+		pw1.Title(st.c.PasswordKind.Label())
+		pw2.Title(st.c.PasswordKind.Label())
+		sshRefresh()
+	}
+	spec.groups = append(spec.groups, sshGroups...)
+	spec.secrets[passphrase] = secretInput{
+		value: &st.secrets.SSHPassphrase,
+		title: func() string { return "Key passphrase" },
+		check: func(string) error { return nil },
+	}
+	spec.finish = func() wizard.Problems {
+		if st.c.Connection == wizard.HTTP && st.c.Edition == wizard.Cloud && st.c.PasswordKind == wizard.AccessToken {
+			st.c.Username = wizard.AccessTokenUsername
+		}
+		if st.c.Connection == wizard.SSH && st.keySource == keyGenerate {
+			st.c.SSHKeyPath = expandHome(st.home, st.keygenPath)
+		}
+		return nil
+	}
+	spec.done = func() tea.Cmd { return keygenCmd(st) }
+	return spec
+}
+
+// passwordField is the masked token input. The value stays in memory.
+func passwordField(st *state) *huh.Input {
+	return huh.NewInput().
+		Title(st.c.PasswordKind.Label()).
+		Description(secretHelp("password", st.deps())).
+		EchoMode(huh.EchoModePassword).
+		Value(&st.secrets.Password).
+		Validate(func(v string) error {
+			return wizard.ValidateSecretValue(strings.ToLower(st.c.PasswordKind.Label()), v)
+		})
+}
+
+func passwordSecret(st *state) secretInput {
+	return secretInput{
+		value: &st.secrets.Password,
+		title: func() string { return st.c.PasswordKind.Label() },
+		check: func(v string) error {
+			return wizard.ValidateSecretValue(strings.ToLower(st.c.PasswordKind.Label()), v)
+		},
+	}
+}
+
+// secretHelp is a secret field's help plus where the secret will go.
+func secretHelp(field string, d *Deps) string {
+	h := wizard.FieldHelp(field)
+	if d == nil || d.Secrets == nil {
+		h += "\nno keychain is available: it is used for the connection test only and not stored."
+	}
+	return h
+}
+
+func sshPages(st *state) ([]formGroup, *huh.Input, func(), map[huh.Field]func() string) {
+	isSSH := func() bool { return st.c.Connection == wizard.SSH }
+	source := huh.NewSelect[string]().
+		Title("SSH key").
+		Description(wizard.FieldHelp("ssh-key")).
+		Options(
+			huh.NewOption("Use an existing PEM RSA key file", keyExisting),
+			huh.NewOption("Make a new key with ssh-keygen", keyGenerate),
+		).
+		Value(&st.keySource)
+	path := huh.NewInput().
+		Title("Private key file").
+		Placeholder("~/.ssh/id_rsa").
+		Value(&st.c.SSHKeyPath).
+		Validate(keep(st, &st.c.SSHKeyPath, func(p string) error { return checkKey(st, p) }))
+	passphrase := huh.NewInput().
+		Title("Key passphrase").
+		Description(secretHelp("ssh-passphrase", st.deps())).
+		EchoMode(huh.EchoModePassword).
+		Value(&st.secrets.SSHPassphrase)
+	if st.keygenPath == "" {
+		st.keygenPath = sshkey.DefaultKeyPath(st.home, st.effectiveID())
+	}
+	genPath := huh.NewInput().
+		Title("Where to save the new key").
+		Value(&st.keygenPath)
+	run := huh.NewConfirm().
+		Title("Run ssh-keygen now?").
+		Description("No: run the command yourself in another terminal, then choose the key file.").
+		Affirmative("Run it").
+		Negative("I'll run it").
+		Value(&st.keygenRun)
+	pub := huh.NewNote()
+	refresh := func() {
+		path.Description(keyHelp(st))
+		genPath.Description("ssh-keygen will run:\n" + sshkey.KeygenCommand(keyLabel(st), expandHome(st.home, st.keygenPath)) +
+			"\nIt asks for a passphrase itself (leave it empty for none).")
+		// Note titles are shown as written (descriptions read _ and * as markup).
+		pub.Title("Add the public key to Bitbucket\n\n" + pubKeyHelp(st))
+	}
+	groups := []formGroup{
+		page(not(isSSH), source),
+		page(func() bool { return !isSSH() || st.keySource != keyExisting }, path),
+		page(func() bool { return !isSSH() || st.keySource != keyExisting || !st.keyInfo.Encrypted }, passphrase),
+		page(func() bool { return !isSSH() || st.keySource != keyGenerate }, genPath, run),
+		page(func() bool { return !isSSH() || st.keySource != keyExisting || st.keyInfo.AuthorizedKey == "" }, pub),
+	}
+	notes := map[huh.Field]func() string{
+		source: fieldNote("ssh-key"), path: fieldNote("ssh-key"), passphrase: fieldNote("ssh-passphrase"),
+		genPath: func() string {
+			return "ssh-keygen will run: " + sshkey.KeygenCommand(keyLabel(st), expandHome(st.home, st.keygenPath))
+		},
+	}
+	return groups, passphrase, refresh, notes
+}
+
+// checkKey inspects the key file on the spot: PEM RSA is accepted, anything
+// else is refused with what to do (for OpenSSH keys, the conversion command).
+func checkKey(st *state, p string) error {
+	st.keyInfo = sshkey.Info{}
+	if strings.TrimSpace(p) == "" {
+		return errors.New("give the path of your private key file, or go back and choose to make a new key")
+	}
+	info, err := sshkey.Inspect(expandHome(st.home, p))
+	if err != nil {
+		var kerr *sshkey.Error
+		if errors.As(err, &kerr) {
+			return kerr
+		}
+		return fmt.Errorf("cannot read %s: check the path", p)
+	}
+	st.keyInfo = info
+	return nil
+}
+
+// keyHelp checks the key file as its path is typed and says what it is.
+func keyHelp(st *state) string {
+	if strings.TrimSpace(st.c.SSHKeyPath) == "" {
+		return wizard.FieldHelp("ssh-key")
+	}
+	if st.keyChecked != st.c.SSHKeyPath {
+		st.keyChecked, st.keyErr = st.c.SSHKeyPath, checkKey(st, st.c.SSHKeyPath)
+	}
+	if st.keyErr != nil {
+		return "✗ " + st.keyErr.Error()
+	}
+	s := fmt.Sprintf("✓ pem rsa key, %d bits, %s", st.keyInfo.Bits, st.keyInfo.Fingerprint)
+	if st.keyInfo.Encrypted {
+		s += " (has a passphrase)"
+	}
+	return s
+}
+
+func pubKeyHelp(st *state) string {
+	where := sshkey.WhereToAdd(st.c.Edition == wizard.Cloud, serverBase(st.c))
+	return st.keyInfo.AuthorizedKey + "\n\n" + where + "\n(the same line is in " + expandHome(st.home, st.c.SSHKeyPath) + ".pub when that file exists)"
+}
+
+// keyLabel is the comment of a new key: the connector's Id.
+func keyLabel(st *state) string { return "bbconnect-" + st.effectiveID() }
+
+// keygenCmd runs ssh-keygen in the terminal when the user asked for it.
+// ssh-keygen asks its own passphrase question there.
+func keygenCmd(st *state) tea.Cmd {
+	if st.c.Connection != wizard.SSH || st.keySource != keyGenerate {
+		return nil
+	}
+	path := expandHome(st.home, st.keygenPath)
+	if !st.keygenRun {
+		st.keySource, st.c.SSHKeyPath = keyExisting, path
+		return func() tea.Msg { return keygenDoneMsg{path: path, skipped: true} }
+	}
+	cmd, err := sshkey.KeygenCmd(context.Background(), keyLabel(st), path)
+	if err != nil {
+		return func() tea.Msg { return keygenDoneMsg{path: path, err: err} }
+	}
+	return tea.ExecProcess(cmd, func(err error) tea.Msg { return keygenDoneMsg{path: path, err: err} })
+}
+
+func expandHome(home, p string) string {
+	p = strings.TrimSpace(p)
+	if home != "" && (p == "~" || strings.HasPrefix(p, "~/")) {
+		return filepath.Join(home, strings.TrimPrefix(p, "~"))
+	}
+	return p
+}
+
+// kindHelp is the help under the password kind, with the hovered kind's note.
+func kindHelp(st *state) string {
+	for _, o := range wizard.PasswordKindOptions(st.c.Edition, st.now()) {
+		if o.Value == st.c.PasswordKind {
+			return o.Note
+		}
+	}
+	return wizard.FieldHelp("password-kind")
+}
+
+// passwordKindOptions lists wizard's password kinds; disabled ones keep
+// their label ("(removed)") and are refused by the field's validation.
+func passwordKindOptions(e wizard.Edition, now time.Time) []huh.Option[wizard.PasswordKind] {
+	var opts []huh.Option[wizard.PasswordKind]
+	for _, o := range wizard.PasswordKindOptions(e, now) {
+		opts = append(opts, huh.NewOption(o.Label, o.Value))
+	}
+	return opts
+}
+
+// scopesField is the checklist of the scopes an API token needs.
+func scopesField(st *state, title, desc string) *huh.MultiSelect[string] {
+	opts := make([]huh.Option[string], len(wizard.RequiredAPITokenScopes))
+	for i, s := range wizard.RequiredAPITokenScopes {
+		opts[i] = huh.NewOption(s.Name+"  "+s.For, s.Name)
+	}
+	return huh.NewMultiSelect[string]().
+		Title(title).
+		Description(desc).
+		Options(opts...).
+		Value(&st.scopesTicked).
+		Height(17)
+}
+
+func not(f func() bool) func() bool { return func() bool { return !f() } }

@@ -1,0 +1,157 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	"github.com/bbconnect/bbconnect/wizard"
+)
+
+// Deps are the services the wizard uses. Every field may be nil: the screen
+// that needs a missing service says plainly that the feature is not
+// available (a test that was not run is shown as skipped, never as passed).
+// The CLI wires the real keychain, profile store and connection test here;
+// the tests wire in-memory fakes.
+type Deps struct {
+	// Now is the clock (App Password dates, token age). Nil means time.Now.
+	Now func() time.Time
+	// Profiles lists and saves connector profiles (no secrets).
+	Profiles ProfileStore
+	// Secrets stores the tokens in the OS keychain.
+	Secrets SecretStore
+	// Tester runs the live connection test.
+	Tester Tester
+	// Exports writes the exported Harness YAML.
+	Exports ExportWriter
+	// Home is the user's home folder, for the default SSH key path.
+	Home string
+}
+
+// Profile is one saved connector as the picker lists it.
+type Profile struct {
+	Connector wizard.Connector
+	// TokenCreated is when the stored token was saved (zero when unknown).
+	TokenCreated time.Time
+	// TokenExpires is when the stored token expires (zero when unknown).
+	TokenExpires time.Time
+	// LastTest is a one-line account of the last connection test ("" when never tested).
+	LastTest string
+}
+
+// ProfileStore keeps connector profiles: settings only, never a secret.
+type ProfileStore interface {
+	// List returns the saved connectors.
+	List() ([]Profile, error)
+	// Save creates or replaces the profile of c and returns where it went.
+	Save(c wizard.Connector) (path string, err error)
+	// Delete removes the profile of the connector id.
+	Delete(id string) error
+}
+
+// SecretStore keeps the connector's secrets in the OS keychain.
+type SecretStore interface {
+	// Set stores value in the slot of connector id and returns a short
+	// description of where it went (e.g. "keychain: bbconnect/<id>/password").
+	Set(id string, slot wizard.SecretSlot, value string) (where string, err error)
+	// Get returns the stored value of the slot.
+	Get(id string, slot wizard.SecretSlot) (string, error)
+	// Delete removes the slot of connector id; a missing item is not an error.
+	Delete(id string, slot wizard.SecretSlot) error
+}
+
+// ExportWriter writes the Harness connector YAML of a connector.
+type ExportWriter interface {
+	// WriteExport writes data for connector id atomically and returns the path.
+	WriteExport(id string, data []byte) (path string, err error)
+}
+
+// CheckStatus is how one connection-test check ended.
+type CheckStatus string
+
+// The statuses of a check.
+const (
+	CheckPass    CheckStatus = "pass"
+	CheckWarn    CheckStatus = "warn"
+	CheckFail    CheckStatus = "fail"
+	CheckSkipped CheckStatus = "skipped"
+)
+
+// Check is one finished connection-test check.
+type Check struct {
+	Name      string
+	Status    CheckStatus
+	Diagnosis string
+	Fix       string
+	// Field names the setting to change (as its flag, e.g. "username"), when known.
+	Field    string
+	Duration time.Duration
+}
+
+// TestEvent is progress of a running test: a check started (Done false) or
+// finished (Done true, with Check filled in).
+type TestEvent struct {
+	Name  string
+	Done  bool
+	Check Check
+}
+
+// TestReport is the outcome of one connection test.
+type TestReport struct {
+	OK     bool
+	Checks []Check
+}
+
+// Secrets are the secret values typed in the wizard. They stay in memory
+// and are handed to the Tester and the SecretStore only. String and
+// GoString redact every value.
+type Secrets struct {
+	Password      string
+	APIToken      string
+	SSHPassphrase string
+}
+
+// String redacts every value.
+func (s Secrets) String() string {
+	return "tui.Secrets{Password:" + redact(s.Password) + ", APIToken:" + redact(s.APIToken) +
+		", SSHPassphrase:" + redact(s.SSHPassphrase) + "}"
+}
+
+// GoString redacts every value, for %#v.
+func (s Secrets) GoString() string { return s.String() }
+
+func redact(v string) string {
+	if v == "" {
+		return `""`
+	}
+	return "[redacted]"
+}
+
+// Value returns the secret for slot.
+func (s Secrets) Value(slot wizard.SecretSlot) string {
+	switch slot {
+	case wizard.SlotPassword:
+		return s.Password
+	case wizard.SlotAPIToken:
+		return s.APIToken
+	case wizard.SlotSSHKey:
+		return s.SSHPassphrase
+	}
+	return ""
+}
+
+// Tester runs the live connection test of a connector.
+type Tester interface {
+	// Plan returns the names of the checks Run will report, in order.
+	Plan(c wizard.Connector) []string
+	// Run tests c with the secrets, calling progress for every started and
+	// finished check (from any goroutine), and returns the report. It stops
+	// when ctx is cancelled.
+	Run(ctx context.Context, c wizard.Connector, s Secrets, progress func(TestEvent)) TestReport
+}
+
+func (d *Deps) now() time.Time {
+	if d == nil || d.Now == nil {
+		return time.Now()
+	}
+	return d.Now()
+}

@@ -1,0 +1,206 @@
+package tui
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/charmbracelet/huh"
+
+	"github.com/bbconnect/bbconnect/wizard"
+)
+
+// Pages of the Details form.
+const (
+	detailsKinds    = iota // edition, URL type, connection
+	detailsURL             // the URL, built inline
+	detailsTestRepo        // test repository (account URLs only)
+)
+
+// newDetailsForm builds the Details step: edition, URL type and connection
+// type, then the URL with inline building (expected format, the normalised
+// URL, problems with their fix, what a pasted clone URL filled in), then the
+// Test Repository for account URLs with the full URL the test will use.
+func newDetailsForm(st *state) *stepForm {
+	edition := huh.NewSelect[wizard.Edition]().
+		Title("Bitbucket edition").
+		Description(wizard.FieldHelp("edition")).
+		Options(enumOptions(wizard.Editions, wizard.Edition.Label)...).
+		Value(&st.c.Edition)
+	urlType := huh.NewSelect[wizard.URLType]().
+		Title("URL type").
+		Description(wizard.FieldHelp("url-type")).
+		Options(enumOptions(wizard.URLTypes, wizard.URLType.Label)...).
+		Value(&st.c.URLType)
+	conn := huh.NewSelect[wizard.Connection]().
+		Title("Connection type").
+		Description(wizard.FieldHelp("connection")).
+		Options(enumOptions(wizard.Connections, wizard.Connection.Label)...).
+		Value(&st.c.Connection)
+
+	url := huh.NewInput().
+		Value(&st.c.URL).
+		Validate(keep(st, &st.c.URL, func(raw string) error {
+			if st.accessible {
+				// Line by line there is no going back to the selects: a
+				// clone URL fills what it implies, as a paste does.
+				st.c.URL = raw
+				applyPaste(st)
+				raw = st.c.URL
+			}
+			_, ps := normalizeURL(st.c.Edition, st.c.URLType, st.c.Connection, raw)
+			return problemsErr(ps)
+		}))
+	testRepo := huh.NewInput().
+		Title("Test repository").
+		Value(&st.c.TestRepo).
+		Validate(keep(st, &st.c.TestRepo, func(raw string) error {
+			_, ps := normalizeTestRepo(st.c.Edition, raw)
+			return problemsErr(ps)
+		}))
+
+	spec := &stepForm{
+		groups: []formGroup{
+			page(nil, edition, urlType, conn),
+			page(nil, url),
+			page(func() bool { return st.c.URLType != wizard.Account }, testRepo),
+		},
+		finish: func() wizard.Problems { return finishDetails(st) },
+		notes: map[huh.Field]func() string{
+			edition: fieldNote("edition"), urlType: fieldNote("url-type"), conn: fieldNote("connection"),
+			url:      func() string { return urlHelp(st) },
+			testRepo: func() string { return testRepoHelp(st) },
+		},
+		after: map[huh.Field]func() string{
+			url: func() string {
+				// The answer was stored as typed: settle what it implies.
+				applyPaste(st)
+				return urlHelp(st)
+			},
+			testRepo: func() string { return testRepoHelp(st) },
+		},
+		refresh: func() {
+			url.Title(st.c.URLType.Label() + " URL").Description(urlHelp(st))
+			testRepo.Description(testRepoHelp(st))
+		},
+	}
+	spec.paste = func(f huh.Field) (int, bool) {
+		if f != url {
+			return 0, false
+		}
+		return detailsURL, applyPaste(st)
+	}
+	return spec
+}
+
+// applyPaste fills the settings a pasted clone URL implies and records what
+// it filled. It reports whether anything changed.
+func applyPaste(st *state) bool {
+	p, err := parseCloneURL(st.c.URL)
+	if err != nil {
+		return false
+	}
+	raw := st.c.URL
+	notes := applyParsed(p, &st.c)
+	if len(notes) == 0 {
+		return false
+	}
+	if raw != st.pasteRaw {
+		st.pasteNotes = nil
+	}
+	st.pasteRaw = raw
+	for _, n := range notes {
+		if !contains(st.pasteNotes, n) {
+			st.pasteNotes = append(st.pasteNotes, n)
+		}
+	}
+	return true
+}
+
+// finishDetails stores the normalised URL and test repository.
+func finishDetails(st *state) wizard.Problems {
+	norm, ps := normalizeURL(st.c.Edition, st.c.URLType, st.c.Connection, st.c.URL)
+	if len(ps) > 0 {
+		return ps
+	}
+	st.c.URL = norm
+	if st.c.URLType != wizard.Account {
+		st.c.TestRepo = ""
+		return nil
+	}
+	repo, ps := normalizeTestRepo(st.c.Edition, st.c.TestRepo)
+	if len(ps) > 0 {
+		return ps
+	}
+	st.c.TestRepo = repo
+	return nil
+}
+
+// urlHelp is the live text under the URL field: the expected format, the
+// URL that will be saved, problems with their fix and what a paste filled.
+func urlHelp(st *state) string {
+	c := st.c
+	lines := []string{"format: " + urlFormat(c.Edition, c.URLType, c.Connection)}
+	if strings.TrimSpace(c.URL) != "" {
+		norm, ps := normalizeURL(c.Edition, c.URLType, c.Connection, c.URL)
+		if len(ps) == 0 {
+			lines = append(lines, "saved as: "+norm)
+			if c.URLType == wizard.Repository {
+				lines = append(lines, "test uses: "+norm)
+			}
+		}
+		lines = append(lines, problemTexts(ps)...)
+	} else {
+		lines = append(lines, wizard.FieldHelp("url"))
+	}
+	if len(st.pasteNotes) > 0 {
+		lines = append(lines, "from the pasted URL: "+strings.Join(st.pasteNotes, "; "))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// testRepoHelp is the live text under the Test Repository field.
+func testRepoHelp(st *state) string {
+	c := st.c
+	lines := []string{"format: " + testRepoFormat(c.Edition), wizard.FieldHelp("test-repo")}
+	if strings.TrimSpace(c.TestRepo) != "" {
+		repo, ps := normalizeTestRepo(c.Edition, c.TestRepo)
+		if len(ps) == 0 {
+			if norm, ups := normalizeURL(c.Edition, c.URLType, c.Connection, c.URL); len(ups) == 0 {
+				c.URL, c.TestRepo = norm, repo
+				lines = append(lines, "test uses: "+testURL(c))
+			}
+		}
+		lines = append(lines, problemTexts(ps)...)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// problemTexts renders problems as "✗ message → fix" lines.
+func problemTexts(ps wizard.Problems) []string {
+	out := make([]string, 0, len(ps))
+	for _, p := range ps {
+		line := "✗ " + p.Msg
+		if p.Fix != "" && !strings.Contains(p.Msg, p.Fix) {
+			line += " → use " + p.Fix
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// problemsErr turns problems into a field error (the first one, with its fix).
+func problemsErr(ps wizard.Problems) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	return errors.New(problemTexts(ps[:1])[0][len("✗ "):])
+}
+
+// enumOptions lists enum values as select options with their labels.
+func enumOptions[T ~string](vals []T, label func(T) string) []huh.Option[T] {
+	opts := make([]huh.Option[T], len(vals))
+	for i, v := range vals {
+		opts[i] = huh.NewOption(label(v), v)
+	}
+	return opts
+}

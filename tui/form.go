@@ -1,0 +1,326 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/bbconnect/bbconnect/wizard"
+)
+
+// formGroup is one page of a step's form with the rule that hides it.
+type formGroup struct {
+	group  *huh.Group
+	fields []huh.Field
+	hide   func() bool
+}
+
+// stepForm is what a step's constructor builds: the pages of its form and
+// what to do when the form is completed.
+type stepForm struct {
+	groups []formGroup
+	// finish applies derived values (normalised URL, parsed tags) and
+	// returns problems the fields could not catch on their own.
+	finish func() wizard.Problems
+	// paste, when set, is called after a key that pasted text into field;
+	// when it filled other fields it returns the page to resume at.
+	paste func(field huh.Field) (resume int, rebuild bool)
+	// refresh, when set, recomputes the texts that follow what is typed
+	// (expected formats, normalised URLs, problems). It runs in Update,
+	// never in a command, so it reads the state without racing the event
+	// loop (huh's *Func options evaluate in commands).
+	refresh func()
+	// notes are the help texts accessible mode prints before asking a field
+	// (huh's accessible prompts show titles only); after run once the
+	// field is answered (they may settle values the answer implies) and
+	// their text is printed.
+	notes map[huh.Field]func() string
+	after map[huh.Field]func() string
+	// secrets are the masked inputs, which accessible mode asks itself.
+	secrets map[huh.Field]secretInput
+	// done, when set, runs after a valid completion instead of moving on
+	// (e.g. to run ssh-keygen); nil means move on.
+	done func() tea.Cmd
+}
+
+// secretInput is a masked field's binding, for accessible mode.
+type secretInput struct {
+	value *string
+	title func() string
+	check func(string) error
+}
+
+// keep makes validate accept an empty answer in accessible mode, where
+// huh keeps the field's current value for an empty line but validates the
+// empty line itself: the current value is validated instead.
+func keep(st *state, cur *string, validate func(string) error) func(string) error {
+	return func(s string) error {
+		if st.accessible && s == "" {
+			s = *cur
+		}
+		return validate(s)
+	}
+}
+
+// fieldNote is a field's constant help.
+func fieldNote(field string) func() string { return func() string { return wizard.FieldHelp(field) } }
+
+// optionNotes lists each option's note, for accessible mode.
+func optionNotes[T ~string](opts []wizard.Option[T]) func() string {
+	return func() string {
+		lines := make([]string, 0, len(opts))
+		for _, o := range opts {
+			lines = append(lines, o.Label+": "+o.Note)
+		}
+		return strings.Join(lines, "\n")
+	}
+}
+
+func page(hide func() bool, fields ...huh.Field) formGroup {
+	g := huh.NewGroup(fields...)
+	if hide != nil {
+		g = g.WithHideFunc(hide)
+	}
+	return formGroup{group: g, fields: fields, hide: hide}
+}
+
+// formStep is the model of one settings step: it owns a huh form, passes
+// it every message and reports stepDoneMsg when it completes and the
+// step's settings are valid.
+type formStep struct {
+	c        *common
+	step     wizard.Step
+	build    func(st *state) *stepForm
+	spec     *stepForm
+	form     *huh.Form
+	problems wizard.Problems
+	resume   int
+}
+
+func newFormStep(c *common, step wizard.Step, build func(st *state) *stepForm) *formStep {
+	return &formStep{c: c, step: step, build: build}
+}
+
+// Init builds the form afresh from the state (so revisiting a step shows
+// what was typed) and starts it.
+func (m *formStep) Init() tea.Cmd {
+	m.spec = m.build(m.c.st)
+	// Start on the first page shown: a form never starts on a hidden page.
+	trimmed := 0
+	for len(m.spec.groups) > 1 && m.spec.groups[0].hide != nil && m.spec.groups[0].hide() {
+		m.spec.groups = m.spec.groups[1:]
+		trimmed++
+	}
+	if m.spec.refresh != nil {
+		m.spec.refresh()
+	}
+	groups := make([]*huh.Group, len(m.spec.groups))
+	for i, g := range m.spec.groups {
+		groups[i] = g.group
+	}
+	m.form = huh.NewForm(groups...).
+		WithTheme(m.c.styles.Form).
+		WithKeyMap(formKeyMap()).
+		WithShowHelp(false).
+		WithShowErrors(false)
+	m.resize()
+	cmds := []tea.Cmd{m.form.Init()}
+	target := m.resume - trimmed
+	m.resume = 0
+	for range m.spec.groups {
+		if m.groupOf(m.form.GetFocusedField()) >= target {
+			break
+		}
+		cmds = append(cmds, m.form.NextGroup())
+	}
+	return tea.Batch(cmds...)
+}
+
+// refreshMsg makes a form rebuild its page after refresh changed texts.
+type refreshMsg struct{}
+
+func updateForm(f *huh.Form, msg tea.Msg) (*huh.Form, bool) {
+	m, _ := f.Update(msg)
+	ff, ok := m.(*huh.Form)
+	return ff, ok
+}
+
+// groupOf is the index of the page holding f.
+func (m *formStep) groupOf(f huh.Field) int {
+	for i, g := range m.spec.groups {
+		for _, gf := range g.fields {
+			if gf == f {
+				return i
+			}
+		}
+	}
+	return len(m.spec.groups)
+}
+
+func (m *formStep) resize() {
+	if m.form == nil || m.c.width == 0 {
+		return
+	}
+	m.form.WithWidth(m.c.width - 4) // fields add a 1-column border, the app 2 of padding
+	m.form.WithHeight(max(m.c.bodyHeight()-m.extraLines(), 6))
+}
+
+// extraLines is the height the problems above the form and the errors
+// under it take, wrapped to the screen.
+func (m *formStep) extraLines() int {
+	n := 0
+	if len(m.problems) > 0 {
+		n++
+		for _, p := range m.problems {
+			n += wrappedLines(problemLine(m.c.styles, p), m.c.width-2)
+		}
+	}
+	if m.form != nil {
+		for _, err := range m.form.Errors() {
+			n += wrappedLines("✗ "+err.Error(), m.c.width-2)
+		}
+	}
+	return n
+}
+
+func wrappedLines(s string, width int) int {
+	if width <= 0 {
+		return 1
+	}
+	return strings.Count(ansi.Wrap(s, width, ""), "\n") + 1
+}
+
+// Update implements the step: back keys, the form, completion.
+func (m *formStep) Update(msg tea.Msg) (component, tea.Cmd) {
+	if m.form == nil {
+		return m, m.Init()
+	}
+	pasted := false
+	if k, ok := msg.(tea.KeyMsg); ok {
+		switch {
+		case key.Matches(k, m.c.keys.Back) && !m.filtering():
+			return m, backCmd
+		case key.Matches(k, m.c.keys.PrevStep) && m.onFirstField():
+			return m, backCmd
+		}
+		pasted = k.Paste || (k.Type == tea.KeyRunes && len(k.Runes) > 1)
+	}
+	focused := m.form.GetFocusedField()
+	f, cmd := m.form.Update(msg)
+	if ff, ok := f.(*huh.Form); ok {
+		m.form = ff
+	}
+	if pasted && m.spec.paste != nil {
+		if resume, rebuild := m.spec.paste(focused); rebuild {
+			// The paste filled fields other than the focused one: rebuild
+			// the form from the state so every field shows its new value.
+			m.resume = resume
+			return m, m.Init()
+		}
+	}
+	if m.spec.refresh != nil && m.form.State == huh.StateNormal {
+		m.spec.refresh()
+		// Let the page redraw with the new texts.
+		if ff, ok := updateForm(m.form, refreshMsg{}); ok {
+			m.form = ff
+		}
+	}
+	m.resize()
+	switch m.form.State {
+	case huh.StateCompleted:
+		return m.complete()
+	case huh.StateAborted:
+		return m, backCmd
+	case huh.StateNormal:
+	}
+	return m, cmd
+}
+
+func (m *formStep) complete() (component, tea.Cmd) {
+	var ps wizard.Problems
+	if m.spec.finish != nil {
+		ps = m.spec.finish()
+	}
+	if len(ps) == 0 {
+		ps = m.c.st.connector().ValidateStep(m.step, m.c.now())
+	}
+	m.problems = ps
+	if len(ps) > 0 {
+		return m, m.Init()
+	}
+	if m.spec.done != nil {
+		if cmd := m.spec.done(); cmd != nil {
+			return m, cmd
+		}
+	}
+	return m, stepDoneCmd(m.step)
+}
+
+// filtering reports whether a select is being filtered (esc clears the filter).
+func (m *formStep) filtering() bool {
+	type filterer interface{ GetFiltering() bool }
+	if f, ok := m.form.GetFocusedField().(filterer); ok {
+		return f.GetFiltering()
+	}
+	return false
+}
+
+// onFirstField reports whether the focus is on the form's first field, where
+// shift+tab leaves the step instead of moving within it.
+func (m *formStep) onFirstField() bool {
+	focused := m.form.GetFocusedField()
+	for _, g := range m.spec.groups {
+		if g.hide != nil && g.hide() {
+			continue
+		}
+		for _, f := range g.fields {
+			if _, note := f.(*huh.Note); note && len(g.fields) > 1 {
+				continue
+			}
+			return f == focused
+		}
+	}
+	return true
+}
+
+// View renders the problems left after completion and the form.
+func (m *formStep) View() string {
+	if m.form == nil {
+		return ""
+	}
+	var b strings.Builder
+	if len(m.problems) > 0 {
+		b.WriteString(m.c.styles.Problem.Render("fix these before going on:") + "\n")
+		for _, p := range m.problems {
+			b.WriteString(problemLine(m.c.styles, p) + "\n")
+		}
+	}
+	b.WriteString(strings.TrimRight(m.form.View(), "\n"))
+	for _, err := range m.form.Errors() {
+		b.WriteString("\n" + m.c.styles.Problem.Render("✗ "+err.Error()))
+	}
+	return b.String()
+}
+
+// SetSize implements component.
+func (m *formStep) SetSize(int, int) { m.resize() }
+
+// ShortHelp implements component: the focused field's keys plus the wizard's.
+func (m *formStep) ShortHelp() []key.Binding {
+	var ks []key.Binding
+	if m.form != nil {
+		ks = append(ks, m.form.KeyBinds()...)
+	}
+	return append(ks, m.c.keys.Back, m.c.keys.Quit)
+}
+
+func problemLine(s Styles, p wizard.Problem) string {
+	line := s.Problem.Render("✗ " + p.Msg)
+	if p.Fix != "" {
+		line += s.Fix.Render(" (fix: " + p.Fix + ")")
+	}
+	return line
+}

@@ -1,0 +1,61 @@
+package tui
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/huh"
+)
+
+// KeyMap is every key binding of the wizard, matched with key.Matches and
+// shown in the footer.
+type KeyMap struct {
+	Quit     key.Binding
+	Back     key.Binding
+	PrevStep key.Binding
+	Next     key.Binding
+	Edit     key.Binding
+	Jump     key.Binding
+	Save     key.Binding
+	Retry    key.Binding
+	Confirm  key.Binding
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Toggle   key.Binding
+	Choose   key.Binding
+	Delete   key.Binding
+}
+
+// DefaultKeyMap returns the wizard's keys.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Quit:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		PrevStep: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "back")),
+		Next:     key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter", "next")),
+		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit details")),
+		Jump:     key.NewBinding(key.WithKeys("1", "2", "3", "4", "5"), key.WithHelp("1-5", "edit step")),
+		Save:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+		Retry:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
+		Confirm:  key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "save anyway")),
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", " "), key.WithHelp("pgdn", "page down")),
+		Toggle:   key.NewBinding(key.WithKeys("x", " "), key.WithHelp("x", "tick")),
+		Choose:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+		Delete:   key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "back to fix")),
+	}
+}
+
+// formKeyMap is huh's key map with filtering turned off, so that "/" and
+// esc keep their meaning in the wizard (esc goes back a step).
+func formKeyMap() *huh.KeyMap {
+	k := huh.NewDefaultKeyMap()
+	k.Quit = key.NewBinding(key.WithDisabled())
+	k.Select.Filter.SetEnabled(false)
+	k.MultiSelect.Filter.SetEnabled(false)
+	k.Input.AcceptSuggestion.SetEnabled(false)
+	k.Input.Prev.SetHelp("shift+tab", "back")
+	return k
+}

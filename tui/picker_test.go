@@ -1,0 +1,105 @@
+package tui
+
+import (
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/bbconnect/bbconnect/wizard"
+)
+
+func pickerFakes(t *testing.T) *fakes {
+	t.Helper()
+	f := newFakes()
+	old := cloudHTTP()
+	old.ID, old.Name, old.PasswordKind = "old_app", "Old App", wizard.AppPassword
+	f.profiles.items = []Profile{
+		{Connector: cloudHTTP(), TokenExpires: testNow.Add(40 * 24 * time.Hour), LastTest: "pass 2026-11-01"},
+		{Connector: old},
+	}
+	if _, err := f.secrets.Set("cloud_one", wizard.SlotPassword, "stored-token"); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func TestPickerLists(t *testing.T) {
+	t.Parallel()
+	f := pickerFakes(t)
+	d := newDriver(t, Options{Deps: f.deps(t.TempDir()), Mode: ModePicker})
+	d.mustTitle("Saved connectors")
+	d.mustSee("+ New connector", "> cloud_one", "old_app", "token expires in 40 days", "last test: pass 2026-11-01")
+	d.mustSeeText("! App Passwords were removed on 2026-07-28 and no longer work: use an API token")
+	d.mustSee("enter edit", "r rotate", "t test", "x export", "d delete")
+}
+
+func TestPickerActions(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		keys      []tea.KeyMsg
+		wantTitle string
+		want      []string
+	}{
+		"new":    {keys: []tea.KeyMsg{runes("n")}, wantTitle: "Overview"},
+		"edit":   {keys: []tea.KeyMsg{{Type: tea.KeyEnter}}, wantTitle: "Review", want: []string{"•••••• (API token)"}},
+		"rotate": {keys: []tea.KeyMsg{runes("r")}, wantTitle: "Credentials", want: []string{"Password kind"}},
+		"test":   {keys: []tea.KeyMsg{runes("t")}, wantTitle: "Connection test"},
+		"export": {keys: []tea.KeyMsg{runes("x")}, wantTitle: "Saved", want: []string{"Export:    /exports/cloud_one.yaml"}},
+		"delete": {keys: []tea.KeyMsg{runes("d"), runes("y")}, wantTitle: "Saved connectors"},
+		"keep":   {keys: []tea.KeyMsg{runes("d"), runes("n")}, wantTitle: "Saved connectors", want: []string{"cloud_one"}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f := pickerFakes(t)
+			d := newDriver(t, Options{Deps: f.deps(t.TempDir()), Mode: ModePicker})
+			for _, k := range tt.keys {
+				d.send(k)
+			}
+			d.mustTitle(tt.wantTitle)
+			d.mustSee(tt.want...)
+			switch name {
+			case "delete":
+				d.mustNotSee("cloud_one")
+				if _, err := f.secrets.Get("cloud_one", wizard.SlotPassword); err == nil {
+					t.Fatal("keychain item left behind")
+				}
+			case "test":
+				waitFor(t, d, "the connection works")
+				if got := f.tester.secrets[0].Password; got != "stored-token" {
+					t.Fatalf("test did not use the stored token: %q", got)
+				}
+			case "rotate":
+				if d.m.c.st.secrets.Password != "" {
+					t.Fatal("rotation starts with the old token")
+				}
+			}
+		})
+	}
+}
+
+func TestRotateFlow(t *testing.T) {
+	t.Parallel()
+	f := pickerFakes(t)
+	c := cloudHTTP()
+	d := newDriver(t, Options{Deps: f.deps(t.TempDir()), Initial: &c, Mode: ModeRotate})
+	d.mustTitle("Credentials")
+	d.enter(3)
+	d.typ("new-token-1")
+	d.enter()
+	d.mustTitle("Review")
+	d.enter()
+	waitFor(t, d, "the connection works")
+	d.enter()
+	d.mustTitle("Saved")
+	if v, _ := f.secrets.Get("cloud_one", wizard.SlotPassword); v != "new-token-1" {
+		t.Fatalf("token not replaced: %q", v)
+	}
+	r, err := d.m.result()
+	if err != nil || r.Action != ActionRotate || !r.Saved {
+		t.Fatalf("result = %+v, %v", r, err)
+	}
+}
+
+func runes(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }

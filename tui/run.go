@@ -1,0 +1,166 @@
+// Package tui is the terminal wizard of bbconnect: a bubbletea program whose
+// root model routes between one small model per step (Overview, Details,
+// Credentials, API access, Connectivity, Review, Connection test, Saved,
+// and a picker of saved connectors). Each settings step embeds a huh form.
+// No rule lives here: every check, option and word of help comes from
+// package wizard; tui only presents it.
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/bbconnect/bbconnect/tui/internal/quietterm"
+	"github.com/bbconnect/bbconnect/wizard"
+)
+
+// Mode says how the wizard starts.
+type Mode int
+
+// The modes.
+const (
+	// ModeNew starts a new connector at Overview.
+	ModeNew Mode = iota
+	// ModePicker opens on the saved connectors when there are any.
+	ModePicker
+	// ModeRotate replaces the tokens of Options.Initial.
+	ModeRotate
+)
+
+// Options configure Run.
+type Options struct {
+	// Deps are the services; nil fields turn their features off visibly.
+	Deps Deps
+	// In and Out are the terminal (default os.Stdin, os.Stdout).
+	In  io.Reader
+	Out io.Writer
+	// Accessible prompts line by line instead of drawing screens; TERM=dumb
+	// turns it on as well.
+	Accessible bool
+	// Initial is the connector to edit or rotate (nil for a new one).
+	Initial *wizard.Connector
+	// Mode says where to start.
+	Mode Mode
+	// Width and Height fix the screen size (tests); 0 uses the terminal's.
+	Width, Height int
+	// Env is the environment consulted for colours (nil: the process's).
+	Env []string
+}
+
+// Result is what the wizard did.
+type Result struct {
+	Action    Action
+	Connector wizard.Connector
+	// Saved is true when the connector was saved (profile, keychain, export).
+	Saved       bool
+	Untested    bool
+	ProfilePath string
+	ExportPath  string
+	Keychain    []string
+	// YAML is the exported Harness connector YAML, when made.
+	YAML []byte
+}
+
+// ErrInterrupted is returned when the user pressed Ctrl+C: nothing was
+// written. The CLI exits 130.
+var ErrInterrupted = errors.New("interrupted: nothing was saved")
+
+// Run shows the wizard on the terminal until the user is done.
+func Run(ctx context.Context, opts Options) (Result, error) {
+	if opts.In == nil {
+		opts.In = os.Stdin
+	}
+	if opts.Out == nil {
+		opts.Out = os.Stdout
+	}
+	env := opts.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	setupColors(opts.Out, env)
+	d := opts.Deps
+	opts.Deps = d
+	if opts.Accessible || getenv(env, "TERM") == "dumb" {
+		return runAccessible(ctx, opts)
+	}
+	var profiles []Profile
+	if opts.Mode == ModePicker && d.Profiles != nil {
+		ps, err := d.Profiles.List()
+		if err != nil {
+			return Result{}, fmt.Errorf("cannot list the saved connectors: %w", err)
+		}
+		profiles = ps
+	}
+	m := newModel(opts, profiles)
+	p := tea.NewProgram(m,
+		tea.WithContext(ctx),
+		tea.WithInput(opts.In),
+		tea.WithOutput(opts.Out),
+	)
+	final, err := p.Run()
+	fm, _ := final.(*Model)
+	switch {
+	case fm != nil && fm.interrupted, errors.Is(err, tea.ErrInterrupted):
+		return Result{}, ErrInterrupted
+	case errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:
+		return Result{}, fmt.Errorf("wizard stopped: %w", ctx.Err())
+	case err != nil:
+		return Result{}, fmt.Errorf("the wizard failed: %w", err)
+	case fm == nil:
+		return Result{}, errors.New("the wizard ended without a result")
+	}
+	return fm.result()
+}
+
+// result turns the final model into a Result.
+func (m *Model) result() (Result, error) {
+	r := Result{Action: m.action, Connector: m.c.st.connector()}
+	if m.out == nil {
+		return r, nil
+	}
+	o := m.out
+	r.Connector, r.YAML, r.Untested = o.conn, o.yaml, o.untested
+	r.ProfilePath, r.ExportPath, r.Keychain = o.profilePath, o.exportPath, o.keychain
+	if o.err != nil {
+		return r, o.err
+	}
+	r.Saved = !o.exportOnly
+	return r, nil
+}
+
+// setupColors decides colours from the environment only, before anything
+// is drawn: the colour profile from NO_COLOR/CLICOLOR and TERM, the
+// background from COLORFGBG (dark when unset). Neither lipgloss nor huh's
+// adaptive theme then queries the terminal, which a silent terminal would
+// answer with a multi-second wait.
+func setupColors(out io.Writer, env []string) {
+	r := lipgloss.NewRenderer(out, termenv.WithEnvironment(envList(env)))
+	r.SetHasDarkBackground(quietterm.DarkBackground(getenv(env, "COLORFGBG")))
+	r.SetColorProfile(termenv.NewOutput(out, termenv.WithEnvironment(envList(env))).EnvColorProfile())
+	lipgloss.SetDefaultRenderer(r)
+}
+
+type envList []string
+
+// Getenv implements termenv.Environ.
+func (e envList) Getenv(k string) string { return getenv(e, k) }
+
+// Environ implements termenv.Environ.
+func (e envList) Environ() []string { return e }
+
+func getenv(env []string, k string) string {
+	for i := len(env) - 1; i >= 0; i-- {
+		if name, v, ok := strings.Cut(env[i], "="); ok && name == k {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,144 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/sshkey"
+)
+
+// SSH key sources offered on the Credentials step.
+const (
+	keyExisting = "existing"
+	keyGenerate = "generate"
+)
+
+// state is everything the user has typed so far. The step forms bind their
+// fields to it, so going back and forth never loses input. Secrets live in
+// secrets only, and String never prints them.
+type state struct {
+	c       wizard.Connector
+	secrets Secrets
+
+	// idLocked is set for a connector that was saved before: its Id is fixed.
+	idLocked bool
+	// tagsText, delegatesText are the raw texts of list fields.
+	tagsText      string
+	delegatesText string
+	// apiOn is the API access switch; c.APIAccess holds the method.
+	apiOn     bool
+	apiMethod wizard.APIAccessKind
+	// keySource is keyExisting or keyGenerate; runKeygen asks to run ssh-keygen.
+	keySource  string
+	keygenRun  bool
+	keygenPath string
+	keyInfo    sshkey.Info
+	keyChecked string
+	keyErr     error
+	// scopesTicked are the scopes ticked while creating the token.
+	scopesTicked []string
+	// pasteNotes says what a pasted URL (pasteRaw) filled in.
+	pasteNotes []string
+	pasteRaw   string
+
+	// accessible is set when the wizard asks line by line.
+	accessible bool
+
+	now  func() time.Time
+	home string
+	d    *Deps
+}
+
+func (st *state) deps() *Deps { return st.d }
+
+func newState(initial *wizard.Connector, d *Deps) *state {
+	st := &state{now: d.now, home: d.Home, d: d, keySource: keyExisting, keygenRun: true}
+	if initial == nil {
+		st.c = wizard.NewConnector()
+	} else {
+		st.c = *initial
+		st.idLocked = initial.ID != ""
+	}
+	st.tagsText = wizard.FormatTags(st.c.Tags)
+	st.delegatesText = strings.Join(st.c.DelegateSelectors, ", ")
+	st.apiOn = st.c.APIAccess != "" && st.c.APIAccess != wizard.APINone
+	st.apiMethod = st.c.APIAccess
+	if !st.apiOn {
+		st.apiMethod = defaultAPIMethod(st.c.Edition)
+	}
+	if st.c.Connection == "" {
+		st.c.Connection = wizard.HTTP
+	}
+	if st.c.PasswordKind == "" {
+		st.c.PasswordKind = recommendedKind(st.c.Edition, st.now())
+	}
+	return st
+}
+
+func defaultAPIMethod(e wizard.Edition) wizard.APIAccessKind {
+	if e == wizard.DataCenter {
+		return wizard.APIAccessToken
+	}
+	return wizard.APIEmailAPIToken
+}
+
+// recommendedKind is the first recommended password kind wizard offers.
+func recommendedKind(e wizard.Edition, now time.Time) wizard.PasswordKind {
+	for _, o := range wizard.PasswordKindOptions(e, now) {
+		if o.Recommended && !o.Disabled {
+			return o.Value
+		}
+	}
+	return ""
+}
+
+// connector returns the settings as they will be saved: the Id derived
+// when not typed, list fields parsed, API access from its switch.
+func (st *state) connector() wizard.Connector {
+	c := st.c
+	if st.apiOn {
+		c.APIAccess = st.apiMethod
+	} else {
+		c.APIAccess = wizard.APINone
+		c.APIEmail, c.APIUsername, c.APITokenSameAsPassword = "", "", false
+	}
+	if c.Connectivity != wizard.ViaDelegate {
+		c.DelegateSelectors = nil
+	}
+	return c.WithDefaults()
+}
+
+// effectiveID is the Id the connector will be saved under.
+func (st *state) effectiveID() string {
+	if st.c.ID != "" {
+		return st.c.ID
+	}
+	return wizard.DeriveID(st.c.Name)
+}
+
+// secretsFor returns only the secrets the connector needs.
+func (st *state) secretsFor(c wizard.Connector) Secrets {
+	var s Secrets
+	for _, slot := range c.SecretSlots() {
+		switch slot {
+		case wizard.SlotPassword:
+			s.Password = st.secrets.Password
+		case wizard.SlotAPIToken:
+			s.APIToken = st.secrets.APIToken
+		case wizard.SlotSSHKey:
+			s.SSHPassphrase = st.secrets.SSHPassphrase
+		}
+	}
+	if c.Connection == wizard.SSH {
+		s.SSHPassphrase = st.secrets.SSHPassphrase
+	}
+	return s
+}
+
+// String describes the state without any secret value.
+func (st *state) String() string {
+	c := st.connector()
+	return fmt.Sprintf("state{id:%s name:%q edition:%s url:%q secrets:%s}", c.ID, c.Name, c.Edition, c.URL, st.secrets)
+}

@@ -1,0 +1,69 @@
+package tui
+
+import (
+	"github.com/charmbracelet/huh"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// Styles holds every style the wizard draws with. It is built once by
+// NewStyles; no View builds styles of its own.
+type Styles struct {
+	App       lipgloss.Style
+	Title     lipgloss.Style
+	StepDone  lipgloss.Style
+	StepNow   lipgloss.Style
+	StepLater lipgloss.Style
+	StepSep   lipgloss.Style
+	Help      lipgloss.Style
+	Faint     lipgloss.Style
+	Label     lipgloss.Style
+	Value     lipgloss.Style
+	Code      lipgloss.Style
+	Pass      lipgloss.Style
+	Warn      lipgloss.Style
+	Fail      lipgloss.Style
+	Skipped   lipgloss.Style
+	Problem   lipgloss.Style
+	Fix       lipgloss.Style
+	Selected  lipgloss.Style
+	Form      *huh.Theme
+}
+
+// The palette: adaptive colours follow the terminal's background, which Run
+// sets from the environment before anything is drawn (no terminal query).
+var (
+	colAccent = lipgloss.AdaptiveColor{Light: "#5A56E0", Dark: "#7571F9"}
+	colFaint  = lipgloss.AdaptiveColor{Light: "#8A8A8A", Dark: "#777777"}
+	colGreen  = lipgloss.AdaptiveColor{Light: "#02A05A", Dark: "#02BF87"}
+	colYellow = lipgloss.AdaptiveColor{Light: "#B58900", Dark: "#E5C07B"}
+	colRed    = lipgloss.AdaptiveColor{Light: "#D00000", Dark: "#FF5F87"}
+	colText   = lipgloss.AdaptiveColor{Light: "#1A1A1A", Dark: "#DDDDDD"}
+)
+
+// NewStyles returns the wizard's styles.
+func NewStyles() Styles {
+	s := Styles{
+		App:       lipgloss.NewStyle().Padding(0, 1),
+		Title:     lipgloss.NewStyle().Bold(true).Foreground(colAccent),
+		StepDone:  lipgloss.NewStyle().Foreground(colGreen),
+		StepNow:   lipgloss.NewStyle().Bold(true).Foreground(colAccent),
+		StepLater: lipgloss.NewStyle().Foreground(colFaint),
+		StepSep:   lipgloss.NewStyle().Foreground(colFaint),
+		Help:      lipgloss.NewStyle().Foreground(colFaint),
+		Faint:     lipgloss.NewStyle().Foreground(colFaint),
+		Label:     lipgloss.NewStyle().Bold(true),
+		Value:     lipgloss.NewStyle().Foreground(colText),
+		Code:      lipgloss.NewStyle().Foreground(colAccent),
+		Pass:      lipgloss.NewStyle().Foreground(colGreen),
+		Warn:      lipgloss.NewStyle().Foreground(colYellow),
+		Fail:      lipgloss.NewStyle().Foreground(colRed),
+		Skipped:   lipgloss.NewStyle().Foreground(colFaint),
+		Problem:   lipgloss.NewStyle().Foreground(colRed),
+		Fix:       lipgloss.NewStyle().Foreground(colGreen),
+		Selected:  lipgloss.NewStyle().Bold(true).Foreground(colAccent),
+	}
+	t := huh.ThemeCharm()
+	t.Form.Base = lipgloss.NewStyle()
+	s.Form = t
+	return s
+}

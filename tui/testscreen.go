@@ -1,0 +1,256 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/bbconnect/bbconnect/wizard"
+)
+
+// testModel is the connection test screen: a spinner per running check,
+// then each check's outcome with its diagnosis and the fix under every
+// failure. r retries, b or esc goes back to the step to change, enter
+// saves (a failing connector only after y confirms).
+type testModel struct {
+	c       *common
+	spin    spinner.Model
+	run     int
+	running bool
+	cancel  context.CancelFunc
+	events  chan tea.Msg
+	order   []string
+	checks  map[string]Check
+	started map[string]bool
+	report  *TestReport
+	confirm bool
+}
+
+func newTestScreen(c *common) *testModel {
+	return &testModel{c: c, spin: spinner.New(spinner.WithSpinner(spinner.Line))}
+}
+
+// Init starts a test run (or does nothing when no tester is wired).
+func (m *testModel) Init() tea.Cmd {
+	m.stop()
+	m.report, m.confirm = nil, false
+	m.checks, m.started = map[string]Check{}, map[string]bool{}
+	t := m.c.deps.Tester
+	if t == nil {
+		return nil
+	}
+	conn := m.c.st.connector()
+	secrets := m.c.st.secretsFor(conn)
+	m.order = t.Plan(conn)
+	m.run++
+	m.running = true
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+	run, ch := m.run, make(chan tea.Msg, 64)
+	m.events = ch
+	go func() {
+		report := t.Run(ctx, conn, secrets, func(ev TestEvent) {
+			select {
+			case ch <- testEventMsg{run: run, ev: ev}:
+			case <-ctx.Done():
+			}
+		})
+		select {
+		case ch <- testDoneMsg{run: run, report: report}:
+		case <-ctx.Done():
+		}
+	}()
+	return tea.Batch(m.spin.Tick, waitTest(ch))
+}
+
+// waitTest reads the next progress message of a running test.
+func waitTest(ch <-chan tea.Msg) tea.Cmd {
+	return func() tea.Msg { return <-ch }
+}
+
+func (m *testModel) stop() {
+	if m.cancel != nil {
+		m.cancel()
+		m.cancel = nil
+	}
+	m.running = false
+}
+
+// Update implements component.
+func (m *testModel) Update(msg tea.Msg) (component, tea.Cmd) {
+	switch msg := msg.(type) {
+	case testEventMsg:
+		if msg.run != m.run {
+			return m, nil
+		}
+		if msg.ev.Done {
+			m.checks[msg.ev.Name] = msg.ev.Check
+		} else {
+			m.started[msg.ev.Name] = true
+		}
+		return m, waitTest(m.events)
+	case testDoneMsg:
+		if msg.run != m.run {
+			return m, nil
+		}
+		r := msg.report
+		m.stop()
+		m.report = &r
+		for _, ch := range r.Checks {
+			m.checks[ch.Name] = ch
+			if !contains(m.order, ch.Name) {
+				m.order = append(m.order, ch.Name)
+			}
+		}
+		return m, nil
+	case spinner.TickMsg:
+		if !m.running {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
+	case tea.KeyMsg:
+		return m.key(msg)
+	}
+	return m, nil
+}
+
+func (m *testModel) key(k tea.KeyMsg) (component, tea.Cmd) {
+	keys := m.c.keys
+	switch {
+	case key.Matches(k, keys.Back), key.Matches(k, keys.Delete):
+		m.stop()
+		return m, gotoStepCmd(m.fixStep())
+	case m.running:
+		return m, nil
+	case key.Matches(k, keys.Retry) && m.c.deps.Tester != nil:
+		return m, m.Init()
+	case key.Matches(k, keys.Confirm) && m.confirm:
+		return m, saveCmd(true)
+	case key.Matches(k, keys.Save):
+		if m.report != nil && !m.report.OK {
+			m.confirm = true
+			return m, nil
+		}
+		return m, saveCmd(m.report == nil)
+	}
+	return m, nil
+}
+
+// fixStep is the step to go back to: the one holding the field the first
+// failing check names, else Credentials for credential checks and Details
+// for the rest.
+func (m *testModel) fixStep() wizard.Step {
+	if m.report == nil {
+		return wizard.StepReview
+	}
+	for _, name := range m.order {
+		ch, ok := m.checks[name]
+		if !ok || ch.Status != CheckFail {
+			continue
+		}
+		if ch.Field != "" {
+			if s := wizard.StepOf(ch.Field); s != wizard.StepReview {
+				return s
+			}
+		}
+		if strings.Contains(ch.Name, "reach") {
+			return wizard.StepDetails
+		}
+		return wizard.StepCredentials
+	}
+	return wizard.StepReview
+}
+
+// View implements component.
+func (m *testModel) View() string {
+	s := m.c.styles
+	if m.c.deps.Tester == nil {
+		return s.Warn.Render("connection test not available yet: nothing was checked.") + "\n\n" +
+			"Press enter to save the connector and write the export without a test,\n" +
+			"or esc to go back to Review."
+	}
+	var b strings.Builder
+	for _, name := range m.order {
+		ch, done := m.checks[name]
+		switch {
+		case done:
+			b.WriteString(checkLine(s, ch) + "\n")
+			if ch.Status == CheckFail && ch.Fix != "" {
+				b.WriteString(s.Fix.Render("    fix: "+ch.Fix) + "\n")
+			}
+		case m.running && m.started[name]:
+			b.WriteString(m.spin.View() + " " + name + "\n")
+		case m.running:
+			b.WriteString(s.Faint.Render("· "+name+" (waiting)") + "\n")
+		default:
+			b.WriteString(s.Skipped.Render("– "+name+": not run") + "\n")
+		}
+	}
+	b.WriteString("\n")
+	switch {
+	case m.running:
+		b.WriteString("testing… esc stops and goes back")
+	case m.confirm:
+		b.WriteString(s.Fail.Render("the test failed: press y to save anyway, b to fix the settings, r to retry"))
+	case m.report != nil && m.report.OK:
+		b.WriteString(s.Pass.Render("the connection works: press enter to save"))
+	case m.report != nil:
+		b.WriteString(s.Fail.Render("the test failed: b goes back to fix it, r retries"))
+	}
+	return b.String()
+}
+
+func checkLine(s Styles, ch Check) string {
+	icon, st := "?", s.Faint
+	switch ch.Status {
+	case CheckPass:
+		icon, st = "✓", s.Pass
+	case CheckWarn:
+		icon, st = "!", s.Warn
+	case CheckFail:
+		icon, st = "✗", s.Fail
+	case CheckSkipped:
+		icon, st = "–", s.Skipped
+	}
+	line := st.Render(icon + " " + ch.Name)
+	if ch.Diagnosis != "" {
+		line += ": " + ch.Diagnosis
+	}
+	if ch.Duration > 0 {
+		line += s.Faint.Render(fmt.Sprintf(" (%d ms)", ch.Duration.Milliseconds()))
+	}
+	return line
+}
+
+// SetSize implements component.
+func (m *testModel) SetSize(int, int) {}
+
+// ShortHelp implements component.
+func (m *testModel) ShortHelp() []key.Binding {
+	if m.c.deps.Tester == nil {
+		return []key.Binding{m.c.keys.Save, m.c.keys.Back, m.c.keys.Quit}
+	}
+	if m.running {
+		return []key.Binding{m.c.keys.Back, m.c.keys.Quit}
+	}
+	ks := []key.Binding{m.c.keys.Save, m.c.keys.Retry, m.c.keys.Delete}
+	if m.confirm {
+		ks = append(ks, m.c.keys.Confirm)
+	}
+	return append(ks, m.c.keys.Quit)
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
