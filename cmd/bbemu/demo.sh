@@ -6,6 +6,15 @@
 set -eu
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
+
+# A Linux shell with no session bus (SSH, containers) has no keychain, and
+# bbconnect refuses to ask for a token without one. For the demo, start a
+# throwaway GNOME Keyring on a private bus (its items vanish with the demo).
+if [ "$(uname -s)" = Linux ] && [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ] && [ -z "${BBCONNECT_DEMO_KEYRING:-}" ] &&
+	command -v dbus-run-session >/dev/null 2>&1 && command -v gnome-keyring-daemon >/dev/null 2>&1; then
+	echo "demo: no D-Bus session here; using a throwaway GNOME Keyring for this demo"
+	BBCONNECT_DEMO_KEYRING=1 exec sh "$root/keychain/testdata/with-secret-service.sh" sh "$0" "$@"
+fi
 dir=${BBEMU_DIR:-"$root/bin/demo"}
 mkdir -p "$dir"
 tmp=$(mktemp -d)
@@ -38,5 +47,9 @@ fi
 
 # Keep the demo's profiles apart from real ones.
 export XDG_CONFIG_HOME="$dir/config"
-printf '\nOpening the wizard; paste the values above. Quit it to stop the emulator.\n\n'
+printf '\nCopy the values you need (e.g. the API token) first: the wizard takes the whole screen.\n'
+if [ -t 0 ]; then
+	printf 'Press enter to open the wizard (quit it to stop the emulator). '
+	read -r _
+fi
 "$root/bin/bbconnect" "$@"
