@@ -58,10 +58,9 @@ func runAccessible(ctx context.Context, opts Options) (Result, error) {
 	}
 	if opts.Mode == ModeRotate && opts.Initial != nil {
 		action = ActionRotate
-		steps = []wizard.Step{wizard.StepCredentials}
-		if a.st.connector().NeedsSeparateAPIToken() {
-			steps = append(steps, wizard.StepAPIAccess)
-		}
+		a.st = newRotationState(*opts.Initial, nil, d)
+		a.st.accessible = true
+		steps = rotationSteps(a.st)
 	}
 	type outcome struct {
 		r   Result
@@ -277,10 +276,12 @@ func (a *accessible) finish(action Action) (Result, error) {
 
 	a.printf("\n== Connection test ==\n")
 	untested := true
+	var tested *TestReport
 	if a.d.Tester == nil {
 		a.printf("connection test not available yet: nothing was checked.\n")
 	} else {
 		report := a.d.Tester.Run(a.ctx, conn, st.secretsFor(conn), func(TestEvent) {})
+		tested = &report
 		for _, ch := range report.Checks {
 			a.printf("%s\n", checkLine(Styles{}, ch))
 			if ch.Status == CheckFail && ch.Fix != "" {
@@ -301,11 +302,26 @@ func (a *accessible) finish(action Action) (Result, error) {
 	if a.ctx.Err() != nil {
 		return Result{Action: action, Connector: conn}, ErrInterrupted
 	}
-	out := saveConnector(a.d, conn, st.secretsFor(conn), untested)
+	sec := st.secretsFor(conn)
+	var out saveOutcome
+	if action == ActionRotate {
+		out = rotateConnector(a.ctx, a.d, Rotation{Connector: conn, Secrets: sec})
+	} else {
+		out = saveConnector(a.d, conn, sec, st.saveMeta(conn, sec, tested, a.d.now()), untested)
+	}
+	if out.recovered != "" {
+		a.printf("! %s\n", out.recovered)
+	}
 	if out.err != nil {
 		return Result{Action: action, Connector: conn}, out.err
 	}
 	a.printf("\n== Saved ==\n")
+	if out.summary != "" {
+		a.printf("%s\n", out.summary)
+	}
+	if action == ActionRotate {
+		untested = out.untested
+	}
 	a.printf("Profile: %s\nExport: %s\n", orNot(out.profilePath, "not saved"), orNot(out.exportPath, "not written"))
 	for _, k := range out.keychain {
 		a.printf("Keychain: %s\n", k)

@@ -23,6 +23,7 @@ func TestAccessibleCloudHTTP(t *testing.T) {
 		"widgets",             // test repository
 		"3", "1", "0", "jdoe", // app password refused, then api token; scopes done; username
 		token,         // the token, read as a line (not a terminal)
+		"2027-06-30",  // when it expires
 		"n",           // api access off
 		"1", "1", "y", // platform, account scope, save
 	}, "\n") + "\n"
@@ -52,6 +53,9 @@ func TestAccessibleCloudHTTP(t *testing.T) {
 	}
 	if v, _ := f.secrets.Get("Cloud_A", wizard.SlotPassword); v != token {
 		t.Fatal("token not stored")
+	}
+	if m := f.profiles.metas; len(m) != 1 || !m[0].Expires[wizard.SlotPassword].Equal(time.Date(2027, 6, 30, 0, 0, 0, 0, time.UTC)) || m[0].LastTest == nil || !m[0].LastTest.OK {
+		t.Fatalf("profile meta = %+v", m)
 	}
 	if t.Failed() {
 		t.Log(got)

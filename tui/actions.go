@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -20,24 +21,35 @@ func (m *Model) pick(msg pickMsg) tea.Cmd {
 		return m.goTo(wizard.StepOverview)
 	case ActionDelete:
 		return m.deleteProfile(msg.prof)
-	case ActionEdit, ActionRotate, ActionTest, ActionExport:
+	case ActionRotate:
+		if d.Rotator == nil {
+			m.picker.err = errors.New("rotating in the wizard is not available here: use bbconnect rotate " + msg.prof.Connector.ID)
+			m.screen = screenPicker
+			return nil
+		}
+		prof := msg.prof
+		if c := prof.Connector; len(c.SecretSlots()) == 0 {
+			m.picker.err = fmt.Errorf("%s has no token to rotate: its ssh key has no api access; edit it to use another key", c.ID)
+			m.screen = screenPicker
+			return nil
+		}
+		m.prepareRotation(prof.Connector, &prof)
+		return m.steps[wizard.StepCredentials].Init()
+	case ActionEdit, ActionTest, ActionExport:
 	}
 	c := msg.prof.Connector
 	m.c.st = newState(&c, d)
+	m.c.st.useProfile(&msg.prof)
 	m.resetSteps()
-	m.rotating = msg.action == ActionRotate
-	if msg.action != ActionRotate {
-		m.loadSecrets()
-	}
+	m.rotating = false
+	m.loadSecrets()
 	switch msg.action {
-	case ActionRotate:
-		return m.goTo(wizard.StepCredentials)
 	case ActionTest:
 		return m.goTo(wizard.StepTest)
 	case ActionExport:
 		conn := m.c.st.connector()
 		return func() tea.Msg { return savedMsg{out: exportOnly(d, conn)} }
-	case ActionEdit, ActionNew, ActionDelete:
+	case ActionEdit, ActionNew, ActionDelete, ActionRotate:
 	}
 	return m.goTo(wizard.StepReview)
 }
@@ -69,6 +81,7 @@ func (m *Model) loadSecrets() {
 	if conn.Connection == wizard.SSH {
 		st.secrets.SSHPassphrase = get(wizard.SlotSSHKey)
 	}
+	st.loaded = st.secrets
 }
 
 // deleteProfile removes the profile and its keychain items, then shows the

@@ -61,6 +61,7 @@ func newAPIAccessForm(st *state) *stepForm {
 			return wizard.ValidateSecretValue(strings.ToLower(apiTokenTitle(st.apiMethod)), v)
 		})
 
+	expiryPage, expiry := apiTokenExpiryPage(st)
 	off := func() bool { return !st.apiOn }
 	secret := secretInput{
 		value: &st.secrets.APIToken,
@@ -79,11 +80,12 @@ func newAPIAccessForm(st *state) *stepForm {
 			page(func() bool { return off() || !canReuse(st) }, same),
 			page(func() bool { return off() || st.apiMethod != wizard.APIEmailAPIToken || reusing(st) }, scopes),
 			page(func() bool { return off() || reusing(st) }, token),
+			expiryPage,
 		},
 		notes: map[huh.Field]func() string{
 			on: fieldNote("api-access"), method: optionNotes(wizard.APIAccessOptions(st.c.Edition, now)),
 			email: fieldNote("api-email"), user: fieldNote("api-username"), same: fieldNote("api-token-same-as-password"),
-			scopes: fieldNote("scopes"), token: fieldNote("api-token"),
+			scopes: fieldNote("scopes"), token: fieldNote("api-token"), expiry: fieldNote("token-expires"),
 		},
 		refresh: func() {
 			method.Description(methodHelp(st))

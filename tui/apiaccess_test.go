@@ -46,6 +46,8 @@ func TestAPIAccessMethods(t *testing.T) {
 	d.mustSee("API token")
 	d.typ("apitoken123")
 	d.enter()
+	d.mustSee("API token expires")
+	d.enter()
 	d.mustTitle("Review")
 	c := d.m.c.st.connector()
 	if c.APIAccess != wizard.APIEmailAPIToken || c.APIEmail != "jdoe@example.com" || !c.NeedsSeparateAPIToken() {

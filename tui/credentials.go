@@ -17,10 +17,12 @@ import (
 
 // Pages of the Credentials form.
 const (
-	credKind     = iota // password kind (HTTP)
+	credMigrate  = iota // the App Password migration's plan (rotation)
+	credKind            // password kind (HTTP)
 	credScopes          // scopes checklist (Cloud API token)
 	credUserPass        // username and password (HTTP)
 	credAccessTk        // x-token-auth and password (Cloud access token)
+	credExpiry          // when the API token expires (HTTP API token)
 	credKeySrc          // existing key or a new one (SSH)
 	credKeyPath         // existing key path (SSH)
 	credKeyPass         // passphrase of an encrypted key (SSH)
@@ -59,12 +61,15 @@ func newCredentialsForm(st *state) *stepForm {
 		Description("Access tokens always use the username " + wizard.AccessTokenUsername + "; it is set for you.")
 
 	pw1, pw2 := passwordField(st), passwordField(st)
+	expiryPage, expiry := passwordExpiryPage(st)
 	spec := &stepForm{
 		groups: []formGroup{
+			migrationPage(st),
 			page(not(isHTTP), kind),
 			page(func() bool { return !isHTTP() || st.c.Edition != wizard.Cloud || st.c.PasswordKind != wizard.APIToken }, scopes),
 			page(func() bool { return !isHTTP() || isAccessToken() }, username, pw1),
 			page(func() bool { return !isHTTP() || !isAccessToken() }, lockedUser, pw2),
+			expiryPage,
 		},
 		secrets: map[huh.Field]secretInput{pw1: passwordSecret(st), pw2: passwordSecret(st)},
 	}
@@ -76,6 +81,7 @@ func newCredentialsForm(st *state) *stepForm {
 		lockedUser: func() string { return "Access tokens always use the username " + wizard.AccessTokenUsername + "." },
 		pw1:        fieldNote("password"),
 		pw2:        fieldNote("password"),
+		expiry:     fieldNote("token-expires"),
 	}
 	for f, n := range sshNotes {
 		spec.notes[f] = n
@@ -231,7 +237,8 @@ func keyHelp(st *state) string {
 
 func pubKeyHelp(st *state) string {
 	where := sshkey.WhereToAdd(st.c.Edition == wizard.Cloud, serverBase(st.c))
-	return st.keyInfo.AuthorizedKey + "\n\n" + where + "\n(the same line is in " + expandHome(st.home, st.c.SSHKeyPath) + ".pub when that file exists)"
+	pub := tildeHome(st.home, expandHome(st.home, st.c.SSHKeyPath)) + ".pub"
+	return st.keyInfo.AuthorizedKey + "\n\n" + where + "\n(the same line is in " + pub + " when that file exists)"
 }
 
 // keyLabel is the comment of a new key: the connector's Id.
@@ -261,6 +268,26 @@ func expandHome(home, p string) string {
 		return filepath.Join(home, strings.TrimPrefix(p, "~"))
 	}
 	return p
+}
+
+// tildeHome shows a path under home as ~/…, so that screens fit and
+// screenshots do not show where the home folder is.
+func tildeHome(home, p string) string {
+	if home == "" || p == "" || strings.TrimSpace(p) != p {
+		return p
+	}
+	home = filepath.Clean(home)
+	if home == string(filepath.Separator) {
+		return p
+	}
+	rel, err := filepath.Rel(home, p)
+	if err != nil || !filepath.IsAbs(p) || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return p
+	}
+	if rel == "." {
+		return "~"
+	}
+	return "~/" + filepath.ToSlash(rel)
 }
 
 // kindHelp is the help under the password kind, with the hovered kind's note.

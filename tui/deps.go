@@ -25,6 +25,11 @@ type Deps struct {
 	Exports ExportWriter
 	// Home is the user's home folder, for the default SSH key path.
 	Home string
+	// Repos lists the repositories a credential sees, for the repository picker (see deps_repos.go).
+	Repos RepoLister
+	// Rotator replaces a saved connector's tokens through the crash-safe
+	// rotation (see rotation.go). Without it the wizard cannot rotate.
+	Rotator Rotator
 }
 
 // Profile is one saved connector as the picker lists it.
@@ -36,16 +41,42 @@ type Profile struct {
 	TokenExpires time.Time
 	// LastTest is a one-line account of the last connection test ("" when never tested).
 	LastTest string
+	// SlotExpires is the expiry of each stored token whose expiry is
+	// known, by slot.
+	SlotExpires map[wizard.SecretSlot]time.Time
 }
 
 // ProfileStore keeps connector profiles: settings only, never a secret.
 type ProfileStore interface {
 	// List returns the saved connectors.
 	List() ([]Profile, error)
-	// Save creates or replaces the profile of c and returns where it went.
-	Save(c wizard.Connector) (path string, err error)
+	// Save creates or replaces the profile of c, with what meta says about
+	// its tokens and its last test, and returns where it went.
+	Save(c wizard.Connector, meta SaveMeta) (path string, err error)
 	// Delete removes the profile of the connector id.
 	Delete(id string) error
+}
+
+// SaveMeta is what a save knows besides the settings: which tokens are
+// new, when tokens expire, and how the last connection test ended.
+type SaveMeta struct {
+	// NewTokens lists the slots whose secret was typed in this run (new or
+	// replaced); the other slots keep what is known about their tokens.
+	NewTokens []wizard.SecretSlot
+	// Expires is the expiry of tokens by slot, where known. A slot that is
+	// missing has none, or keeps the one known.
+	Expires map[wizard.SecretSlot]time.Time
+	// LastTest is the connection test the connector was saved after (nil
+	// when none ran).
+	LastTest *TestResult
+}
+
+// TestResult is how a connection test ended, as the profile keeps it.
+type TestResult struct {
+	At time.Time
+	OK bool
+	// Summary is one line: what passed, or the first failure.
+	Summary string
 }
 
 // SecretStore keeps the connector's secrets in the OS keychain.
@@ -85,6 +116,8 @@ type Check struct {
 	// Field names the setting to change (as its flag, e.g. "username"), when known.
 	Field    string
 	Duration time.Duration
+	// HostKeyFingerprint is the SHA256 fingerprint of an unknown SSH host key the user may confirm (see HostKeyTester).
+	HostKeyFingerprint string
 }
 
 // TestEvent is progress of a running test: a check started (Done false) or
@@ -102,12 +135,18 @@ type TestReport struct {
 }
 
 // Secrets are the secret values typed in the wizard. They stay in memory
-// and are handed to the Tester and the SecretStore only. String and
-// GoString redact every value.
+// and are handed to the Tester, the Rotator and the SecretStore only.
+// String and GoString redact every value.
 type Secrets struct {
 	Password      string
 	APIToken      string
 	SSHPassphrase string
+
+	// PasswordExpires and APITokenExpires are not secret: the expiry dates
+	// of the two tokens above, where known (zero otherwise), so that the
+	// connection test checks the credential's age.
+	PasswordExpires time.Time
+	APITokenExpires time.Time
 }
 
 // String redacts every value.

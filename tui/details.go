@@ -54,6 +54,9 @@ func newDetailsForm(st *state) *stepForm {
 		Title("Test repository").
 		Value(&st.c.TestRepo).
 		Validate(keep(st, &st.c.TestRepo, func(raw string) error {
+			if strings.TrimSpace(raw) == "" && pickRepoLater(st) {
+				return nil
+			}
 			_, ps := normalizeTestRepo(st.c.Edition, raw)
 			return problemsErr(ps)
 		}))
@@ -65,6 +68,7 @@ func newDetailsForm(st *state) *stepForm {
 			page(func() bool { return st.c.URLType != wizard.Account }, testRepo),
 		},
 		finish: func() wizard.Problems { return finishDetails(st) },
+		waive:  func(p wizard.Problem) bool { return p.Field == "test-repo" && emptyRepoToPick(st) },
 		notes: map[huh.Field]func() string{
 			edition: fieldNote("edition"), urlType: fieldNote("url-type"), conn: fieldNote("connection"),
 			url:      func() string { return urlHelp(st) },
@@ -127,6 +131,10 @@ func finishDetails(st *state) wizard.Problems {
 		st.c.TestRepo = ""
 		return nil
 	}
+	if emptyRepoToPick(st) {
+		st.c.TestRepo = ""
+		return nil
+	}
 	repo, ps := normalizeTestRepo(st.c.Edition, st.c.TestRepo)
 	if len(ps) > 0 {
 		return ps
@@ -162,6 +170,9 @@ func urlHelp(st *state) string {
 func testRepoHelp(st *state) string {
 	c := st.c
 	lines := []string{"format: " + testRepoFormat(c.Edition), wizard.FieldHelp("test-repo")}
+	if pickRepoLater(st) {
+		lines = append(lines, "or leave it empty and pick it from the list after the "+pickStep(c)+" step")
+	}
 	if strings.TrimSpace(c.TestRepo) != "" {
 		repo, ps := normalizeTestRepo(c.Edition, c.TestRepo)
 		if len(ps) == 0 {
@@ -203,4 +214,19 @@ func enumOptions[T ~string](vals []T, label func(T) string) []huh.Option[T] {
 		opts[i] = huh.NewOption(label(v), v)
 	}
 	return opts
+}
+
+// emptyRepoToPick reports whether the test repository is left empty to be
+// picked from the list later.
+func emptyRepoToPick(st *state) bool {
+	return strings.TrimSpace(st.c.TestRepo) == "" && pickRepoLater(st)
+}
+
+// pickStep names the step after which the picker comes: Credentials when
+// the password alone can list, else API access.
+func pickStep(c wizard.Connector) string {
+	if listsBeforeAPIAccess(c) {
+		return "credentials"
+	}
+	return "api access"
 }

@@ -164,6 +164,8 @@ func TestFlows(t *testing.T) {
 			f.typ("jdoe")
 			f.enterFocus("API token")
 			f.typ("ATATT3xTOKEN")
+			f.enterFocus("API token expires")
+			f.golden("03b_token_expiry", "Credentials", "API token expires")
 			f.enterTo("● API access")
 			f.golden("04_api_access", "API access", "Enable API access?")
 			f.typ("y")

@@ -25,6 +25,9 @@ type stepForm struct {
 	// finish applies derived values (normalised URL, parsed tags) and
 	// returns problems the fields could not catch on their own.
 	finish func() wizard.Problems
+	// waive, when set, drops the problems the step may leave for later
+	// (a test repository picked from the list after Credentials).
+	waive func(wizard.Problem) bool
 	// paste, when set, is called after a key that pasted text into field;
 	// when it filled other fields it returns the page to resume at.
 	paste func(field huh.Field) (resume int, rebuild bool)
@@ -245,7 +248,7 @@ func (m *formStep) complete() (component, tea.Cmd) {
 		ps = m.spec.finish()
 	}
 	if len(ps) == 0 {
-		ps = m.c.st.connector().ValidateStep(m.step, m.c.now())
+		ps = waived(m.c.st.connector().ValidateStep(m.step, m.c.now()), m.spec.waive)
 	}
 	m.problems = ps
 	if len(ps) > 0 {

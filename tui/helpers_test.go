@@ -38,6 +38,7 @@ type memProfiles struct {
 	mu    sync.Mutex
 	items []Profile
 	saved []wizard.Connector
+	metas []SaveMeta
 }
 
 func (p *memProfiles) List() ([]Profile, error) {
@@ -46,10 +47,11 @@ func (p *memProfiles) List() ([]Profile, error) {
 	return append([]Profile(nil), p.items...), nil
 }
 
-func (p *memProfiles) Save(c wizard.Connector) (string, error) {
+func (p *memProfiles) Save(c wizard.Connector, meta SaveMeta) (string, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.saved = append(p.saved, c)
+	p.metas = append(p.metas, meta)
 	return "/profiles/" + c.ID + ".json", nil
 }
 
@@ -164,17 +166,18 @@ type fakes struct {
 	secrets  *memSecrets
 	exports  *memExports
 	tester   *fakeTester
+	rotator  *fakeRotator
 }
 
 func newFakes() *fakes {
-	return &fakes{profiles: &memProfiles{}, secrets: newMemSecrets(), exports: &memExports{}, tester: &fakeTester{}}
+	return &fakes{profiles: &memProfiles{}, secrets: newMemSecrets(), exports: &memExports{}, tester: &fakeTester{}, rotator: &fakeRotator{}}
 }
 
 func (f *fakes) deps(home string) Deps {
 	return Deps{
 		Now:      func() time.Time { return testNow },
 		Profiles: f.profiles, Secrets: f.secrets, Exports: f.exports, Tester: f.tester,
-		Home: home,
+		Rotator: f.rotator, Home: home,
 	}
 }
 

@@ -24,6 +24,13 @@ type KeyMap struct {
 	Toggle   key.Binding
 	Choose   key.Binding
 	Delete   key.Binding
+
+	// TrustHostKey trusts an unknown SSH host key by its fingerprint and tests again.
+	TrustHostKey key.Binding
+	// ListAgain lists the repositories again in the repository picker.
+	ListAgain key.Binding
+	// ListUp and ListDown move in a list whose letters type into a filter.
+	ListUp, ListDown key.Binding
 }
 
 // DefaultKeyMap returns the wizard's keys.
@@ -45,6 +52,11 @@ func DefaultKeyMap() KeyMap {
 		Toggle:   key.NewBinding(key.WithKeys("x", " "), key.WithHelp("x", "tick")),
 		Choose:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
 		Delete:   key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "back to fix")),
+
+		TrustHostKey: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "trust host key")),
+		ListAgain:    key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "list again")),
+		ListUp:       key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
+		ListDown:     key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),
 	}
 }
 

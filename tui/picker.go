@@ -128,7 +128,7 @@ func profileNote(p Profile, now time.Time) string {
 	c := p.Connector
 	var notes []string
 	if (c.Connection == wizard.HTTP && c.PasswordKind == wizard.AppPassword) || c.APIAccess == wizard.APIUsernameAppPassword {
-		notes = append(notes, "! "+wizard.AppPasswordStatus(now))
+		notes = append(notes, "! "+wizard.AppPasswordStatus(now)+"; r moves it to one")
 	}
 	if !p.TokenExpires.IsZero() {
 		switch d := wizard.DaysUntil(now, p.TokenExpires); {

@@ -30,7 +30,7 @@ func TestPickerLists(t *testing.T) {
 	d := newDriver(t, Options{Deps: f.deps(t.TempDir()), Mode: ModePicker})
 	d.mustTitle("Saved connectors")
 	d.mustSee("+ New connector", "> cloud_one", "old_app", "token expires in 40 days", "last test: pass 2026-11-01")
-	d.mustSeeText("! App Passwords were removed on 2026-07-28 and no longer work: use an API token")
+	d.mustSeeText("! App Passwords were removed on 2026-07-28 and no longer work: use an API token; r moves it to one")
 	d.mustSee("enter edit", "r rotate", "t test", "x export", "d delete")
 }
 
@@ -76,29 +76,6 @@ func TestPickerActions(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestRotateFlow(t *testing.T) {
-	t.Parallel()
-	f := pickerFakes(t)
-	c := cloudHTTP()
-	d := newDriver(t, Options{Deps: f.deps(t.TempDir()), Initial: &c, Mode: ModeRotate})
-	d.mustTitle("Credentials")
-	d.enter(3)
-	d.typ("new-token-1")
-	d.enter()
-	d.mustTitle("Review")
-	d.enter()
-	waitFor(t, d, "the connection works")
-	d.enter()
-	d.mustTitle("Saved")
-	if v, _ := f.secrets.Get("cloud_one", wizard.SlotPassword); v != "new-token-1" {
-		t.Fatalf("token not replaced: %q", v)
-	}
-	r, err := d.m.result()
-	if err != nil || r.Action != ActionRotate || !r.Saved {
-		t.Fatalf("result = %+v, %v", r, err)
 	}
 }
 

@@ -85,7 +85,10 @@ func reviewSections(c wizard.Connector, st *state) []reviewSection {
 			{"URL", c.URL},
 		}},
 	}
-	if c.URLType == wizard.Account {
+	switch {
+	case c.URLType == wizard.Account && strings.TrimSpace(c.TestRepo) == "":
+		secs[1].rows = append(secs[1].rows, [2]string{"Test repository", "(none yet: pick it from the list before the test)"})
+	case c.URLType == wizard.Account:
 		secs[1].rows = append(secs[1].rows, [2]string{"Test repository", c.TestRepo}, [2]string{"Test URL", testURL(c)})
 	}
 	cred := reviewSection{title: fmt.Sprintf("3 %s", wizard.StepCredentials.Title())}
@@ -95,7 +98,7 @@ func reviewSections(c wizard.Connector, st *state) []reviewSection {
 			{"Password", masked(st.secrets.Password, c.PasswordKind.Label())},
 		}
 	} else {
-		cred.rows = [][2]string{{"SSH key", c.SSHKeyPath}}
+		cred.rows = [][2]string{{"SSH key", tildeHome(st.home, c.SSHKeyPath)}}
 		if st.secrets.SSHPassphrase != "" {
 			cred.rows = append(cred.rows, [2]string{"Passphrase", masked(st.secrets.SSHPassphrase, "key passphrase")})
 		}
@@ -119,7 +122,7 @@ func reviewSections(c wizard.Connector, st *state) []reviewSection {
 		conn.rows = append(conn.rows, [2]string{"Delegates", or(strings.Join(c.DelegateSelectors, ", "), "any available delegate")})
 	}
 	if c.CAFile != "" {
-		conn.rows = append(conn.rows, [2]string{"CA bundle", c.CAFile})
+		conn.rows = append(conn.rows, [2]string{"CA bundle", tildeHome(st.home, c.CAFile)})
 	}
 	scope := string(c.Scope)
 	if c.Org != "" {

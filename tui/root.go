@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -21,6 +22,7 @@ const (
 	screenStep
 	screenTest
 	screenSaved
+	screenRepos
 )
 
 // Model is the root of the wizard. It only routes: global keys first, then
@@ -34,12 +36,17 @@ type Model struct {
 	test        *testModel
 	saved       *savedModel
 	picker      *pickerModel
+	repos       *repoPickerModel
 	help        help.Model
 	action      Action
 	fromReview  bool
 	rotating    bool
 	interrupted bool
 	out         *saveOutcome
+	// ctx is Run's context; saveCancel stops the running save (see save.go).
+	ctx         context.Context
+	saveCancel  context.CancelFunc
+	saveStopped bool
 }
 
 // newModel builds the root for opts. With profiles it opens on the picker.
@@ -54,7 +61,8 @@ func newModel(opts Options, profiles []Profile) *Model {
 	m.resetSteps()
 	switch {
 	case opts.Mode == ModeRotate && opts.Initial != nil:
-		m.action, m.rotating, m.step = ActionRotate, true, wizard.StepCredentials
+		m.prepareRotation(*opts.Initial, nil)
+		return m
 	case opts.Initial != nil:
 		m.action, m.step = ActionEdit, wizard.StepReview
 	case opts.Mode == ModePicker && len(profiles) > 0:
@@ -89,6 +97,8 @@ func (m *Model) active() component {
 		return m.test
 	case screenSaved:
 		return m.saved
+	case screenRepos:
+		return m.repos
 	case screenStep:
 	}
 	return m.steps[m.step]
@@ -99,8 +109,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		if key.Matches(msg, m.c.keys.Quit) {
+			if m.stopSave() {
+				return m, nil // the save stops, then shows what it did
+			}
 			m.interrupted = true
 			m.test.stop()
+			if m.repos != nil {
+				m.repos.stop()
+			}
 			return m, tea.Quit
 		}
 	case tea.WindowSizeMsg:
@@ -114,8 +130,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		for _, s := range m.steps {
 			s.SetSize(msg.Width, msg.Height)
 		}
+		if m.repos != nil {
+			m.repos.SetSize(msg.Width, msg.Height)
+		}
 		return m, nil
 	case stepDoneMsg:
+		if m.offerRepos(msg.step) {
+			return m, m.openRepos(msg.step)
+		}
 		return m, m.goTo(m.nextStep(msg.step))
 	case backMsg:
 		return m, m.back()
@@ -123,11 +145,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.screen == screenStep && m.step == wizard.StepReview && msg.step < wizard.StepReview {
 			m.fromReview = true
 		}
+		if msg.step == wizard.StepTest && m.offerRepos(wizard.StepReview) {
+			return m, m.openRepos(wizard.StepReview)
+		}
 		return m, m.goTo(msg.step)
 	case saveMsg:
-		conn, sec, d := m.c.st.connector(), m.c.st.secretsFor(m.c.st.connector()), m.c.deps
-		return m, func() tea.Msg { return savedMsg{out: saveConnector(d, conn, sec, msg.untested)} }
+		return m, m.save(msg)
 	case savedMsg:
+		m.endSave()
 		m.out = &msg.out
 		m.saved = newSaved(m.c, msg.out)
 		m.screen = screenSaved
@@ -155,6 +180,8 @@ func (m *Model) setActive(c component) {
 		m.test = c.(*testModel)
 	case screenSaved:
 		m.saved = c.(*savedModel)
+	case screenRepos:
+		m.repos = c.(*repoPickerModel)
 	case screenStep:
 		m.steps[m.step] = c
 	}
@@ -167,10 +194,8 @@ func (m *Model) nextStep(s wizard.Step) wizard.Step {
 	case m.fromReview:
 		m.fromReview = false
 		return wizard.StepReview
-	case m.rotating && s == wizard.StepCredentials && m.c.st.connector().NeedsSeparateAPIToken():
-		return wizard.StepAPIAccess
 	case m.rotating:
-		return wizard.StepReview
+		return rotationNext(m.c.st, s)
 	}
 	return s + 1
 }
@@ -191,6 +216,8 @@ func (m *Model) goTo(s wizard.Step) tea.Cmd {
 // back leaves the current screen without losing anything typed.
 func (m *Model) back() tea.Cmd {
 	switch {
+	case m.screen == screenRepos:
+		return m.goTo(m.repos.after)
 	case m.screen != screenStep:
 		return m.goTo(wizard.StepReview)
 	case m.fromReview:
@@ -202,7 +229,8 @@ func (m *Model) back() tea.Cmd {
 		}
 		return nil
 	case m.rotating && m.step == wizard.StepReview:
-		return m.goTo(wizard.StepCredentials)
+		steps := rotationSteps(m.c.st)
+		return m.goTo(steps[len(steps)-1])
 	}
 	return m.goTo(m.step - 1)
 }
@@ -247,10 +275,15 @@ func (m *Model) title() string {
 	case screenTest:
 		return wizard.StepTest.Title()
 	case screenSaved:
+		if m.saved != nil && m.saved.out.pending {
+			return "Saving"
+		}
 		if m.out != nil && m.out.err != nil {
 			return "Not saved"
 		}
 		return wizard.StepSaved.Title()
+	case screenRepos:
+		return "Test repository"
 	case screenStep:
 	}
 	return m.step.Title()

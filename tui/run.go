@@ -100,6 +100,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		profiles = ps
 	}
 	m := newModel(opts, profiles)
+	m.ctx = ctx
 	p := tea.NewProgram(m,
 		tea.WithContext(ctx),
 		tea.WithInput(opts.In),

@@ -10,75 +10,6 @@ import (
 	"github.com/bbconnect/bbconnect/wizard"
 )
 
-// saveOutcome is what saving wrote, and where.
-type saveOutcome struct {
-	conn        wizard.Connector
-	yaml        []byte
-	profilePath string
-	keychain    []string
-	exportPath  string
-	untested    bool
-	exportOnly  bool
-	err         error
-}
-
-// saveConnector stores the secrets, then the profile, then the export. It
-// stops at the first failure, so a profile never points at a secret that
-// was not stored. Errors never carry a secret value.
-func saveConnector(d *Deps, conn wizard.Connector, sec Secrets, untested bool) saveOutcome {
-	out := saveOutcome{conn: conn, untested: untested}
-	data, err := harnessYAML(conn)
-	if err != nil {
-		out.err = fmt.Errorf("the export failed: %w", err)
-		return out
-	}
-	out.yaml = data
-	if d.Secrets != nil {
-		slots := conn.SecretSlots()
-		if sec.SSHPassphrase != "" {
-			slots = append(slots, wizard.SlotSSHKey)
-		}
-		for _, slot := range slots {
-			v := sec.Value(slot)
-			if v == "" {
-				continue
-			}
-			where, err := d.Secrets.Set(conn.ID, slot, v)
-			if err != nil {
-				out.err = fmt.Errorf("storing the %s in the keychain failed: %s", slot, redactErr(err, v))
-				return out
-			}
-			out.keychain = append(out.keychain, where)
-		}
-	}
-	if d.Profiles != nil {
-		p, err := d.Profiles.Save(conn)
-		if err != nil {
-			out.err = fmt.Errorf("saving the profile failed: %w", err)
-			return out
-		}
-		out.profilePath = p
-	}
-	if d.Exports != nil {
-		p, err := d.Exports.WriteExport(conn.ID, data)
-		if err != nil {
-			out.err = fmt.Errorf("writing the export failed: %w", err)
-			return out
-		}
-		out.exportPath = p
-	}
-	return out
-}
-
-// redactErr renders err with any copy of the secret v removed.
-func redactErr(err error, v string) string {
-	msg := err.Error()
-	if v != "" {
-		msg = strings.ReplaceAll(msg, v, "[redacted]")
-	}
-	return msg
-}
-
 // savedModel tells where the profile, keychain items and export went and
 // what to do next in Harness.
 type savedModel struct {
@@ -93,7 +24,7 @@ func (m *savedModel) Init() tea.Cmd { return nil }
 
 // Update implements component: enter or q ends the wizard.
 func (m *savedModel) Update(msg tea.Msg) (component, tea.Cmd) {
-	if k, ok := msg.(tea.KeyMsg); ok {
+	if k, ok := msg.(tea.KeyMsg); ok && !m.out.pending {
 		switch {
 		case key.Matches(k, m.c.keys.Choose), k.String() == "q":
 			return m, quitCmd
@@ -109,14 +40,21 @@ func (m *savedModel) View() string {
 	s := m.c.styles
 	o := m.out
 	var b strings.Builder
+	if o.pending {
+		return savingView(s, o)
+	}
+	if o.recovered != "" {
+		b.WriteString(s.Warn.Render("! "+o.recovered) + "\n\n")
+	}
 	if o.err != nil {
 		b.WriteString(s.Fail.Render("✗ not saved: "+o.err.Error()) + "\n\n")
 		b.WriteString("Nothing after the failing step was written. esc goes back to Review.\n")
 		return b.String()
 	}
 	line := func(label, v string) { fmt.Fprintf(&b, "%-10s %s\n", label, v) }
+	home := m.c.st.home
 	if !o.exportOnly {
-		line("Profile:", orNot(o.profilePath, "not saved: no profile store is available"))
+		line("Profile:", orNot(tildeHome(home, o.profilePath), "not saved: no profile store is available"))
 		switch {
 		case m.c.deps.Secrets == nil:
 			line("Keychain:", "not stored: no keychain is available")
@@ -128,12 +66,20 @@ func (m *savedModel) View() string {
 			}
 		}
 	}
-	line("Export:", orNot(o.exportPath, "not written: no export folder is set"))
+	line("Export:", orNot(tildeHome(home, o.exportPath), "not written: no export folder is set"))
+	if o.summary != "" {
+		b.WriteString(s.Pass.Render("✓ "+o.summary) + "\n")
+	}
 	if o.untested {
 		b.WriteString(s.Warn.Render("! saved without a passing connection test") + "\n")
 	}
+	b.WriteString(hostKeyNote(m.c.st, o.conn))
 	b.WriteString("\n" + s.Label.Render("Next, in Harness:") + "\n")
-	b.WriteString("1. Create the secrets the connector refers to, at its scope:\n")
+	if o.rotation {
+		b.WriteString("1. Put the new token in the secrets the connector refers to, at its scope:\n")
+	} else {
+		b.WriteString("1. Create the secrets the connector refers to, at its scope:\n")
+	}
 	for _, sec := range exportSecrets(o.conn) {
 		b.WriteString("     " + sec.Ref + ": " + sec.What + "\n")
 	}
@@ -154,6 +100,9 @@ func (m *savedModel) SetSize(int, int) {}
 
 // ShortHelp implements component.
 func (m *savedModel) ShortHelp() []key.Binding {
+	if m.out.pending {
+		return []key.Binding{m.c.keys.Quit}
+	}
 	if m.out.err != nil {
 		return []key.Binding{m.c.keys.Back, m.c.keys.Quit}
 	}

@@ -57,6 +57,8 @@ func TestReviewMasksSecretsAndJumps(t *testing.T) {
 	d.enter(3)
 	d.typ("s3cretTOKEN")
 	d.enter()
+	d.mustSee("API token expires")
+	d.enter()
 	d.mustTitle("Review")
 	d.mustSee("Password:        •••••• (API token)", "URL:             https://bitbucket.org/acme",
 		"Test URL:        https://bitbucket.org/acme/widgets.git", "● Review")
@@ -79,7 +81,7 @@ func TestTestScreen(t *testing.T) {
 	d := atStep(t, f, cloudHTTP(), 3)
 	d.enter(3)
 	d.typ("tok12345")
-	d.enter()
+	d.enter(2) // the token, its default expiry
 	d.mustTitle("Review")
 	f.tester.fail, f.tester.field = "git read access", "password"
 	d.enter()
@@ -200,7 +202,7 @@ func TestSecretNeverShown(t *testing.T) {
 	d := atStep(t, f, cloudHTTP(), 3)
 	d.enter(3)
 	d.typeSlow(token)
-	d.enter()
+	d.enter(2) // the token, its default expiry
 	d.typ("4")
 	d.typ("y")
 	d.enter()
@@ -209,7 +211,7 @@ func TestSecretNeverShown(t *testing.T) {
 	d.typ("n")
 	d.enter()
 	d.typeSlow(apiToken)
-	d.enter()
+	d.enter(2) // the token, its default expiry
 	d.mustTitle("Review")
 	d.enter()
 	waitFor(t, d, "the connection works")

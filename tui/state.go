@@ -21,6 +21,12 @@ const (
 type state struct {
 	c       wizard.Connector
 	secrets Secrets
+	// loaded are the secrets read from the keychain for an edit or a
+	// test, to tell which tokens were replaced.
+	loaded Secrets
+	// exp are the token expiry questions; rot a rotation's migration.
+	exp tokenExpiries
+	rot rotationState
 
 	// idLocked is set for a connector that was saved before: its Id is fixed.
 	idLocked bool
@@ -45,6 +51,8 @@ type state struct {
 
 	// accessible is set when the wizard asks line by line.
 	accessible bool
+	// hostKey is the SSH host key the user trusted on the test screen (this run only).
+	hostKey trustedHostKey
 
 	now  func() time.Time
 	home string
@@ -133,6 +141,12 @@ func (st *state) secretsFor(c wizard.Connector) Secrets {
 	}
 	if c.Connection == wizard.SSH {
 		s.SSHPassphrase = st.secrets.SSHPassphrase
+	}
+	if s.Password != "" {
+		s.PasswordExpires = st.tokenExpiry(c, wizard.SlotPassword)
+	}
+	if s.APIToken != "" {
+		s.APITokenExpires = st.tokenExpiry(c, wizard.SlotAPIToken)
 	}
 	return s
 }

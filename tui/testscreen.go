@@ -52,13 +52,20 @@ func (m *testModel) Init() tea.Cmd {
 	m.cancel = cancel
 	run, ch := m.run, make(chan tea.Msg, 64)
 	m.events = ch
+	trusted := m.c.st.trustedKeyFor(conn)
 	go func() {
-		report := t.Run(ctx, conn, secrets, func(ev TestEvent) {
+		progress := func(ev TestEvent) {
 			select {
 			case ch <- testEventMsg{run: run, ev: ev}:
 			case <-ctx.Done():
 			}
-		})
+		}
+		var report TestReport
+		if hk, ok := t.(HostKeyTester); ok && trusted != "" {
+			report = hk.RunWithHostKey(ctx, conn, secrets, trusted, progress)
+		} else {
+			report = t.Run(ctx, conn, secrets, progress)
+		}
 		select {
 		case ch <- testDoneMsg{run: run, report: report}:
 		case <-ctx.Done():
@@ -130,6 +137,9 @@ func (m *testModel) key(k tea.KeyMsg) (component, tea.Cmd) {
 		return m, nil
 	case key.Matches(k, keys.Retry) && m.c.deps.Tester != nil:
 		return m, m.Init()
+	case key.Matches(k, keys.TrustHostKey) && m.unknownHostKey() != "":
+		m.trustHostKey(m.unknownHostKey())
+		return m, m.Init()
 	case key.Matches(k, keys.Confirm) && m.confirm:
 		return m, saveCmd(true)
 	case key.Matches(k, keys.Save):
@@ -176,6 +186,7 @@ func (m *testModel) View() string {
 			"or esc to go back to Review."
 	}
 	var b strings.Builder
+	b.WriteString(m.hostKeyView())
 	for _, name := range m.order {
 		ch, done := m.checks[name]
 		switch {
@@ -240,6 +251,9 @@ func (m *testModel) ShortHelp() []key.Binding {
 		return []key.Binding{m.c.keys.Back, m.c.keys.Quit}
 	}
 	ks := []key.Binding{m.c.keys.Save, m.c.keys.Retry, m.c.keys.Delete}
+	if m.unknownHostKey() != "" {
+		ks = append([]key.Binding{m.c.keys.TrustHostKey}, ks...)
+	}
 	if m.confirm {
 		ks = append(ks, m.c.keys.Confirm)
 	}

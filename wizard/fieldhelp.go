@@ -24,6 +24,7 @@ var fieldHelp = map[string]string{
 	"api-token":                  "The account-level token for API calls. It is kept in your OS keychain.",
 	"api-token-same-as-password": "Use the HTTP password as the API token too. It then needs every scope listed.",
 	"scopes":                     "The scopes to tick when you create the API token in Bitbucket.",
+	"token-expires":              "When the token expires, as chosen when it was made (YYYY-MM-DD): API tokens expire within one year. bbconnect warns before then.",
 	"connectivity":               "Harness Platform connects directly (needed for Harness Cloud builds); a Delegate connects from inside your network.",
 	"delegate-selector":          "Use only delegates that have all of these tags; leave empty to use any delegate.",
 	"ca-file":                    "A PEM CA bundle, for a Data Center server whose certificate is self-signed.",

@@ -10,7 +10,7 @@ func TestFieldHelp(t *testing.T) {
 		"name", "id", "description", "tag", "edition", "url-type", "connection", "url", "test-repo",
 		"username", "password-kind", "password", "ssh-key", "api-access", "api-email", "api-username",
 		"api-token", "api-token-same-as-password", "connectivity", "delegate-selector", "ca-file",
-		"scope", "org", "project",
+		"scope", "org", "project", "token-expires",
 	}
 	for _, f := range fields {
 		t.Run(f, func(t *testing.T) {

@@ -54,7 +54,7 @@ func StepOf(field string) Step {
 		return StepOverview
 	case "edition", "url-type", "connection", "url", "test-repo":
 		return StepDetails
-	case "username", "password-kind", "ssh-key", "password":
+	case "username", "password-kind", "ssh-key", "password", "token-expires":
 		return StepCredentials
 	case "api-access", "api-email", "api-username", "api-token-same-as-password", "api-token":
 		return StepAPIAccess

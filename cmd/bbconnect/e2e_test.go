@@ -72,6 +72,7 @@ func TestE2ECloudHTTP(t *testing.T) {
 		t.Errorf("the token shows on screen:\n%s", s)
 	}
 	tm.sendKeys("Enter")
+	tm.at("API token expires", "Enter") // one year from today
 	s := tm.apiOffToReview(false)
 	for _, want := range []string{"e2e_cloud", "https://bitbucket.org/" + d.Workspace + "/" + d.Repo + ".git", "•••••• (API token)"} {
 		if !strings.Contains(s, want) {

@@ -105,6 +105,7 @@ func (s *shooter) cloudSetup(ctx context.Context, d emu.Demo) error {
 		func() error { return s.t.pasteSecret(ctx, d.APIToken) },
 		func() error { return s.shot(ctx, "credentials", "API token") },
 		func() error { return s.t.keys(ctx, "Enter") },
+		func() error { return s.at(ctx, "API token expires", "Enter") }, // one year from today
 		func() error { return s.at(ctx, "Enable API access?", "y") },
 		func() error { return s.at(ctx, "API authentication", "Enter") },
 		func() error { return s.at(ctx, "Email") },

@@ -10,10 +10,6 @@ import (
 // KindSSHPassphrase is the TokenMeta kind of an SSH key passphrase.
 const KindSSHPassphrase = "ssh-key-passphrase"
 
-// expiryGrace lets an expiry date typed as a calendar day one year ahead
-// pass even when "now" is later in the day or in another time zone.
-const expiryGrace = 24 * time.Hour
-
 // KindOf is the kind of token c keeps in slot: the password kind for the
 // HTTP password, the kind of token API access uses for the API token, and
 // KindSSHPassphrase for the SSH key.
@@ -40,31 +36,20 @@ func KindOf(c wizard.Connector, slot wizard.SecretSlot) string {
 }
 
 // ExpiryRequired reports whether tokens of kind must have an expiry date:
-// Atlassian API tokens expire within one year, always.
-func ExpiryRequired(kind string) bool { return kind == string(wizard.APIToken) }
+// Atlassian API tokens expire within one year, always. The rule lives in
+// wizard.TokenExpiryRequired.
+func ExpiryRequired(kind string) bool { return wizard.TokenExpiryRequired(wizard.PasswordKind(kind)) }
 
-// DefaultExpiry is the expiry offered for a new API token: one year from now.
-func DefaultExpiry(now time.Time) time.Time { return now.AddDate(1, 0, 0) }
+// DefaultExpiry is the expiry offered for a new API token: one year from
+// now (wizard.DefaultTokenExpiry).
+func DefaultExpiry(now time.Time) time.Time { return wizard.DefaultTokenExpiry(now) }
 
 // ValidateExpiry checks a token's expiry: never before it was created, and
 // for API tokens present and at most one year after creation. A zero
-// expires is fine for kinds that need none.
+// expires is fine for kinds that need none. The rule lives in
+// wizard.ValidateTokenExpiry.
 func ValidateExpiry(kind string, created, expires time.Time) error {
-	if expires.IsZero() {
-		if ExpiryRequired(kind) {
-			return fmt.Errorf("api tokens expire within one year: give the expiry date chosen when the token was made (default %s)",
-				DefaultExpiry(created).Format(time.DateOnly))
-		}
-		return nil
-	}
-	if !expires.After(created) {
-		return fmt.Errorf("expiry %s is not after %s: give the date the token expires", expires.Format(time.DateOnly), created.Format(time.DateOnly))
-	}
-	if ExpiryRequired(kind) && expires.After(DefaultExpiry(created).Add(expiryGrace)) {
-		return fmt.Errorf("api tokens expire within one year: %s is later than %s; give the expiry chosen when the token was made",
-			expires.Format(time.DateOnly), DefaultExpiry(created).Format(time.DateOnly))
-	}
-	return nil
+	return wizard.ValidateTokenExpiry(wizard.PasswordKind(kind), created, expires)
 }
 
 // NewTokenMeta makes the metadata of a token stored at now. A zero expires

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bbconnect/bbconnect/cmd/bbconnect/cli"
@@ -22,20 +21,7 @@ import (
 // keychain, the saved connectors and the live connection test.
 func runWizard(ctx context.Context, f *cli.Factory, req cli.WizardRequest) error {
 	ios := f.IO
-	now := req.Now
-	start := time.Now()
-	clock := func() time.Time { return now.Add(time.Since(start)) }
-	store := profile.Store{Dir: req.ProfileDir, Now: clock}
-	home, _ := os.UserHomeDir()
-	stored := &storedSlots{m: map[string]map[wizard.SecretSlot]bool{}}
-	deps := tui.Deps{
-		Now:      clock,
-		Profiles: tuiProfiles{ctx: ctx, store: store, kc: req.Keychain, stored: stored},
-		Secrets:  tuiSecrets{ctx: ctx, kc: req.Keychain, stored: stored},
-		Tester:   tuiTester{ts: req.TestSettings, store: store, f: f},
-		Exports:  tuiExports{dir: req.ProfileDir},
-		Home:     home,
-	}
+	deps := wizardDeps(ctx, f, req)
 	r, err := tui.Run(ctx, tui.Options{
 		Deps: deps, In: ios.In, Out: ios.Out, Accessible: req.Accessible, Mode: tui.ModePicker,
 	})
@@ -60,34 +46,33 @@ func runWizard(ctx context.Context, f *cli.Factory, req cli.WizardRequest) error
 	return nil
 }
 
-// storedSlots remembers which secrets the wizard stored in this run, so
-// that saving the profile dates exactly those tokens as new.
-type storedSlots struct {
-	mu sync.Mutex
-	m  map[string]map[wizard.SecretSlot]bool
-}
-
-func (s *storedSlots) add(id string, slot wizard.SecretSlot) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.m[id] == nil {
-		s.m[id] = map[wizard.SecretSlot]bool{}
+// wizardDeps are the real services as the wizard sees them: the probed
+// keychain, the saved connectors, the live connection test, the journaled
+// rotation of keychain/rotate, the export folder and the repository list.
+func wizardDeps(ctx context.Context, f *cli.Factory, req cli.WizardRequest) tui.Deps {
+	now := req.Now
+	start := time.Now()
+	clock := func() time.Time { return now.Add(time.Since(start)) }
+	store := profile.Store{Dir: req.ProfileDir, Now: clock}
+	home, _ := os.UserHomeDir()
+	tester := tuiTester{ts: req.TestSettings, store: store, f: f}
+	return tui.Deps{
+		Now:      clock,
+		Profiles: tuiProfiles{ctx: ctx, store: store, kc: req.Keychain},
+		Secrets:  tuiSecrets{ctx: ctx, kc: req.Keychain},
+		Tester:   tester,
+		Rotator:  newTUIRotator(store, req.Keychain, tester),
+		Exports:  tuiExports{dir: req.ProfileDir},
+		Home:     home,
+		Repos:    tuiRepos{ts: req.TestSettings, f: f},
 	}
-	s.m[id][slot] = true
-}
-
-func (s *storedSlots) has(id string, slot wizard.SecretSlot) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.m[id][slot]
 }
 
 // tuiProfiles is the profile store as the wizard sees it.
 type tuiProfiles struct {
-	ctx    context.Context
-	store  profile.Store
-	kc     cli.SecretStore
-	stored *storedSlots
+	ctx   context.Context
+	store profile.Store
+	kc    cli.SecretStore
 }
 
 func (p tuiProfiles) List() ([]tui.Profile, error) {
@@ -97,7 +82,12 @@ func (p tuiProfiles) List() ([]tui.Profile, error) {
 	}
 	out := make([]tui.Profile, 0, len(ps))
 	for _, sp := range ps {
-		tp := tui.Profile{Connector: sp.Connector}
+		tp := tui.Profile{Connector: sp.Connector, SlotExpires: map[wizard.SecretSlot]time.Time{}}
+		for slot, m := range sp.Tokens {
+			if !m.Expires.IsZero() {
+				tp.SlotExpires[slot] = m.Expires
+			}
+		}
 		if m, ok := sp.Tokens[wizard.SlotPassword]; ok {
 			tp.TokenCreated, tp.TokenExpires = m.Created, m.Expires
 		} else if m, ok := sp.Tokens[wizard.SlotAPIToken]; ok {
@@ -112,38 +102,72 @@ func (p tuiProfiles) List() ([]tui.Profile, error) {
 }
 
 // Save creates the profile of a new connector or updates a saved one. A
-// token the wizard stored in this run is dated now (and marked rotated when
-// it replaced one); the others keep what is known about them.
-func (p tuiProfiles) Save(c wizard.Connector) (string, error) {
-	now := p.store.Now()
-	fresh, err := profile.TokensFor(c, now, nil)
+// token typed in this run (meta.NewTokens) is dated now, with the expiry
+// the wizard asked (one year for API tokens by default), and marked
+// rotated when it replaced one; the others keep what is known about them,
+// with an expiry the user corrected. The last test is recorded.
+func (p tuiProfiles) Save(c wizard.Connector, meta tui.SaveMeta) (string, error) {
+	now := p.store.Now().UTC()
+	old, err := p.store.Load(c.ID)
+	exists := err == nil
+	if err != nil && !errors.Is(err, profile.ErrNotExist) {
+		return "", err
+	}
+	tokens, err := savedTokens(c, old.Tokens, meta, now)
 	if err != nil {
 		return "", err
 	}
-	if p.stored.has(c.ID, wizard.SlotSSHKey) {
-		fresh[wizard.SlotSSHKey] = profile.TokenMeta{Kind: profile.KindSSHPassphrase, Created: now.UTC()}
+	pr := old
+	if !exists {
+		pr = profile.Profile{}
 	}
-	old, err := p.store.Load(c.ID)
-	switch {
-	case errors.Is(err, profile.ErrNotExist):
-		_, err = p.store.Create(profile.Profile{Connector: c, Tokens: fresh})
-		return p.store.Path(c.ID), err
-	case err != nil:
-		return "", err
+	pr.Connector, pr.Tokens = c, tokens
+	if t := meta.LastTest; t != nil {
+		pr.LastTest = &profile.TestResult{At: t.At.UTC(), OK: t.OK, Summary: t.Summary}
 	}
-	for slot, m := range fresh {
-		prev, ok := old.Tokens[slot]
-		switch {
-		case ok && !p.stored.has(c.ID, slot) && prev.Kind == m.Kind:
-			fresh[slot] = prev
-		case ok:
-			m.LastRotated = now.UTC()
-			fresh[slot] = m
-		}
+	if exists {
+		_, err = p.store.Save(pr)
+	} else {
+		_, err = p.store.Create(pr)
 	}
-	old.Connector, old.Tokens = c, fresh
-	_, err = p.store.Save(old)
 	return p.store.Path(c.ID), err
+}
+
+// savedTokens is the token metadata of c after a save: see Save.
+func savedTokens(c wizard.Connector, old map[wizard.SecretSlot]profile.TokenMeta, meta tui.SaveMeta, now time.Time) (map[wizard.SecretSlot]profile.TokenMeta, error) {
+	fresh := map[wizard.SecretSlot]bool{}
+	for _, s := range meta.NewTokens {
+		fresh[s] = true
+	}
+	slots := c.SecretSlots()
+	if _, had := old[wizard.SlotSSHKey]; c.Connection == wizard.SSH && (had || fresh[wizard.SlotSSHKey]) {
+		slots = append(slots, wizard.SlotSSHKey)
+	}
+	out := make(map[wizard.SecretSlot]profile.TokenMeta, len(slots))
+	for _, slot := range slots {
+		kind := profile.KindOf(c, slot)
+		prev, had := old[slot]
+		exp := meta.Expires[slot]
+		if had && !fresh[slot] && prev.Kind == kind {
+			if !exp.IsZero() && !exp.Equal(prev.Expires) {
+				if err := profile.ValidateExpiry(kind, prev.Created, exp); err != nil {
+					return nil, fmt.Errorf("%s: %w", slot, err)
+				}
+				prev.Expires = exp.UTC()
+			}
+			out[slot] = prev
+			continue
+		}
+		m, err := profile.NewTokenMeta(kind, now, exp)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", slot, err)
+		}
+		if had {
+			m.LastRotated = now
+		}
+		out[slot] = m
+	}
+	return out, nil
 }
 
 // Delete removes the keychain items first, then the profile.
@@ -154,16 +178,14 @@ func (p tuiProfiles) Delete(id string) error {
 
 // tuiSecrets is the keychain as the wizard sees it.
 type tuiSecrets struct {
-	ctx    context.Context
-	kc     cli.SecretStore
-	stored *storedSlots
+	ctx context.Context
+	kc  cli.SecretStore
 }
 
 func (s tuiSecrets) Set(id string, slot wizard.SecretSlot, value string) (string, error) {
 	if err := s.kc.Set(s.ctx, id, slot, value); err != nil {
 		return "", err
 	}
-	s.stored.add(id, slot)
 	return keychain.ItemName(id, slot) + " (service " + keychain.Service + ")", nil
 }
 
@@ -183,6 +205,8 @@ type tuiTester struct {
 	ts    cli.TestSettings
 	store profile.Store
 	f     *cli.Factory
+	// hostKey is the fingerprint of an SSH host key the user trusted (RunWithHostKey).
+	hostKey string
 }
 
 func (t tuiTester) Plan(c wizard.Connector) []string { return conntest.Plan(c) }
@@ -191,22 +215,31 @@ func (t tuiTester) Run(ctx context.Context, c wizard.Connector, s tui.Secrets, p
 	var p func(conntest.Event)
 	if progress != nil {
 		p = func(e conntest.Event) {
-			progress(tui.TestEvent{Name: e.Name, Done: e.Done, Check: toTUICheck(e.Check)})
+			progress(tui.TestEvent{Name: e.Name, Done: e.Done, Check: toTUICheck(c, e.Check)})
 		}
 	}
 	ts := t.ts
 	ts.TokenExpires, ts.APITokenExpires = t.expiries(c)
-	r := conntest.Run(ctx, c, conntest.Secrets{Password: s.Password, APIToken: s.APIToken, SSHPassphrase: s.SSHPassphrase}, testConfig(t.f, ts), p)
+	if !s.PasswordExpires.IsZero() {
+		ts.TokenExpires = s.PasswordExpires
+	}
+	if !s.APITokenExpires.IsZero() {
+		ts.APITokenExpires = s.APITokenExpires
+	}
+	cfg := testConfig(t.f, ts)
+	cfg.ConfirmedHostKey = t.hostKey
+	r := conntest.Run(ctx, c, conntest.Secrets{Password: s.Password, APIToken: s.APIToken, SSHPassphrase: s.SSHPassphrase}, cfg, p)
 	out := tui.TestReport{OK: r.OK}
 	for _, ch := range r.Checks {
-		out.Checks = append(out.Checks, toTUICheck(ch))
+		out.Checks = append(out.Checks, toTUICheck(c, ch))
 	}
 	return out
 }
 
-// expiries are the token expiry dates the credential-age check uses: the
-// saved ones for a saved connector whose token kinds did not change, else
-// the defaults of new tokens (one year for API tokens).
+// expiries are the token expiry dates the credential-age check uses when
+// the wizard knows none: the saved ones for a saved connector whose token
+// kinds did not change, else the defaults of new tokens (one year for API
+// tokens).
 func (t tuiTester) expiries(c wizard.Connector) (password, apiToken time.Time) {
 	tokens, err := profile.TokensFor(c, t.store.Now(), nil)
 	if err != nil {
@@ -222,10 +255,12 @@ func (t tuiTester) expiries(c wizard.Connector) (password, apiToken time.Time) {
 	return tokens[wizard.SlotPassword].Expires, tokens[wizard.SlotAPIToken].Expires
 }
 
-func toTUICheck(c conntest.Check) tui.Check {
+// toTUICheck is a check as the test screen shows it, with the setting that
+// fixes it (conntest.FixField) for its "back to fix" key.
+func toTUICheck(conn wizard.Connector, c conntest.Check) tui.Check {
 	return tui.Check{
-		Name: c.Name, Status: tui.CheckStatus(c.Status), Diagnosis: c.Diagnosis, Fix: c.Fix,
-		Duration: time.Duration(c.DurationMS) * time.Millisecond,
+		Name: c.Name, Status: tui.CheckStatus(c.Status), Diagnosis: c.Diagnosis, Fix: c.Fix, Field: conntest.FixField(conn, c),
+		Duration: time.Duration(c.DurationMS) * time.Millisecond, HostKeyFingerprint: c.HostKeyFingerprint,
 	}
 }
 

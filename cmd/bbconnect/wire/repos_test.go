@@ -1,0 +1,144 @@
+package wire
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bbconnect/bbconnect/cmd/bbconnect/cli"
+	"github.com/bbconnect/bbconnect/cmd/bbemu/emu"
+	"github.com/bbconnect/bbconnect/keychain/profile"
+	"github.com/bbconnect/bbconnect/tui"
+	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
+)
+
+const extraRepos = 250 // three Cloud pages of 100, fetched concurrently
+
+// emulator starts the local Bitbucket with extra repositories and returns
+// it with a factory whose environment points the connection test at it.
+func emulator(t *testing.T, knownHosts string) (*emu.Server, *cli.Factory) {
+	t.Helper()
+	now := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	srv, err := emu.Start(emu.Options{Dir: t.TempDir(), ExtraRepos: extraRepos, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatalf("emulator: %v", err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	if knownHosts == "" {
+		knownHosts = srv.KnownHostsFile
+	}
+	env := map[string]string{
+		conntest.EnvCloudURL:    srv.CloudURL,
+		conntest.EnvCloudAPIURL: srv.CloudAPIURL,
+		conntest.EnvCloudSSH:    srv.SSHAddr,
+		conntest.EnvCAFile:      srv.CAFile,
+		conntest.EnvKnownHosts:  knownHosts,
+	}
+	return srv, &cli.Factory{Getenv: func(k string) string { return env[k] }}
+}
+
+func TestReposListsTheEmulatorsRepositories(t *testing.T) {
+	srv, f := emulator(t, "")
+	d := srv.Demo
+	cloud := wizard.NewConnector()
+	cloud.Name, cloud.URL, cloud.PasswordKind = "c", "https://bitbucket.org/"+d.Workspace, wizard.AccessToken
+	dc := wizard.NewConnector()
+	dc.Name, dc.Edition, dc.URL, dc.Username, dc.PasswordKind = "d", wizard.DataCenter, srv.DCURL+"/scm", d.DCUser, wizard.HTTPAccessToken
+	tests := map[string]struct {
+		c      wizard.Connector
+		secret string
+		want   tui.Repo
+		empty  string
+		total  int
+	}{
+		"cloud": {
+			c: cloud, secret: d.AccessToken, total: 3 + extraRepos, empty: d.EmptyRepo,
+			want: tui.Repo{Owner: d.Workspace, Slug: d.Repo, Field: d.Repo + ".git"},
+		},
+		"data center": {
+			c: dc, secret: d.DCToken,
+			want: tui.Repo{Owner: d.DCProject, Slug: d.DCRepo, Field: d.DCProject + "/" + d.DCRepo + ".git"},
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			repos, err := tuiRepos{f: f}.List(context.Background(), tt.c, tui.Secrets{Password: tt.secret})
+			if err != nil {
+				t.Fatalf("List: %v", err)
+			}
+			if tt.total > 0 && len(repos) != tt.total {
+				t.Errorf("listed %d repositories, want %d", len(repos), tt.total)
+			}
+			seen := map[string]tui.Repo{}
+			for _, r := range repos {
+				if _, dup := seen[r.Owner+"/"+r.Slug]; dup {
+					t.Errorf("%s/%s listed twice", r.Owner, r.Slug)
+				}
+				seen[r.Owner+"/"+r.Slug] = r
+			}
+			got, ok := seen[tt.want.Owner+"/"+tt.want.Slug]
+			if !ok || got.Field != tt.want.Field || got.Empty {
+				t.Errorf("repository %s/%s = %+v (listed: %v)", tt.want.Owner, tt.want.Slug, got, ok)
+			}
+			if tt.empty != "" && !seen[tt.want.Owner+"/"+tt.empty].Empty {
+				t.Errorf("%s is not marked empty", tt.empty)
+			}
+		})
+	}
+}
+
+func TestReposErrorHasNoSecret(t *testing.T) {
+	srv, f := emulator(t, "")
+	c := wizard.NewConnector()
+	c.Name, c.URL, c.PasswordKind = "c", "https://bitbucket.org/"+srv.Demo.Workspace, wizard.AccessToken
+	const bad = "ATCTT3xNotARealTokenAtAll0123456789"
+	_, err := tuiRepos{f: f}.List(context.Background(), c, tui.Secrets{Password: bad})
+	if err == nil {
+		t.Fatal("a wrong token listed repositories")
+	}
+	if msg := err.Error(); strings.Contains(msg, bad) || strings.Contains(msg, "\n") || msg == "" {
+		t.Fatalf("error = %q", msg)
+	}
+}
+
+// TestHostKeyTrustedByFingerprint: an SSH host missing from known_hosts
+// fails git read access with its fingerprint; the test run again with that
+// fingerprint trusted passes.
+func TestHostKeyTrustedByFingerprint(t *testing.T) {
+	empty := filepath.Join(t.TempDir(), "known_hosts")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv, f := emulator(t, empty)
+	d := srv.Demo
+	c := wizard.NewConnector()
+	c.Name, c.ID, c.Edition, c.Connection = "s", "s", wizard.DataCenter, wizard.SSH
+	c.URL, c.TestRepo, c.SSHKeyPath, c.PasswordKind = "ssh://git@"+srv.SSHAddr+"/", d.DCProject+"/"+d.DCRepo+".git", d.SSHKeyPath, ""
+	tester := tuiTester{store: profile.Store{Dir: t.TempDir(), Now: time.Now}, f: f}
+	var ht tui.HostKeyTester = tester
+	find := func(r tui.TestReport) tui.Check {
+		for _, ch := range r.Checks {
+			if ch.Name == conntest.CheckGit {
+				return ch
+			}
+		}
+		t.Fatalf("no %q check in %+v", conntest.CheckGit, r)
+		return tui.Check{}
+	}
+	first := find(tester.Run(context.Background(), c, tui.Secrets{}, nil))
+	if first.Status != tui.CheckFail || !strings.HasPrefix(first.HostKeyFingerprint, "SHA256:") {
+		t.Fatalf("unknown host key: %+v", first)
+	}
+	again := find(ht.RunWithHostKey(context.Background(), c, tui.Secrets{}, first.HostKeyFingerprint, nil))
+	if again.Status != tui.CheckPass {
+		t.Fatalf("with the key trusted: %+v", again)
+	}
+	wrong := find(ht.RunWithHostKey(context.Background(), c, tui.Secrets{}, "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", nil))
+	if wrong.Status != tui.CheckFail || wrong.HostKeyFingerprint != first.HostKeyFingerprint {
+		t.Fatalf("with another key trusted: %+v", wrong)
+	}
+}

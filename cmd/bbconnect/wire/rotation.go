@@ -1,0 +1,90 @@
+package wire
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/bbconnect/bbconnect/cmd/bbconnect/cli"
+	"github.com/bbconnect/bbconnect/keychain"
+	"github.com/bbconnect/bbconnect/keychain/profile"
+	"github.com/bbconnect/bbconnect/keychain/rotate"
+	"github.com/bbconnect/bbconnect/tui"
+	"github.com/bbconnect/bbconnect/wizard"
+)
+
+// tuiRotator is keychain/rotate as the wizard sees it: the same journaled
+// rotation as bbconnect rotate (stage, read back, test live, swap), tested
+// with the wizard's live connection test.
+type tuiRotator struct {
+	r    rotate.Rotator
+	test tuiTester
+}
+
+func newTUIRotator(store profile.Store, kc cli.SecretStore, test tuiTester) tuiRotator {
+	return tuiRotator{r: rotate.Rotator{Store: store, Secrets: kc, Now: store.Now}, test: test}
+}
+
+// MigrationPlan implements tui.Rotator with rotate.MigrationPlan.
+func (t tuiRotator) MigrationPlan(c wizard.Connector, now time.Time) (bool, []string) {
+	return rotate.MigrationPlan(c, now)
+}
+
+// Migrate implements tui.Rotator with rotate.MigrateFromAppPassword; the
+// wizard asks the email afterwards.
+func (t tuiRotator) Migrate(c wizard.Connector) wizard.Connector {
+	return rotate.MigrateFromAppPassword(c, "")
+}
+
+// Rotate implements tui.Rotator: every non-empty secret of r replaces its
+// slot, only after the live test of r.Connector with the new secrets (and
+// the stored ones of the other slots) passed; r.Connector becomes the
+// saved settings (the App Password migration).
+func (t tuiRotator) Rotate(ctx context.Context, r tui.Rotation) (tui.RotationResult, error) {
+	c := r.Connector
+	values := map[wizard.SecretSlot]string{}
+	expires := map[wizard.SecretSlot]time.Time{}
+	for slot, exp := range map[wizard.SecretSlot]time.Time{
+		wizard.SlotPassword: r.Secrets.PasswordExpires, wizard.SlotAPIToken: r.Secrets.APITokenExpires, wizard.SlotSSHKey: {},
+	} {
+		if v := r.Secrets.Value(slot); v != "" {
+			values[slot] = v
+			if !exp.IsZero() {
+				expires[slot] = exp
+			}
+		}
+	}
+	rot := t.r
+	test := t.test
+	test.hostKey = r.HostKey
+	rot.Tester = func(ctx context.Context, c wizard.Connector, s map[wizard.SecretSlot]string) error {
+		sec := tui.Secrets{
+			Password: s[wizard.SlotPassword], APIToken: s[wizard.SlotAPIToken], SSHPassphrase: s[wizard.SlotSSHKey],
+			PasswordExpires: expires[wizard.SlotPassword], APITokenExpires: expires[wizard.SlotAPIToken],
+		}
+		return reportErr(test.Run(ctx, c, sec, nil))
+	}
+	res, err := rot.Rotate(ctx, rotate.Request{ID: c.ID, Secrets: values, Connector: &c, Expires: expires})
+	out := tui.RotationResult{Summary: res.Summary, Recovered: res.Recovered, Tested: res.Tested}
+	if err != nil {
+		return out, err
+	}
+	for _, s := range res.Replaced {
+		out.Keychain = append(out.Keychain, keychain.ItemName(c.ID, s)+" (service "+keychain.Service+")")
+	}
+	out.ProfilePath = t.r.Store.Path(c.ID)
+	return out, nil
+}
+
+// reportErr is nil for a passing test, else the first failure in one line.
+func reportErr(r tui.TestReport) error {
+	if r.OK {
+		return nil
+	}
+	for _, ch := range r.Checks {
+		if ch.Status == tui.CheckFail {
+			return errors.New(ch.Name + ": " + ch.Diagnosis)
+		}
+	}
+	return errors.New("the connection test did not finish")
+}

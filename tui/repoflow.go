@@ -1,0 +1,86 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/bbconnect/bbconnect/wizard"
+)
+
+// When the repository picker comes, and what it changes: the rules the
+// root, Details and the picker share.
+
+// setTestRepo stores raw as the test repository when it is valid for the
+// connector's URL, and returns its problems otherwise.
+func setTestRepo(st *state, raw string, now time.Time) wizard.Problems {
+	repo, ps := normalizeTestRepo(st.c.Edition, raw)
+	if len(ps) > 0 {
+		return ps
+	}
+	c := st.connector()
+	c.TestRepo = repo
+	for _, p := range c.ValidateStep(wizard.StepDetails, now) {
+		if p.Field == "test-repo" {
+			ps = append(ps, p)
+		}
+	}
+	if len(ps) > 0 {
+		return ps
+	}
+	st.c.TestRepo = repo
+	return nil
+}
+
+// listsBeforeAPIAccess reports whether the connector's HTTP password alone
+// can call the REST API, so the picker can come right after Credentials.
+// A Cloud API token needs the Atlassian email that API access asks for,
+// and an SSH key cannot call the API: their picker comes after API access.
+func listsBeforeAPIAccess(c wizard.Connector) bool {
+	return c.Connection == wizard.HTTP && (c.Edition != wizard.Cloud || c.PasswordKind != wizard.APIToken)
+}
+
+// offerRepos reports whether the repository picker comes after step: an
+// account connector whose test repository is still empty, with a lister
+// wired, once the credential can list (after Credentials when the password
+// calls the API by itself, else after API access or any later step).
+func (m *Model) offerRepos(after wizard.Step) bool {
+	st := m.c.st
+	if m.c.deps.Repos == nil || st.accessible || m.rotating {
+		return false
+	}
+	c := st.connector()
+	if c.URLType != wizard.Account || strings.TrimSpace(c.TestRepo) != "" {
+		return false
+	}
+	return after > wizard.StepCredentials || after == wizard.StepCredentials && listsBeforeAPIAccess(c)
+}
+
+// openRepos shows the repository picker, which continues after step.
+func (m *Model) openRepos(after wizard.Step) tea.Cmd {
+	m.repos = newRepoPicker(m.c, after)
+	m.repos.SetSize(m.c.width, m.c.height)
+	m.screen = screenRepos
+	return m.repos.Init()
+}
+
+// pickRepoLater reports whether Details may leave the test repository
+// empty, to be picked from the list once the secrets are typed.
+func pickRepoLater(st *state) bool {
+	return st.d != nil && st.d.Repos != nil && !st.accessible && st.c.URLType == wizard.Account
+}
+
+// waived returns ps without the problems waive drops.
+func waived(ps wizard.Problems, waive func(wizard.Problem) bool) wizard.Problems {
+	if waive == nil {
+		return ps
+	}
+	var out wizard.Problems
+	for _, p := range ps {
+		if !waive(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,360 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/bbconnect/bbconnect/wizard"
+)
+
+// repoPickerModel is the repository picker: offered when an account
+// connector's test repository was left empty in Details, once the secrets
+// are typed. It lists the repositories the credential sees (a spinner while
+// it loads), filters them as the user types, and fills the test repository
+// with the one picked. When listing fails it shows why and takes the name
+// typed instead. esc goes back to the step that opened it.
+type repoPickerModel struct {
+	c *common
+	// after is the step whose completion opened the picker; a pick
+	// completes it again, so the wizard moves on from there.
+	after   wizard.Step
+	spin    spinner.Model
+	input   textinput.Model
+	run     int
+	cancel  context.CancelFunc
+	loading bool
+	items   []repoItem
+	shown   []int // indexes into items that match the filter
+	cursor  int   // index into shown
+	top     int   // first row of shown on screen
+	err     error // listing failed
+	problem string
+}
+
+// repoItem is a listed repository with what the filter searches.
+type repoItem struct {
+	repo Repo
+	path string // owner/slug
+	hay  string // lower-case path and name
+}
+
+// reposMsg carries the outcome of one listing.
+type reposMsg struct {
+	run   int
+	repos []Repo
+	err   error
+}
+
+func newRepoPicker(c *common, after wizard.Step) *repoPickerModel {
+	in := textinput.New()
+	in.Prompt = "Filter: "
+	in.Placeholder = "type to filter"
+	in.CharLimit = 200
+	return &repoPickerModel{c: c, after: after, spin: spinner.New(spinner.WithSpinner(spinner.Line)), input: in}
+}
+
+// Init starts listing the repositories.
+func (m *repoPickerModel) Init() tea.Cmd {
+	m.stop()
+	m.items, m.shown, m.cursor, m.top, m.err, m.problem = nil, nil, 0, 0, nil, ""
+	m.input.Reset()
+	m.input.Prompt, m.input.Placeholder = "Filter: ", "type to filter"
+	m.input.Focus()
+	lister := m.c.deps.Repos
+	if lister == nil {
+		m.fail(errors.New("listing repositories is not available here"))
+		return nil
+	}
+	conn := m.c.st.connector()
+	sec := m.c.st.secretsFor(conn)
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel, m.loading = cancel, true
+	m.run++
+	run := m.run
+	return tea.Batch(m.spin.Tick, func() tea.Msg {
+		repos, err := lister.List(ctx, conn, sec)
+		return reposMsg{run: run, repos: repos, err: redactSecrets(err, sec)}
+	})
+}
+
+// stop cancels a listing under way; its answer is then ignored.
+func (m *repoPickerModel) stop() {
+	if m.cancel != nil {
+		m.cancel()
+		m.cancel = nil
+	}
+	m.loading = false
+	m.run++
+}
+
+// fail shows why listing failed and asks for the name instead.
+func (m *repoPickerModel) fail(err error) {
+	m.err = err
+	m.input.Reset()
+	m.input.Prompt = "Test repository: "
+	m.input.Placeholder = testRepoFormat(m.c.st.c.Edition)
+}
+
+// Update implements component.
+func (m *repoPickerModel) Update(msg tea.Msg) (component, tea.Cmd) {
+	switch msg := msg.(type) {
+	case reposMsg:
+		if msg.run != m.run {
+			return m, nil
+		}
+		m.cancel, m.loading = nil, false
+		if msg.err != nil {
+			m.fail(msg.err)
+			return m, nil
+		}
+		m.items = makeRepoItems(msg.repos)
+		m.refilter()
+		return m, nil
+	case spinner.TickMsg:
+		if !m.loading {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
+	case tea.KeyMsg:
+		return m.key(msg)
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	return m, cmd
+}
+
+func (m *repoPickerModel) key(k tea.KeyMsg) (component, tea.Cmd) {
+	keys := m.c.keys
+	switch {
+	case key.Matches(k, keys.Back):
+		if !m.loading && m.err == nil && m.input.Value() != "" {
+			m.input.Reset()
+			m.refilter()
+			return m, nil
+		}
+		m.stop()
+		return m, backCmd
+	case m.loading:
+		return m, nil
+	case key.Matches(k, keys.ListAgain):
+		return m, m.Init()
+	case key.Matches(k, keys.ListUp):
+		m.move(-1)
+		return m, nil
+	case key.Matches(k, keys.ListDown):
+		m.move(1)
+		return m, nil
+	case key.Matches(k, keys.PageUp):
+		m.move(-m.rows())
+		return m, nil
+	case key.Matches(k, key.NewBinding(key.WithKeys("pgdown"))):
+		m.move(m.rows())
+		return m, nil
+	case key.Matches(k, keys.Choose):
+		return m, m.choose()
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(k)
+	m.problem = ""
+	if m.err == nil {
+		m.refilter()
+	}
+	return m, cmd
+}
+
+// choose takes the repository under the cursor, or the name typed when
+// the listing failed or nothing matches.
+func (m *repoPickerModel) choose() tea.Cmd {
+	var cands []string
+	switch {
+	case m.err == nil && len(m.shown) > 0:
+		r := m.items[m.shown[m.cursor]].repo
+		field := r.Field
+		if field == "" {
+			field = r.Slug + ".git"
+			if m.c.st.c.Edition == wizard.DataCenter {
+				field = r.Owner + "/" + field
+			}
+		}
+		cands = append(cands, field)
+		if r.Owner != "" && !strings.Contains(field, "/") {
+			// The bare bitbucket.org URL names no workspace: the test
+			// repository then carries it.
+			cands = append(cands, r.Owner+"/"+field)
+		}
+	case strings.TrimSpace(m.input.Value()) != "":
+		cands = append(cands, m.input.Value())
+	default:
+		m.problem = "type the test repository, e.g. " + testRepoFormat(m.c.st.c.Edition)
+		return nil
+	}
+	var first wizard.Problems
+	for i, raw := range cands {
+		ps := setTestRepo(m.c.st, raw, m.c.now())
+		if len(ps) == 0 {
+			m.stop()
+			return stepDoneCmd(m.after)
+		}
+		if i == 0 {
+			first = ps
+		}
+	}
+	m.problem = problemTexts(first[:1])[0]
+	return nil
+}
+
+func makeRepoItems(repos []Repo) []repoItem {
+	items := make([]repoItem, len(repos))
+	for i, r := range repos {
+		path := r.Slug
+		if r.Owner != "" {
+			path = r.Owner + "/" + r.Slug
+		}
+		items[i] = repoItem{repo: r, path: path, hay: strings.ToLower(path + " " + r.Name)}
+	}
+	return items
+}
+
+// filterRepos returns the indexes of the items whose path or name holds
+// every word of query, case-insensitively, in their order.
+func filterRepos(items []repoItem, query string) []int {
+	words := strings.Fields(strings.ToLower(query))
+	out := make([]int, 0, len(items))
+	for i, it := range items {
+		ok := true
+		for _, w := range words {
+			if !strings.Contains(it.hay, w) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func (m *repoPickerModel) refilter() {
+	m.shown = filterRepos(m.items, m.input.Value())
+	m.cursor, m.top = 0, 0
+}
+
+func (m *repoPickerModel) move(d int) {
+	if len(m.shown) == 0 {
+		return
+	}
+	m.cursor = min(max(m.cursor+d, 0), len(m.shown)-1)
+	rows := m.rows()
+	switch {
+	case m.cursor < m.top:
+		m.top = m.cursor
+	case m.cursor >= m.top+rows:
+		m.top = m.cursor - rows + 1
+	}
+}
+
+// rows is how many repositories fit on screen: the body less the intro,
+// the filter, the count and the hint.
+func (m *repoPickerModel) rows() int { return max(m.c.bodyHeight()-5, 3) }
+
+// View implements component.
+func (m *repoPickerModel) View() string {
+	s := m.c.styles
+	var b strings.Builder
+	switch {
+	case m.loading:
+		b.WriteString("Test repository: pick one of the repositories your credentials see.\n\n")
+		b.WriteString(m.spin.View() + " listing the repositories…\n\n")
+		b.WriteString(s.Faint.Render("esc goes back"))
+		return b.String()
+	case m.err != nil:
+		b.WriteString(s.Fail.Render("✗ the repositories could not be listed: "+m.err.Error()) + "\n\n")
+		b.WriteString("Type the test repository instead (" + testRepoFormat(m.c.st.c.Edition) + "):\n")
+		b.WriteString(m.input.View() + "\n\n")
+		if m.problem != "" {
+			b.WriteString(s.Problem.Render(m.problem) + "\n")
+		}
+		b.WriteString(s.Faint.Render("enter uses it · ctrl+r lists again · esc goes back"))
+		return b.String()
+	}
+	b.WriteString("Test repository: pick the one the connection test reads.\n")
+	b.WriteString(m.input.View() + "\n")
+	b.WriteString(s.Faint.Render(fmt.Sprintf("%d of %d repositories", len(m.shown), len(m.items))) + "\n")
+	if len(m.shown) == 0 {
+		if q := strings.TrimSpace(m.input.Value()); q != "" {
+			fmt.Fprintf(&b, "no repository matches: enter uses %q as the test repository\n", q)
+		} else {
+			b.WriteString("the credentials see no repository: type the test repository and press enter\n")
+		}
+	}
+	end := min(m.top+m.rows(), len(m.shown))
+	width := 0
+	for i := m.top; i < end; i++ {
+		width = max(width, min(len(m.items[m.shown[i]].path), 40))
+	}
+	for i := m.top; i < end; i++ {
+		it := m.items[m.shown[i]]
+		var extra []string
+		if n := it.repo.Name; n != "" && n != it.repo.Slug {
+			extra = append(extra, n)
+		}
+		if it.repo.Empty {
+			extra = append(extra, "(empty: no commits yet)")
+		}
+		path := fmt.Sprintf("%-*s", width, it.path)
+		if i == m.cursor {
+			path = s.Selected.Render("> " + path)
+		} else {
+			path = "  " + path
+		}
+		line := path
+		if len(extra) > 0 {
+			line += s.Faint.Render("  " + strings.Join(extra, " "))
+		}
+		b.WriteString(strings.TrimRight(line, " ") + "\n")
+	}
+	if m.problem != "" {
+		b.WriteString(s.Problem.Render(m.problem) + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// SetSize implements component.
+func (m *repoPickerModel) SetSize(w, _ int) { m.input.Width = max(w-24, 10) }
+
+// ShortHelp implements component.
+func (m *repoPickerModel) ShortHelp() []key.Binding {
+	keys := m.c.keys
+	switch {
+	case m.loading:
+		return []key.Binding{keys.Back, keys.Quit}
+	case m.err != nil:
+		use := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "use name"))
+		return []key.Binding{use, keys.ListAgain, keys.Back, keys.Quit}
+	}
+	return []key.Binding{keys.Choose, keys.ListUp, keys.ListDown, keys.Back, keys.ListAgain, keys.Quit}
+}
+
+// redactSecrets returns err with every secret value of s removed.
+func redactSecrets(err error, s Secrets) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	for _, v := range []string{s.Password, s.APIToken, s.SSHPassphrase} {
+		if v != "" {
+			msg = strings.ReplaceAll(msg, v, "[redacted]")
+		}
+	}
+	return errors.New(msg)
+}

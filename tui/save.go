@@ -1,0 +1,236 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/bbconnect/bbconnect/wizard"
+)
+
+// saveOutcome is what saving wrote, and where.
+type saveOutcome struct {
+	conn        wizard.Connector
+	yaml        []byte
+	profilePath string
+	keychain    []string
+	exportPath  string
+	untested    bool
+	exportOnly  bool
+	// pending is set while the save runs (the Saved screen waits).
+	pending bool
+	// rotation is set for a rotation; summary and recovered are its
+	// sentences.
+	rotation  bool
+	summary   string
+	recovered string
+	err       error
+}
+
+// saveConnector stores the secrets, then the profile (with meta: the new
+// tokens, their expiry, the last test), then the export. It stops at the
+// first failure, so a profile never points at a secret that was not
+// stored. Errors never carry a secret value.
+func saveConnector(d *Deps, conn wizard.Connector, sec Secrets, meta SaveMeta, untested bool) saveOutcome {
+	out := saveOutcome{conn: conn, untested: untested}
+	data, err := harnessYAML(conn)
+	if err != nil {
+		out.err = fmt.Errorf("the export failed: %w", err)
+		return out
+	}
+	out.yaml = data
+	if d.Secrets != nil {
+		for _, slot := range usedSlots(conn, sec) {
+			v := sec.Value(slot)
+			if v == "" {
+				continue
+			}
+			where, err := d.Secrets.Set(conn.ID, slot, v)
+			if err != nil {
+				out.err = fmt.Errorf("storing the %s in the keychain failed: %s", slot, redactErr(err, v))
+				return out
+			}
+			out.keychain = append(out.keychain, where)
+		}
+	}
+	if d.Profiles != nil {
+		p, err := d.Profiles.Save(conn, meta)
+		if err != nil {
+			out.err = fmt.Errorf("saving the profile failed: %w", err)
+			return out
+		}
+		out.profilePath = p
+	}
+	return writeExport(d, out)
+}
+
+// rotateConnector has the Rotator test the new tokens and put them in
+// place, then writes the export (which changes when the connector moved
+// off App Passwords). Without a Rotator nothing is changed: writing the
+// keychain directly would lose the guarantee that a working token is kept.
+func rotateConnector(ctx context.Context, d *Deps, r Rotation) saveOutcome {
+	out := saveOutcome{conn: r.Connector, rotation: true}
+	data, err := harnessYAML(r.Connector)
+	if err != nil {
+		out.err = fmt.Errorf("the export failed: %w", err)
+		return out
+	}
+	out.yaml = data
+	if d.Rotator == nil {
+		out.err = fmt.Errorf("token rotation is not available here: nothing was changed; run bbconnect rotate %s", r.Connector.ID)
+		return out
+	}
+	res, err := d.Rotator.Rotate(ctx, r)
+	out.summary, out.recovered = res.Summary, res.Recovered
+	if err != nil {
+		out.err = errors.New(redactErr(err, r.Secrets.Password, r.Secrets.APIToken, r.Secrets.SSHPassphrase))
+		return out
+	}
+	out.keychain, out.profilePath, out.untested = res.Keychain, res.ProfilePath, !res.Tested
+	return writeExport(d, out)
+}
+
+// writeExport writes out's export, when there is an export folder.
+func writeExport(d *Deps, out saveOutcome) saveOutcome {
+	if d.Exports == nil {
+		return out
+	}
+	p, err := d.Exports.WriteExport(out.conn.ID, out.yaml)
+	if err != nil {
+		out.err = fmt.Errorf("writing the export failed: %w", err)
+		return out
+	}
+	out.exportPath = p
+	return out
+}
+
+// usedSlots lists the secrets conn keeps: its slots, and the SSH key's
+// passphrase when one was given.
+func usedSlots(conn wizard.Connector, sec Secrets) []wizard.SecretSlot {
+	slots := conn.SecretSlots()
+	if sec.SSHPassphrase != "" {
+		slots = append(slots, wizard.SlotSSHKey)
+	}
+	return slots
+}
+
+// redactErr renders err with any copy of the secret values removed.
+func redactErr(err error, values ...string) string {
+	msg := err.Error()
+	for _, v := range values {
+		if v != "" {
+			msg = strings.ReplaceAll(msg, v, "[redacted]")
+		}
+	}
+	return msg
+}
+
+// saveMeta is what the profile keeps besides the settings: which tokens
+// were typed in this run, when the tokens expire, and the last test.
+func (st *state) saveMeta(conn wizard.Connector, sec Secrets, report *TestReport, at time.Time) SaveMeta {
+	var meta SaveMeta
+	for _, slot := range usedSlots(conn, sec) {
+		if v := sec.Value(slot); v != "" && v != st.loaded.Value(slot) {
+			meta.NewTokens = append(meta.NewTokens, slot)
+		}
+	}
+	for slot, t := range map[wizard.SecretSlot]time.Time{wizard.SlotPassword: sec.PasswordExpires, wizard.SlotAPIToken: sec.APITokenExpires} {
+		if !t.IsZero() {
+			if meta.Expires == nil {
+				meta.Expires = map[wizard.SecretSlot]time.Time{}
+			}
+			meta.Expires[slot] = t
+		}
+	}
+	if report != nil {
+		meta.LastTest = &TestResult{At: at, OK: report.OK, Summary: testSummary(*report)}
+	}
+	return meta
+}
+
+// testSummary is one line about a finished test: the first failure, or
+// how many checks passed.
+func testSummary(r TestReport) string {
+	counts := map[CheckStatus]int{}
+	for _, ch := range r.Checks {
+		if ch.Status == CheckFail && !r.OK {
+			line := ch.Name
+			if ch.Diagnosis != "" {
+				line += ": " + ch.Diagnosis
+			}
+			return trunc(strings.Join(strings.Fields(line), " "), 160)
+		}
+		counts[ch.Status]++
+	}
+	if !r.OK {
+		return "the test did not finish"
+	}
+	parts := []string{fmt.Sprintf("%d passed", counts[CheckPass])}
+	if n := counts[CheckWarn]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d with a warning", n))
+	}
+	if n := counts[CheckSkipped]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d skipped", n))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// save starts saving what was typed: the rotation of a saved connector's
+// tokens, or the connector with its secrets, profile and export. The
+// Saved screen waits for it; Ctrl+C meanwhile stops a rotation (which
+// then keeps the old token) instead of leaving it behind.
+func (m *Model) save(msg saveMsg) tea.Cmd {
+	st, d := m.c.st, m.c.deps
+	conn := st.connector()
+	sec := st.secretsFor(conn)
+	ctx, cancel := context.WithCancel(m.context())
+	m.saveCancel, m.saveStopped = cancel, false
+	m.saved = newSaved(m.c, saveOutcome{conn: conn, pending: true, rotation: m.rotating})
+	m.screen = screenSaved
+	if m.rotating {
+		r := Rotation{Connector: conn, Secrets: sec, HostKey: st.trustedKeyFor(conn)}
+		return func() tea.Msg { return savedMsg{out: rotateConnector(ctx, d, r)} }
+	}
+	meta := st.saveMeta(conn, sec, m.test.report, d.now())
+	return func() tea.Msg { return savedMsg{out: saveConnector(d, conn, sec, meta, msg.untested)} }
+}
+
+// stopSave cancels a running save the first time it is asked, and says
+// whether it did: Ctrl+C then waits for the outcome rather than quitting.
+func (m *Model) stopSave() bool {
+	if m.saveCancel == nil || m.saveStopped {
+		return false
+	}
+	m.saveCancel()
+	m.saveStopped = true
+	return true
+}
+
+// endSave releases the finished save's context.
+func (m *Model) endSave() {
+	if m.saveCancel != nil {
+		m.saveCancel()
+		m.saveCancel = nil
+	}
+}
+
+// context is the wizard's context (Run's), for the work it starts.
+func (m *Model) context() context.Context {
+	if m.ctx == nil {
+		return context.Background()
+	}
+	return m.ctx
+}
+
+// savingView is the Saved screen while the save runs.
+func savingView(s Styles, o saveOutcome) string {
+	if !o.rotation {
+		return s.Faint.Render("saving…")
+	}
+	return s.Faint.Render("rotating: the new token is tested once more, then stored beside the old one, read back and put in place…") + "\n\n" +
+		"The old token stays in use until the new one is in place: ctrl+c stops the rotation before that."
+}

@@ -1,0 +1,124 @@
+package tui
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/bbconnect/bbconnect/wizard"
+)
+
+// Saving after the connection test records how it ended, which tokens are
+// new and when they expire.
+func TestSaveRecordsLastTest(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		fail     string
+		keys     []string
+		wantOK   bool
+		wantSumm string
+	}{
+		{"passed", "", nil, true, "3 passed"},
+		{"failed, saved anyway", "git read access", []string{"y"}, false, "git read access: 401 unauthorized"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFakes()
+			f.tester.fail = tt.fail
+			d := atStep(t, f, cloudHTTP(), 3)
+			d.enter(3)
+			d.typ("ATATT3xTOKEN")
+			d.enter()
+			d.typ("2027-02-01")
+			d.enter()
+			d.mustTitle("Review")
+			d.enter()
+			waitFor(t, d, map[bool]string{true: "the connection works", false: "the test failed"}[tt.wantOK])
+			d.enter()
+			for _, k := range tt.keys {
+				d.typ(k)
+			}
+			d.mustTitle("Saved")
+			if len(f.profiles.metas) != 1 {
+				t.Fatalf("saved %d times", len(f.profiles.metas))
+			}
+			m := f.profiles.metas[0]
+			if m.LastTest == nil || m.LastTest.OK != tt.wantOK || m.LastTest.Summary != tt.wantSumm || !m.LastTest.At.Equal(testNow) {
+				t.Fatalf("last test = %+v", m.LastTest)
+			}
+			if !reflect.DeepEqual(m.NewTokens, []wizard.SecretSlot{wizard.SlotPassword}) {
+				t.Fatalf("new tokens = %v", m.NewTokens)
+			}
+			if !m.Expires[wizard.SlotPassword].Equal(day(2027, 2, 1)) {
+				t.Fatalf("expires = %v", m.Expires)
+			}
+		})
+	}
+}
+
+// A saved connector tested from the picker and saved again keeps its
+// tokens: none is new, the saved expiry stays, the test is recorded.
+func TestSaveAfterPickerTestKeepsTokens(t *testing.T) {
+	t.Parallel()
+	f := pickerFakes(t)
+	f.profiles.items[0].SlotExpires = map[wizard.SecretSlot]time.Time{wizard.SlotPassword: day(2027, 1, 5)}
+	d := newDriver(t, Options{Deps: f.deps(t.TempDir()), Mode: ModePicker})
+	d.send(runes("t"))
+	waitFor(t, d, "the connection works")
+	d.enter()
+	d.mustTitle("Saved")
+	m := f.profiles.metas[0]
+	if len(m.NewTokens) != 0 || !m.Expires[wizard.SlotPassword].Equal(day(2027, 1, 5)) || m.LastTest == nil || !m.LastTest.OK {
+		t.Fatalf("meta = %+v", m)
+	}
+}
+
+// "b" on the test screen goes to the step of the field the first failing
+// check names, else by the check's name (TestTestScreen presses it).
+func TestFixStep(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		check, field string
+		want         wizard.Step
+	}{
+		{"git read access", "test-repo", wizard.StepDetails},
+		{"git read access", "username", wizard.StepCredentials},
+		{"api access", "api-email", wizard.StepAPIAccess},
+		{"scopes", "api-token", wizard.StepAPIAccess},
+		{"reach git host", "ca-file", wizard.StepConnectivity},
+		{"reach git host", "url", wizard.StepDetails},
+		{"reach git host", "", wizard.StepDetails},
+		{"api access", "", wizard.StepCredentials},
+	}
+	for _, tt := range tests {
+		m := newTestScreen(&common{deps: &Deps{}})
+		m.order = []string{"reach api host", tt.check}
+		m.checks = map[string]Check{
+			"reach api host": {Name: "reach api host", Status: CheckWarn, Field: "url"},
+			tt.check:         {Name: tt.check, Status: CheckFail, Field: tt.field},
+		}
+		m.report = &TestReport{}
+		if got := m.fixStep(); got != tt.want {
+			t.Errorf("%s/%s: fixStep = %s, want %s", tt.check, tt.field, got.Title(), tt.want.Title())
+		}
+	}
+}
+
+func TestTestSummary(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		r    TestReport
+		want string
+	}{
+		{TestReport{OK: true, Checks: []Check{{Status: CheckPass}, {Status: CheckPass}, {Status: CheckSkipped}, {Status: CheckWarn}}}, "2 passed, 1 with a warning, 1 skipped"},
+		{TestReport{Checks: []Check{{Name: "reach git host", Status: CheckPass}, {Name: "git read access", Status: CheckFail, Diagnosis: "wrong\npassword"}}}, "git read access: wrong password"},
+		{TestReport{Checks: []Check{{Status: CheckPass}, {Status: CheckSkipped, Diagnosis: "cancelled"}}}, "the test did not finish"},
+	}
+	for _, tt := range tests {
+		if got := testSummary(tt.r); got != tt.want {
+			t.Errorf("testSummary = %q, want %q", got, tt.want)
+		}
+	}
+}
