@@ -86,7 +86,8 @@ func TestE2ECloudHTTP(t *testing.T) {
 		t.Errorf("git read access did not pass:\n%s", s)
 	}
 	tm.sendKeys("Enter")
-	s = tm.waitFor("bbconnect › Saved", step)
+	tm.waitFor("bbconnect › Saved", step)
+	s = tm.waitFor("enter ends the wizard", step) // the save has finished; enter is ignored while "saving…"
 	if !strings.Contains(s, "e2e_cloud.json") || !strings.Contains(s, "e2e_cloud/password") {
 		t.Errorf("saved screen:\n%s", s)
 	}
@@ -137,6 +138,7 @@ func TestE2EDataCenterSSH(t *testing.T) {
 	}
 	tm.sendKeys("Enter")
 	tm.waitFor("bbconnect › Saved", step)
+	tm.waitFor("enter ends the wizard", step) // the save has finished; enter is ignored while "saving…"
 	tm.sendKeys("Enter")
 	if code := tm.waitExit(step); code != 0 {
 		t.Fatalf("exit status %d:\n%s", code, tm.screen())

@@ -53,7 +53,7 @@ func run() error {
 		return err
 	}
 	env := []string{
-		"HOME=" + work, "BBCONNECT_CONFIG_DIR=" + filepath.Join(work, "config"),
+		"HOME=" + work, "BBCONNECT_CONFIG_DIR=" + filepath.Join(work, ".config"),
 		"BBCONNECT_KEYRING=mock", "BBCONNECT_NOW=2026-11-22", "TERM=xterm-256color", "COLORTERM=truecolor",
 		"BBCONNECT_CLOUD_URL=" + srv.CloudURL, "BBCONNECT_CLOUD_API_URL=" + srv.CloudAPIURL,
 		"BBCONNECT_CLOUD_SSH=" + srv.SSHAddr, "BBCONNECT_CA_FILE=" + srv.CAFile,
@@ -68,6 +68,18 @@ func run() error {
 	defer t.close()
 	s := &shooter{t: t, out: *out}
 	if err := s.cloudSetup(ctx, srv.Demo); err != nil {
+		return err
+	}
+	t.close()
+	// A second run opens on the picker of saved connectors; a new Data
+	// Center connector then shows a URL problem caught with its fix.
+	t, err = startTerm(ctx, fmt.Sprintf("bbconnect-shots2-%d", os.Getpid()), width, height, env, binAbs)
+	if err != nil {
+		return err
+	}
+	defer t.close()
+	s.t = t
+	if err := s.pickerAndDataCenter(ctx); err != nil {
 		return err
 	}
 	fmt.Printf("wrote %d screens to %s\n", s.n, *out)
@@ -122,8 +134,33 @@ func (s *shooter) cloudSetup(ctx context.Context, d emu.Demo) error {
 		func() error { return s.t.keys(ctx, "Enter") },
 		func() error { return s.shot(ctx, "connection-test", "press enter to save") },
 		func() error { return s.t.keys(ctx, "Enter") },
-		func() error { return s.shot(ctx, "saved", "bbconnect › Saved") },
+		func() error { return s.shot(ctx, "saved", "enter ends the wizard") },
 		func() error { return s.t.keys(ctx, "Enter") },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pickerAndDataCenter photographs the picker, then the Details step
+// catching a Data Center URL with an extra segment before the project.
+func (s *shooter) pickerAndDataCenter(ctx context.Context) error {
+	steps := []func() error{
+		func() error { return s.shot(ctx, "picker", "Bitbucket_Cloud") },
+		func() error { return s.t.keys(ctx, "n") },
+		func() error { return s.at(ctx, "Name") },
+		func() error { return s.t.typeText(ctx, "Bitbucket DC") },
+		func() error { return s.t.keys(ctx, "Enter", "Enter", "Enter", "Enter") },
+		func() error { return s.at(ctx, "Bitbucket edition", "Down", "Enter") },
+		func() error { return s.at(ctx, "URL type", "Down", "Enter") },
+		func() error { return s.at(ctx, "Connection type", "Enter") },
+		func() error { return s.at(ctx, "Repository URL") },
+		func() error { return s.t.typeText(ctx, "https://bitbucket.example.com/scm/team/PLAT/app.git") },
+		func() error { return s.shot(ctx, "datacenter-extra-segment", "extra segment") },
+		func() error { return s.t.keys(ctx, "C-c") },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
