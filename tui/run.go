@@ -17,6 +17,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
+	"golang.org/x/term"
 
 	"github.com/bbconnect/bbconnect/tui/internal/quietterm"
 	"github.com/bbconnect/bbconnect/wizard"
@@ -142,10 +143,18 @@ func (m *Model) result() (Result, error) {
 // background from COLORFGBG (dark when unset). Neither lipgloss nor huh's
 // adaptive theme then queries the terminal, which a silent terminal would
 // answer with a multi-second wait.
+//
+// termenv takes any CI variable to mean "not a terminal" and drops every
+// style, cursor included; the wizard only runs on a terminal, so when out
+// really is one it is told so, and NO_COLOR and TERM still decide colours.
 func setupColors(out io.Writer, env []string) {
-	r := lipgloss.NewRenderer(out, termenv.WithEnvironment(envList(env)))
+	opts := []termenv.OutputOption{termenv.WithEnvironment(envList(env))}
+	if f, ok := out.(*os.File); ok && term.IsTerminal(int(f.Fd())) { //nolint:gosec // a file descriptor fits an int
+		opts = append(opts, termenv.WithTTY(true))
+	}
+	r := lipgloss.NewRenderer(out, opts...)
 	r.SetHasDarkBackground(quietterm.DarkBackground(getenv(env, "COLORFGBG")))
-	r.SetColorProfile(termenv.NewOutput(out, termenv.WithEnvironment(envList(env))).EnvColorProfile())
+	r.SetColorProfile(termenv.NewOutput(out, opts...).EnvColorProfile())
 	lipgloss.SetDefaultRenderer(r)
 }
 
