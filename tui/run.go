@@ -149,7 +149,7 @@ func (m *Model) result() (Result, error) {
 // really is one it is told so, and NO_COLOR and TERM still decide colours.
 func setupColors(out io.Writer, env []string) {
 	opts := []termenv.OutputOption{termenv.WithEnvironment(envList(env))}
-	if f, ok := out.(*os.File); ok && term.IsTerminal(int(f.Fd())) { //nolint:gosec // a file descriptor fits an int
+	if f, ok := out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		opts = append(opts, termenv.WithTTY(true))
 	}
 	r := lipgloss.NewRenderer(out, opts...)
