@@ -39,6 +39,7 @@ func (m *Model) pick(msg pickMsg) tea.Cmd {
 	}
 	c := msg.prof.Connector
 	m.c.st = newState(&c, d)
+	m.c.st.stored = true
 	m.c.st.useProfile(&msg.prof)
 	m.resetSteps()
 	m.rotating = false

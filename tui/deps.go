@@ -28,7 +28,9 @@ type Deps struct {
 	// Repos lists the repositories a credential sees, for the repository picker (see deps_repos.go).
 	Repos RepoLister
 	// Rotator replaces a saved connector's tokens through the crash-safe
-	// rotation (see rotation.go). Without it the wizard cannot rotate.
+	// rotation (see rotation.go), for a rotation and for an edit that
+	// replaces a token. Without it the wizard cannot rotate, and an edit
+	// stores its new tokens directly.
 	Rotator Rotator
 }
 

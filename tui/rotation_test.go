@@ -298,3 +298,54 @@ func TestRotateAppPasswordMigration(t *testing.T) {
 	}
 	t.Run("export", func(t *testing.T) { golden.RequireEqual(t, r.YAML) })
 }
+
+// Editing a saved connector (picker → edit) and typing a new token goes
+// through the Rotator, which keeps the old token until the new one is
+// tested and in place: the wizard never writes that slot itself. An edit
+// that keeps the stored token saves as before.
+func TestEditSavedConnectorRotatesNewToken(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		token      string
+		wantRotate bool
+	}{
+		"new token":       {token: "edited-token", wantRotate: true},
+		"unchanged token": {token: "stored-token"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f := pickerFakes(t)
+			d := newDriver(t, Options{Deps: f.deps(t.TempDir()), Mode: ModePicker})
+			d.enter() // edit cloud_one
+			d.mustTitle("Review")
+			d.m.c.st.secrets.Password = tt.token
+			_, cmd := d.m.Update(saveMsg{})
+			d.run(cmd, 0)
+			d.mustTitle("Saved")
+			rots := f.rotator.rotations()
+			if !tt.wantRotate {
+				if len(rots) != 0 || len(f.profiles.saved) != 1 {
+					t.Fatalf("rotations = %d, profiles saved = %d", len(rots), len(f.profiles.saved))
+				}
+				return
+			}
+			if v, _ := f.secrets.Get("cloud_one", wizard.SlotPassword); v != "stored-token" {
+				t.Fatal("the edit wrote the new token to the keychain itself")
+			}
+			if len(rots) != 1 {
+				t.Fatalf("rotations = %d", len(rots))
+			}
+			got := rots[0]
+			if got.Connector.ID != "cloud_one" || got.Secrets.Password != "edited-token" || got.Secrets.APIToken != "" || got.Secrets.SSHPassphrase != "" {
+				t.Fatalf("rotation of %s: password set %v, api token set %v", got.Connector.ID, got.Secrets.Password != "", got.Secrets.APIToken != "")
+			}
+			if len(f.profiles.saved) != 0 {
+				t.Fatal("the wizard saved the profile itself: the rotation does that")
+			}
+			if r, err := d.m.result(); err != nil || r.Action != ActionEdit || !r.Saved {
+				t.Fatalf("result = %+v, %v", r, err)
+			}
+		})
+	}
+}

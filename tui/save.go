@@ -180,23 +180,46 @@ func testSummary(r TestReport) string {
 }
 
 // save starts saving what was typed: the rotation of a saved connector's
-// tokens, or the connector with its secrets, profile and export. The
+// tokens, or the connector with its secrets, profile and export. An edit
+// of a saved connector that replaces a token is a rotation too (when a
+// Rotator is wired), so an interrupted edit keeps a working token. The
 // Saved screen waits for it; Ctrl+C meanwhile stops a rotation (which
 // then keeps the old token) instead of leaving it behind.
 func (m *Model) save(msg saveMsg) tea.Cmd {
 	st, d := m.c.st, m.c.deps
 	conn := st.connector()
 	sec := st.secretsFor(conn)
+	meta := st.saveMeta(conn, sec, m.test.report, d.now())
+	rotating := m.rotating
+	r := Rotation{Connector: conn, Secrets: sec, HostKey: st.trustedKeyFor(conn)}
+	if !rotating && st.stored && d.Rotator != nil && len(meta.NewTokens) > 0 {
+		rotating, r.Secrets = true, onlySlots(sec, meta.NewTokens)
+	}
 	ctx, cancel := context.WithCancel(m.context())
 	m.saveCancel, m.saveStopped = cancel, false
-	m.saved = newSaved(m.c, saveOutcome{conn: conn, pending: true, rotation: m.rotating})
+	m.saved = newSaved(m.c, saveOutcome{conn: conn, pending: true, rotation: rotating})
 	m.screen = screenSaved
-	if m.rotating {
-		r := Rotation{Connector: conn, Secrets: sec, HostKey: st.trustedKeyFor(conn)}
+	if rotating {
 		return func() tea.Msg { return savedMsg{out: rotateConnector(ctx, d, r)} }
 	}
-	meta := st.saveMeta(conn, sec, m.test.report, d.now())
 	return func() tea.Msg { return savedMsg{out: saveConnector(d, conn, sec, meta, msg.untested)} }
+}
+
+// onlySlots keeps the secrets of slots (with their expiry) and drops the
+// others: a rotation replaces only the tokens that were typed anew.
+func onlySlots(sec Secrets, slots []wizard.SecretSlot) Secrets {
+	var out Secrets
+	for _, slot := range slots {
+		switch slot {
+		case wizard.SlotPassword:
+			out.Password, out.PasswordExpires = sec.Password, sec.PasswordExpires
+		case wizard.SlotAPIToken:
+			out.APIToken, out.APITokenExpires = sec.APIToken, sec.APITokenExpires
+		case wizard.SlotSSHKey:
+			out.SSHPassphrase = sec.SSHPassphrase
+		}
+	}
+	return out
 }
 
 // stopSave cancels a running save the first time it is asked, and says

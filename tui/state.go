@@ -30,6 +30,9 @@ type state struct {
 
 	// idLocked is set for a connector that was saved before: its Id is fixed.
 	idLocked bool
+	// stored is set for a connector loaded from its saved profile (picker
+	// edit or test): a token it replaces goes through the Rotator.
+	stored bool
 	// tagsText, delegatesText are the raw texts of list fields.
 	tagsText      string
 	delegatesText string
