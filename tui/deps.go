@@ -151,34 +151,20 @@ type Secrets struct {
 	APITokenExpires time.Time
 }
 
-// String redacts every value.
-func (s Secrets) String() string {
-	return "tui.Secrets{Password:" + redact(s.Password) + ", APIToken:" + redact(s.APIToken) +
-		", SSHPassphrase:" + redact(s.SSHPassphrase) + "}"
+// Values returns the three secret values as the domain's redacting
+// wizard.Secrets (without the expiry dates).
+func (s Secrets) Values() wizard.Secrets {
+	return wizard.Secrets{Password: s.Password, APIToken: s.APIToken, SSHPassphrase: s.SSHPassphrase}
 }
+
+// String redacts every value.
+func (s Secrets) String() string { return "tui." + s.Values().String() }
 
 // GoString redacts every value, for %#v.
 func (s Secrets) GoString() string { return s.String() }
 
-func redact(v string) string {
-	if v == "" {
-		return `""`
-	}
-	return "[redacted]"
-}
-
 // Value returns the secret for slot.
-func (s Secrets) Value(slot wizard.SecretSlot) string {
-	switch slot {
-	case wizard.SlotPassword:
-		return s.Password
-	case wizard.SlotAPIToken:
-		return s.APIToken
-	case wizard.SlotSSHKey:
-		return s.SSHPassphrase
-	}
-	return ""
-}
+func (s Secrets) Value(slot wizard.SecretSlot) string { return s.Values().Value(slot) }
 
 // Tester runs the live connection test of a connector.
 type Tester interface {

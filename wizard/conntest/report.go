@@ -87,36 +87,16 @@ func Plan(c wizard.Connector) []string {
 	return []string{CheckReachGit, CheckReachAPI, CheckGit, CheckAPI, CheckScopes, CheckVisibility, CheckAge}
 }
 
-// Secrets are the secret values a test needs. They are never logged:
+// Secrets are the secret values a test needs: wizard.Secrets, whose
 // String and GoString redact them.
-type Secrets struct {
-	Password      string // HTTP password: API token, access token, App Password, DC HTTP access token
-	APIToken      string // API access token when not the same as the password
-	SSHPassphrase string // passphrase of an encrypted SSH key
-}
-
-// String redacts every value.
-func (s Secrets) String() string {
-	return "conntest.Secrets{" + mask("Password", s.Password) + ", " + mask("APIToken", s.APIToken) + ", " +
-		mask("SSHPassphrase", s.SSHPassphrase) + "}"
-}
-
-// GoString redacts every value, for %#v.
-func (s Secrets) GoString() string { return s.String() }
-
-func mask(name, v string) string {
-	if v == "" {
-		return name + ":\"\""
-	}
-	return name + ":[redacted]"
-}
+type Secrets = wizard.Secrets
 
 // redactor removes any secret value that slipped into a text.
 type redactor []string
 
 func newRedactor(s Secrets) redactor {
 	var r redactor
-	for _, v := range []string{s.Password, s.APIToken, s.SSHPassphrase} {
+	for _, v := range s.Values() {
 		if len(v) >= 4 {
 			r = append(r, v)
 		}

@@ -6,33 +6,13 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/bbconnect/bbconnect/wizard"
 )
 
-// Secrets are the secret values of one connector. They stay in memory and
-// never reach a log, an error or an argument list: String and GoString
-// redact them.
-type Secrets struct {
-	Password      string // HTTP password: API token, access token, App Password, DC HTTP access token
-	APIToken      string // API access token when not the same as the password
-	SSHPassphrase string // passphrase of an encrypted SSH key
-}
-
-// String redacts every value.
-func (s Secrets) String() string {
-	m := func(v string) string {
-		if v == "" {
-			return `""`
-		}
-		return "[redacted]"
-	}
-	return "cli.Secrets{Password:" + m(s.Password) + ", APIToken:" + m(s.APIToken) + ", SSHPassphrase:" + m(s.SSHPassphrase) + "}"
-}
-
-// GoString redacts every value, for %#v.
-func (s Secrets) GoString() string { return s.String() }
-
-// values lists the non-empty secrets, for redaction.
-func (s Secrets) values() []string { return []string{s.Password, s.APIToken, s.SSHPassphrase} }
+// Secrets are the secret values of one connector: wizard.Secrets, which
+// stay in memory and whose String and GoString redact them.
+type Secrets = wizard.Secrets
 
 // The statuses a check ends with.
 const (
@@ -108,9 +88,9 @@ func (r TestReport) redacted(s Secrets) TestReport {
 	out := r
 	out.Checks = make([]Check, len(r.Checks))
 	for i, c := range r.Checks {
-		c.Name = redact(c.Name, s.values()...)
-		c.Diagnosis = redact(c.Diagnosis, s.values()...)
-		c.Fix = redact(c.Fix, s.values()...)
+		c.Name = redact(c.Name, s.Values()...)
+		c.Diagnosis = redact(c.Diagnosis, s.Values()...)
+		c.Fix = redact(c.Fix, s.Values()...)
 		out.Checks[i] = c
 	}
 	return out

@@ -110,7 +110,7 @@ func writeConnector(ctx context.Context, st ProfileStore, kc SecretStore, p Prof
 	undo := func(cause error) error {
 		_, kerr := kc.DeleteAll(ctx, id)
 		_, perr := st.Delete(id)
-		msg := fmt.Sprintf("nothing was saved: %s", redact(cause.Error(), s.values()...))
+		msg := fmt.Sprintf("nothing was saved: %s", redact(cause.Error(), s.Values()...))
 		if kerr != nil || perr != nil {
 			msg += fmt.Sprintf("\nthe clean-up was incomplete; remove what is left with bbconnect delete %s --yes", id)
 		}
@@ -118,7 +118,7 @@ func writeConnector(ctx context.Context, st ProfileStore, kc SecretStore, p Prof
 	}
 	var items []string
 	for _, slot := range storedSlots(p.Connector, s) {
-		if err := kc.Set(ctx, id, slot, secretOf(s, slot)); err != nil {
+		if err := kc.Set(ctx, id, slot, s.Value(slot)); err != nil {
 			return nil, undo(fmt.Errorf("cannot store the %s in the keychain: %s", slot, keychainHelp(err)))
 		}
 		items = append(items, id+"/"+string(slot))
@@ -136,18 +136,6 @@ func storedSlots(c wizard.Connector, s Secrets) []wizard.SecretSlot {
 		slots = append(slots, wizard.SlotSSHKey)
 	}
 	return slots
-}
-
-func secretOf(s Secrets, slot wizard.SecretSlot) string {
-	switch slot {
-	case wizard.SlotPassword:
-		return s.Password
-	case wizard.SlotAPIToken:
-		return s.APIToken
-	case wizard.SlotSSHKey:
-		return s.SSHPassphrase
-	}
-	return ""
 }
 
 // tokenMetas records the kind and dates of each stored token: the expiry

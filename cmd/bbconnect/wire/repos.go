@@ -21,7 +21,7 @@ type tuiRepos struct {
 // List implements tui.RepoLister with conntest.ListRepos (concurrent Cloud
 // pages, Data Center nextPageStart).
 func (r tuiRepos) List(ctx context.Context, c wizard.Connector, s tui.Secrets) ([]tui.Repo, error) {
-	repos, err := conntest.ListRepos(ctx, c, toConntestSecrets(s), testConfig(r.f, r.ts))
+	repos, err := conntest.ListRepos(ctx, c, s.Values(), testConfig(r.f, r.ts))
 	if err != nil {
 		return nil, err
 	}
@@ -37,8 +37,4 @@ func (r tuiRepos) List(ctx context.Context, c wizard.Connector, s tui.Secrets) (
 func (t tuiTester) RunWithHostKey(ctx context.Context, c wizard.Connector, s tui.Secrets, fingerprint string, progress func(tui.TestEvent)) tui.TestReport {
 	t.hostKey = fingerprint
 	return t.Run(ctx, c, s, progress)
-}
-
-func toConntestSecrets(s tui.Secrets) conntest.Secrets {
-	return conntest.Secrets{Password: s.Password, APIToken: s.APIToken, SSHPassphrase: s.SSHPassphrase}
 }

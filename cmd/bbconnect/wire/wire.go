@@ -152,7 +152,7 @@ func runTest(ctx context.Context, c wizard.Connector, s cli.Secrets, cfg conntes
 	if progress != nil {
 		p = func(e conntest.Event) { progress(cli.TestEvent{Name: e.Name, Done: e.Done, Check: fromCheck(e.Check)}) }
 	}
-	r := conntest.Run(ctx, c, conntest.Secrets{Password: s.Password, APIToken: s.APIToken, SSHPassphrase: s.SSHPassphrase}, cfg, p)
+	r := conntest.Run(ctx, c, s, cfg, p)
 	out := cli.TestReport{Connector: r.Connector, OK: r.OK, Checks: make([]cli.Check, 0, len(r.Checks))}
 	for _, ch := range r.Checks {
 		out.Checks = append(out.Checks, fromCheck(ch))

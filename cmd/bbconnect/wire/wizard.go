@@ -228,7 +228,7 @@ func (t tuiTester) Run(ctx context.Context, c wizard.Connector, s tui.Secrets, p
 	}
 	cfg := testConfig(t.f, ts)
 	cfg.ConfirmedHostKey = t.hostKey
-	r := conntest.Run(ctx, c, conntest.Secrets{Password: s.Password, APIToken: s.APIToken, SSHPassphrase: s.SSHPassphrase}, cfg, p)
+	r := conntest.Run(ctx, c, s.Values(), cfg, p)
 	out := tui.TestReport{OK: r.OK}
 	for _, ch := range r.Checks {
 		out.Checks = append(out.Checks, toTUICheck(c, ch))
