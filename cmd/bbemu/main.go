@@ -1,9 +1,11 @@
 // Command bbemu runs the local Bitbucket emulator on loopback: Bitbucket
-// Cloud and Data Center REST subsets, git over smart HTTP and SSH, and TLS
-// with its own CA. It prints the URLs, the CA and known_hosts paths and the
-// demo credentials (all fake), then serves until interrupted.
+// Cloud and Data Center REST subsets, git over smart HTTP and SSH, TLS
+// with its own CA, and a Harness Platform API stand-in on its own port. It
+// prints the URLs, the CA and known_hosts paths and the demo credentials
+// (all fake), then serves until interrupted.
 //
-//	go run ./cmd/bbemu [--dir DIR] [--latency 50ms] [--extra-repos N] [--dc-context /bitbucket] [--json | --env]
+//	go run ./cmd/bbemu [--dir DIR] [--latency 50ms] [--extra-repos N] [--dc-context /bitbucket]
+//	    [--harness-orgs 3] [--harness-projects 5] [--harness-latency 0] [--fault SPEC]… [--harness-fault SPEC]… [--json | --env]
 package main
 
 import (
@@ -39,6 +41,7 @@ type config struct {
 	opts    emu.Options
 	jsonOut bool
 	envOut  bool
+	faults  []emu.Fault
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -50,7 +53,22 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.opts.ExtraRepos, "extra-repos", 0, "generated repositories added to the Cloud workspace and the DC project listings")
 	fs.StringVar(&c.opts.DCContext, "dc-context", "", "Data Center context path, e.g. /bitbucket")
 	fs.BoolVar(&c.jsonOut, "json", false, "print the URLs, paths and demo values as one JSON object")
-	fs.BoolVar(&c.envOut, "env", false, "print export lines for the bbconnect environment variables (then the demo values as comments and \"# ready\")")
+	fs.BoolVar(&c.envOut, "env", false, "print export lines for the bbconnect and Harness environment variables (then the demo values as comments and \"# ready\")")
+	fs.IntVar(&c.opts.HarnessOrgs, "harness-orgs", 3, "organisations in the Harness stand-in's account")
+	fs.IntVar(&c.opts.HarnessProjects, "harness-projects", 5, "projects in each organisation of the Harness stand-in")
+	fs.DurationVar(&c.opts.HarnessLatency, "harness-latency", 0, "delay added to every Harness API call, e.g. 50ms")
+	addFault := func(harness bool) func(string) error {
+		return func(spec string) error {
+			f, err := emu.ParseFault(spec, harness)
+			if err == nil {
+				c.faults = append(c.faults, f)
+			}
+			return err
+		}
+	}
+	fs.Func("fault", "inject a Bitbucket fault (repeatable): rate-limit, server-error, hang, dc-anonymous, ssh-host-key-changed; see below", addFault(false))
+	fs.Func("harness-fault", "inject a Harness fault (repeatable): rate-limit, server-error, hang, not-found-404, governance, html; see below", addFault(true))
+	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -63,6 +81,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return c, errors.New("--latency must be zero or more")
 	case c.opts.ExtraRepos < 0:
 		return c, errors.New("--extra-repos must be zero or more")
+	case c.opts.HarnessOrgs < 1 || c.opts.HarnessProjects < 1:
+		return c, errors.New("--harness-orgs and --harness-projects must be 1 or more")
+	case c.opts.HarnessLatency < 0:
+		return c, errors.New("--harness-latency must be zero or more")
 	}
 	return c, nil
 }
@@ -78,6 +100,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	srv, err := emu.Start(c.opts)
 	if err != nil {
 		return err
+	}
+	for _, f := range c.faults {
+		srv.Inject(f)
 	}
 	switch {
 	case c.jsonOut:
@@ -104,20 +129,26 @@ type info struct {
 	MismatchURL    string   `json:"mismatch_url"`
 	RefusedAddr    string   `json:"refused_addr"`
 	CAFile         string   `json:"ca_file"`
-	KnownHostsFile string   `json:"known_hosts_file"`
-	Demo           emu.Demo `json:"demo"`
+	KnownHostsFile string          `json:"known_hosts_file"`
+	Demo           emu.Demo        `json:"demo"`
+	HarnessURL     string          `json:"harness_url"`
+	HarnessTLSURL  string          `json:"harness_tls_url"`
+	Harness        emu.HarnessDemo `json:"harness"`
 }
 
 func describe(s *emu.Server) info {
 	return info{
 		CloudURL: s.CloudURL, CloudAPIURL: s.CloudAPIURL, DCURL: s.DCURL, SSHAddr: s.SSHAddr,
 		MismatchURL: s.MismatchURL, RefusedAddr: s.RefusedAddr, CAFile: s.CAFile, KnownHostsFile: s.KnownHostsFile,
-		Demo: s.Demo,
+		Demo: s.Demo, HarnessURL: s.HarnessURL, HarnessTLSURL: s.HarnessTLSURL, Harness: s.Harness,
 	}
 }
 
-// envLines are the variables bbconnect reads to point at the emulator.
-// Only URLs and paths: no secret goes into the environment.
+// envLines are the variables bbconnect reads to point at the emulator:
+// URLs and paths, and the Harness stand-in's demo API key (fake, valid
+// only against this emulator, as the Terraform provider's convention has
+// it in HARNESS_PLATFORM_API_KEY). No Bitbucket secret goes into the
+// environment.
 func envLines(s *emu.Server) string {
 	vars := [][2]string{
 		{"BBCONNECT_CLOUD_URL", s.CloudURL},
@@ -126,6 +157,9 @@ func envLines(s *emu.Server) string {
 		{"BBCONNECT_CLOUD_SSH", s.SSHAddr},
 		{"BBCONNECT_CA_FILE", s.CAFile},
 		{"BBCONNECT_KNOWN_HOSTS", s.KnownHostsFile},
+		{"HARNESS_ENDPOINT", s.HarnessURL},
+		{"HARNESS_ACCOUNT_ID", s.Harness.AccountID},
+		{"HARNESS_PLATFORM_API_KEY", s.Harness.APIKey},
 	}
 	var b strings.Builder
 	for _, v := range vars {
@@ -184,5 +218,63 @@ func banner(s *emu.Server, took time.Duration) string {
 	p("  CA certificate         %s", s.CAFile)
 	p("  hostname mismatch      %s", s.MismatchURL)
 	p("  connection refused     %s", s.RefusedAddr)
+	p("")
+	h := s.Harness
+	p("Harness Platform API stand-in (x-api-key)")
+	p("  endpoint               %s  (also %s)", s.HarnessURL, s.HarnessTLSURL)
+	p("  account                %s  (%d organisations x %d projects)", h.AccountID, h.Orgs, h.ProjectsPerOrg)
+	p("  API key (all)          %s", h.APIKey)
+	p("  API key (read-only)    %s", h.ReadOnlyAPIKey)
+	p("  service account key    %s", h.ServiceAccountKey)
+	p("  expired API key        %s", h.ExpiredAPIKey)
+	p("  seeded connectors      3 on App Passwords, 2 Cloud Http without API access, 1 Data Center, 1 SSH,")
+	p("                         2 on API/access tokens, 1 with a wrong token (see bbemu --help)")
 	return b.String()
+}
+
+// usage is --help: the flags, then the Harness stand-in, its seed and the
+// faults.
+func usage(fs *flag.FlagSet) {
+	out := fs.Output()
+	fmt.Fprint(out, `Usage: bbemu [flags]
+
+bbemu serves, on loopback only, a Bitbucket Cloud and Data Center emulator (REST, git over
+HTTPS and SSH, its own CA) and a Harness Platform API stand-in, then prints the URLs and the
+demo credentials (all fake, random on every start). Point bbconnect at it with
+  eval "$(bbemu --env)"
+
+Flags:
+`)
+	fs.PrintDefaults()
+	fmt.Fprint(out, `
+Harness stand-in (HARNESS_ENDPOINT, header x-api-key, query accountIdentifier):
+  organisations, projects (paged), user/currentUser, secrets v2 (text, SSHKey, file secrets as
+  multipart spec+file; values are never returned), Bitbucket connectors (get, create, update,
+  delete, listV2, validateUniqueIdentifier) and testConnection. testConnection really tests:
+  it takes the stored secret values and runs git's ref advertisement (HTTP or SSH) and the API
+  call against this emulator's Bitbucket (bitbucket.org in a connector URL means this emulator),
+  so a wrong token pushed to Harness fails Harness's test. Errors use Harness's envelopes:
+  401 INVALID_TOKEN / EXPIRED_TOKEN, 403 NG_ACCESS_DENIED (read-only key), 400 INVALID_REQUEST,
+  DUPLICATE_FIELD, and 400 RESOURCE_NOT_FOUND_EXCEPTION for a missing connector.
+
+Seed (account acme; organisations default, platform, payments, then org_04…; projects web, api,
+mobile, infra, data, then project_06…), with their secrets:
+  account            bb_cloud_workspace (API token, Email and API Token)   bb_cloud_legacy (App Password)
+  org default        bb_datacenter (Data Center, access token)
+  org platform       bb_platform_http (Cloud Http, no API access: unknown)
+  org payments       bb_payments_legacy (App Password, username from a secret)
+  default/web        bb_web_app_password (App Password)   bb_web_ssh (SSH key, file secret + SSHKey)
+  default/api        bb_api_http_only (Cloud Http, no API access: unknown)
+  platform/web       bb_platform_access_token (workspace access token)
+  payments/mobile    bb_mobile_wrong_token (a token Bitbucket does not know: its test fails)
+App Passwords work only before their removal date (as on Bitbucket), so their tests fail today.
+
+Faults (--fault for Bitbucket, --harness-fault for Harness; repeatable):
+  `+strings.ReplaceAll(emu.FaultSpecHelp, "\n", "\n  ")+`
+  Harness kinds: rate-limit (429, no Retry-After), server-error, hang, not-found-404 (a missing
+  connector answers 404 instead of 400), governance (a create or update answers 200 with
+  governanceMetadata and no entity), html (an HTML page, as from a wrong base URL).
+  Examples: --harness-fault rate-limit,percent=30   --harness-fault server-error,status=503,first=2
+            --harness-fault not-found-404           --fault hang,path=/2.0/user
+`)
 }

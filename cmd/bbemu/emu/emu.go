@@ -23,6 +23,13 @@ type Options struct {
 	Latency    time.Duration    // added to every HTTP request and SSH session
 	ExtraRepos int              // extra generated repositories in the Cloud workspace and the DC project (pagination)
 	DCContext  string           // Data Center context path, e.g. "/bitbucket" ("" = none)
+
+	// The Harness stand-in: how many organisations it seeds (3 when 0),
+	// projects per organisation (5 when 0), and the delay added to each of
+	// its calls.
+	HarnessOrgs     int
+	HarnessProjects int
+	HarnessLatency  time.Duration
 }
 
 // Server is a running emulator. Its fields are read-only after Start. The
@@ -38,6 +45,10 @@ type Server struct {
 	KnownHostsFile string // known_hosts line(s) for the SSH host key, as "[127.0.0.1]:S ssh-ed25519 …"
 	HostKey        ssh.PublicKey
 	Demo           Demo
+
+	HarnessURL    string // "http://127.0.0.1:H/gateway": the Harness Platform API stand-in (HARNESS_ENDPOINT); paths /ng/api/… also without /gateway
+	HarnessTLSURL string // the same stand-in over HTTPS (certificate from CAFile)
+	Harness       HarnessDemo
 
 	st *state
 }
@@ -84,31 +95,45 @@ const (
 	FaultHang              FaultKind = "hang"                 // accept, never answer (until the client gives up or Close)
 	FaultDCAnonymous       FaultKind = "dc-anonymous"         // DC serves an unknown Bearer token as anonymous (no X-AUSERNAME) instead of 401
 	FaultSSHHostKeyChanged FaultKind = "ssh-host-key-changed" // the SSH server presents a different host key
+
+	// Harness stand-in only (Path "harness:…"); rate-limit, server-error
+	// and hang apply there too.
+	FaultHarnessNotFound404 FaultKind = "not-found-404" // a missing connector, organisation or project answers 404 instead of 400 RESOURCE_NOT_FOUND_EXCEPTION
+	FaultHarnessGovernance  FaultKind = "governance"    // a create or update answers 200 with data.governanceMetadata and no entity (an OPA policy denied it); nothing is stored
+	FaultHarnessHTML        FaultKind = "html"          // an HTML page (Status, 200 when 0), as from a wrong base URL, a proxy or a WAF
 )
 
 // Fault is one injected failure. Path is a prefix of the request path
 // (HTTP: the URL path, including any DC context; SSH: "ssh:" followed by the
 // repository path as the client sent it, e.g. "ssh:acme/repo.git"; at the
-// SSH handshake the path is "ssh:"). "" matches everything.
+// SSH handshake the path is "ssh:"; the Harness stand-in: "harness:"
+// followed by the URL path without any /gateway prefix, e.g.
+// "harness:/ng/api/connectors"). "" matches every Bitbucket request; only a
+// Path starting with "harness:" reaches the Harness stand-in.
 type Fault struct {
-	Kind   FaultKind
-	Path   string // prefix match, "" = all
-	Times  int    // how many matching requests it affects; 0 = until cleared
-	Status int    // FaultServerError only: the status to answer (500 when 0)
+	Kind    FaultKind
+	Path    string // prefix match, "" = all of Bitbucket
+	Times   int    // how many matching requests it affects; 0 = until cleared
+	Status  int    // FaultServerError (500 when 0) and FaultHarnessHTML (200 when 0): the status to answer
+	Percent int    // 1–99: affects that share of the matching requests, spread evenly; 0 = every one
 }
 
 // RequestLog is one request as the emulator saw it: never the credential.
 // Tests use it to prove that secrets only travel in headers, never in URLs.
 type RequestLog struct {
 	Time     time.Time
-	Listener string // "cloud", "api", "dc", "mismatch" or "ssh"
+	Listener string // "cloud", "api", "dc", "mismatch", "ssh" or "harness"
 	Method   string // HTTP method, or "SSH" with Path the command's repository
 	Path     string // URL path
 	Query    string // raw query string
-	Auth     string // "Basic", "Bearer", "publickey" or "" (anonymous)
+	Auth     string // "Basic", "Bearer", "publickey", "x-api-key" or "" (anonymous)
 	User     string // the Basic or SSH user name (not a secret), "" otherwise
-	CredType string // the recognised credential, e.g. "api_token", "" when none
+	CredType string // the recognised credential, e.g. "api_token" (Harness: "pat" or "sat"), "" when none
 	Status   int    // HTTP status; SSH: the exit status, 255 when the handshake or key was refused
+	// Leaked is set when a secret the emulator knows (a credential, a
+	// Harness API key or secret value) was in the path or query; the log
+	// shows [REDACTED] in its place.
+	Leaked bool
 }
 
 // Start creates the working directory's repositories, keys and
@@ -143,6 +168,14 @@ func (s *Server) ClearFaults() {
 func (s *Server) SetLatency(d time.Duration) {
 	if s != nil && s.st != nil {
 		s.st.latency.Store(int64(d))
+	}
+}
+
+// SetHarnessLatency sets the delay added to every call of the Harness
+// stand-in (on top of SetLatency's).
+func (s *Server) SetHarnessLatency(d time.Duration) {
+	if s != nil && s.st != nil && s.st.harness != nil {
+		s.st.harness.latency.Store(int64(d))
 	}
 }
 

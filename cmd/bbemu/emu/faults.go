@@ -20,6 +20,7 @@ type faultSet struct {
 type activeFault struct {
 	Fault
 	left int // remaining uses; -1 = until cleared
+	seen int // matching requests so far (for Percent)
 }
 
 func (fs *faultSet) add(f Fault) {
@@ -39,13 +40,24 @@ func (fs *faultSet) clear() {
 }
 
 // take returns (and uses up once) the first fault of one of kinds whose
-// Path is a prefix of path.
+// Path is a prefix of path. Harness paths ("harness:…") are reached only by
+// faults whose Path names them. A fault with a Percent hits that share of
+// its matching requests, spread evenly.
 func (fs *faultSet) take(path string, kinds ...FaultKind) (Fault, bool) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	for i, f := range fs.list {
 		if !slices.Contains(kinds, f.Kind) || !strings.HasPrefix(path, f.Path) {
 			continue
+		}
+		if strings.HasPrefix(path, harnessFaultPrefix) && !strings.HasPrefix(f.Path, harnessFaultPrefix) {
+			continue
+		}
+		if f.Percent > 0 && f.Percent < 100 {
+			f.seen++
+			if f.seen*f.Percent/100 == (f.seen-1)*f.Percent/100 {
+				continue
+			}
 		}
 		if f.left > 0 {
 			f.left--
@@ -137,9 +149,11 @@ func (st *state) wrap(listener string, h http.Handler) http.Handler {
 		rec := &recorder{ResponseWriter: w}
 		scheme, user := authScheme(r)
 		defer func() {
+			path, leakP := st.redact(r.URL.Path)
+			query, leakQ := st.redact(r.URL.RawQuery)
 			st.log.add(RequestLog{
-				Time: time.Now(), Listener: listener, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
-				Auth: scheme, User: user, CredType: rec.credType, Status: rec.status,
+				Time: time.Now(), Listener: listener, Method: r.Method, Path: path, Query: query,
+				Auth: scheme, User: user, CredType: rec.credType, Status: rec.status, Leaked: leakP || leakQ,
 			})
 		}()
 		if !st.sleep(r.Context()) {

@@ -30,6 +30,7 @@ type state struct {
 	creds   map[string]*credential // secret value -> credential
 	cat     catalog
 	git     gitTools
+	harness *harnessState
 
 	keysMu sync.RWMutex
 	keys   map[string]bool // ssh.PublicKey.Marshal() -> registered
@@ -59,6 +60,9 @@ func start(opts Options) (*Server, error) {
 	st.dcContext = ctx
 	if opts.ExtraRepos < 0 {
 		return nil, errors.New("extra repos must be zero or more")
+	}
+	if opts.HarnessOrgs < 0 || opts.HarnessProjects < 0 || opts.HarnessLatency < 0 {
+		return nil, errors.New("harness organisations, projects and latency must be zero or more")
 	}
 	if err := st.prepareDir(opts.Dir); err != nil {
 		return nil, err
@@ -118,7 +122,7 @@ func (st *state) boot(opts Options) (*Server, error) {
 		st.keys[string(k.Marshal())] = true
 	}
 
-	lns := make([]net.Listener, 5)
+	lns := make([]net.Listener, 7)
 	for i := range lns {
 		ln, err := listenLoopback()
 		if err != nil {
@@ -141,6 +145,10 @@ func (st *state) boot(opts Options) (*Server, error) {
 	st.demo = newDemo(st.now(), keys)
 	st.creds = st.demo.credentials(st.now())
 	st.cat = newCatalog(st.demo, opts.ExtraRepos, cloudRepo, dcRp)
+	if st.harness, err = st.newHarness(opts, ca.cert); err != nil {
+		closeAll(lns)
+		return nil, err
+	}
 
 	knownHosts := filepath.Join(st.dir, "known_hosts")
 	if err := writeFileAtomic(knownHosts, knownHostsLines(st.sshAddr, keys.host.PublicKey()), 0o600); err != nil {
@@ -174,6 +182,9 @@ func (st *state) boot(opts Options) (*Server, error) {
 	st.sshLn = lns[4]
 	st.wg.Add(1)
 	go st.serveSSH(lns[4])
+	harness := st.harnessWrap(st.harnessHandler())
+	st.servePlain(lns[5], harness)
+	st.serveHTTP(lns[6], harness, serverCert)
 
 	return &Server{
 		CloudURL:       st.cloudURL,
@@ -186,6 +197,9 @@ func (st *state) boot(opts Options) (*Server, error) {
 		KnownHostsFile: knownHosts,
 		HostKey:        keys.host.PublicKey(),
 		Demo:           st.demo,
+		HarnessURL:     "http://" + lns[5].Addr().String() + "/gateway",
+		HarnessTLSURL:  "https://" + lns[6].Addr().String() + "/gateway",
+		Harness:        st.harness.demo,
 		st:             st,
 	}, nil
 }
@@ -202,6 +216,18 @@ func (st *state) serveHTTP(ln net.Listener, h http.Handler, cert tls.Certificate
 	go func() {
 		defer st.wg.Done()
 		_ = srv.ServeTLS(ln, "", "")
+	}()
+}
+
+// servePlain serves h over plain HTTP (the Harness stand-in: a loopback
+// client may use http).
+func (st *state) servePlain(ln net.Listener, h http.Handler) {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
+	st.servers = append(st.servers, srv)
+	st.wg.Add(1)
+	go func() {
+		defer st.wg.Done()
+		_ = srv.Serve(ln)
 	}()
 }
 
