@@ -122,13 +122,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // info is the --json output.
 type info struct {
-	CloudURL       string   `json:"cloud_url"`
-	CloudAPIURL    string   `json:"cloud_api_url"`
-	DCURL          string   `json:"dc_url"`
-	SSHAddr        string   `json:"ssh_addr"`
-	MismatchURL    string   `json:"mismatch_url"`
-	RefusedAddr    string   `json:"refused_addr"`
-	CAFile         string   `json:"ca_file"`
+	CloudURL       string          `json:"cloud_url"`
+	CloudAPIURL    string          `json:"cloud_api_url"`
+	DCURL          string          `json:"dc_url"`
+	SSHAddr        string          `json:"ssh_addr"`
+	MismatchURL    string          `json:"mismatch_url"`
+	RefusedAddr    string          `json:"refused_addr"`
+	CAFile         string          `json:"ca_file"`
 	KnownHostsFile string          `json:"known_hosts_file"`
 	Demo           emu.Demo        `json:"demo"`
 	HarnessURL     string          `json:"harness_url"`

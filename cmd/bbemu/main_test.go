@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net/http"
 	"os/exec"
 	"strings"
 	"testing"
@@ -24,6 +25,13 @@ func TestParseFlags(t *testing.T) {
 		{[]string{"--extra-repos", "-3"}, false},
 		{[]string{"--latency", "soon"}, false},
 		{[]string{"extra"}, false},
+		{[]string{"--harness-orgs", "50", "--harness-projects", "20", "--harness-latency", "50ms"}, true},
+		{[]string{"--harness-fault", "rate-limit,percent=30", "--harness-fault", "not-found-404", "--fault", "hang,first=1"}, true},
+		{[]string{"--harness-orgs", "0"}, false},
+		{[]string{"--harness-latency", "-1ms"}, false},
+		{[]string{"--harness-fault", "dc-anonymous"}, false},
+		{[]string{"--fault", "governance"}, false},
+		{[]string{"--harness-fault", "rate-limit,percent=120"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -95,7 +103,10 @@ func TestRunJSON(t *testing.T) {
 
 func TestRunEnv(t *testing.T) {
 	out := runOutput(t, func(l string) bool { return l == "# ready" }, "--env", "--dc-context", "/bitbucket")
-	for _, name := range []string{"BBCONNECT_CLOUD_URL", "BBCONNECT_CLOUD_API_URL", "BBCONNECT_CA_FILE", "BBCONNECT_KNOWN_HOSTS", "BBCONNECT_DC_URL", "BBCONNECT_CLOUD_SSH"} {
+	for _, name := range []string{
+		"BBCONNECT_CLOUD_URL", "BBCONNECT_CLOUD_API_URL", "BBCONNECT_CA_FILE", "BBCONNECT_KNOWN_HOSTS", "BBCONNECT_DC_URL", "BBCONNECT_CLOUD_SSH",
+		"HARNESS_ENDPOINT", "HARNESS_ACCOUNT_ID", "HARNESS_PLATFORM_API_KEY",
+	} {
 		if !strings.Contains(out, "export "+name+"='") {
 			t.Errorf("no export of %s in\n%s", name, out)
 		}
@@ -111,13 +122,78 @@ func TestRunEnv(t *testing.T) {
 	if !strings.Contains(out, "/bitbucket'") {
 		t.Errorf("dc context missing:\n%s", out)
 	}
+	if !strings.Contains(out, "export HARNESS_PLATFORM_API_KEY='pat.acme.") || !strings.Contains(out, "export HARNESS_ACCOUNT_ID='acme'") ||
+		!strings.Contains(out, "export HARNESS_ENDPOINT='http://127.0.0.1:") {
+		t.Errorf("harness exports:\n%s", out)
+	}
 }
 
 func TestRunBanner(t *testing.T) {
-	out := runOutput(t, func(l string) bool { return strings.Contains(l, "connection refused") })
-	for _, want := range []string{"Bitbucket Cloud", "Bitbucket Data Center", "SSH (user git)", "CA certificate", "ATATT3x", "ATBB", "BBDC-"} {
+	out := runOutput(t, func(l string) bool { return strings.Contains(l, "wrong token") })
+	for _, want := range []string{
+		"Bitbucket Cloud", "Bitbucket Data Center", "SSH (user git)", "CA certificate", "ATATT3x", "ATBB", "BBDC-",
+		"Harness Platform API stand-in", "pat.acme.", "sat.acme.", "3 organisations x 5 projects",
+	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("banner lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+func TestHelpExplainsHarness(t *testing.T) {
+	var b strings.Builder
+	if _, err := parseFlags([]string{"--help"}, &b); err == nil {
+		t.Fatal("--help gave no error")
+	}
+	for _, want := range []string{
+		"Harness stand-in", "testConnection really tests", "Seed (account acme", "bb_web_app_password",
+		"--harness-fault", "not-found-404", "governance", "percent=P", "HARNESS_ENDPOINT",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("--help lacks %q", want)
+		}
+	}
+}
+
+// TestHarnessFaultFromCommandLine starts bbemu with a Harness fault and
+// sees it on the first calls.
+func TestHarnessFaultFromCommandLine(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, []string{"--dir", t.TempDir(), "--json", "--harness-orgs", "4", "--harness-fault", "rate-limit,first=1"}, pw, io.Discard)
+		_ = pw.CloseWithError(err)
+		done <- err
+	}()
+	var got info
+	if err := json.NewDecoder(pr).Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	call := func() (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, got.HarnessURL+"/ng/api/organizations?accountIdentifier="+got.Harness.AccountID, nil)
+		req.Header.Set("x-api-key", got.Harness.APIKey)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = res.Body.Close() }()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	if code, _ := call(); code != http.StatusTooManyRequests {
+		t.Errorf("first call %d, want 429", code)
+	}
+	if code, body := call(); code != http.StatusOK || !strings.Contains(body, `"totalItems":4`) {
+		t.Errorf("second call %d %s", code, body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

@@ -272,7 +272,9 @@ func hFailure(w http.ResponseWriter, msg string, errs ...hFieldError) {
 }
 
 // hInvalid writes 400 INVALID_REQUEST in the ERROR envelope.
-func hInvalid(w http.ResponseWriter, msg string) { hError(w, http.StatusBadRequest, "INVALID_REQUEST", msg) }
+func hInvalid(w http.ResponseWriter, msg string) {
+	hError(w, http.StatusBadRequest, "INVALID_REQUEST", msg)
+}
 
 // hNotFound writes a not-found answer: 400 RESOURCE_NOT_FOUND_EXCEPTION,
 // or 404 RESOURCE_NOT_FOUND when the not-found-404 fault is set.

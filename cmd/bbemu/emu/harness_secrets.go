@@ -362,58 +362,6 @@ func (h *harnessState) secretUsers(k hKey) []string {
 	return users
 }
 
-// secretListBody is the body of POST /v2/secrets/list.
-type secretListBody struct {
-	SecretTypes []string `json:"secretTypes"`
-	SearchTerm  string   `json:"searchTerm"`
-	Identifiers []string `json:"identifiers"`
-}
-
-func (st *state) listSecrets(w http.ResponseWriter, r *http.Request) {
-	h := st.harness
-	sc, ok := st.queryScope(w, r)
-	if !ok {
-		return
-	}
-	idx, size, ok := pageParams(w, r.URL.Query())
-	if !ok {
-		return
-	}
-	var body secretListBody
-	if r.ContentLength != 0 && !decodeBody(w, r, &body) {
-		return
-	}
-	term := strings.ToLower(body.SearchTerm + r.URL.Query().Get("searchTerm"))
-	h.mu.RLock()
-	var list []*hSecret
-	for k, s := range h.secrets {
-		if k.scope != sc || (len(body.SecretTypes) > 0 && !slices.Contains(body.SecretTypes, s.typ)) ||
-			(len(body.Identifiers) > 0 && !slices.Contains(body.Identifiers, s.id)) ||
-			!strings.Contains(strings.ToLower(s.id+" "+s.name), term) {
-			continue
-		}
-		list = append(list, s)
-	}
-	h.mu.RUnlock()
-	slices.SortFunc(list, func(a, b *hSecret) int { return newestFirst(a.updated, b.updated, a.id, b.id) })
-	items := make([]any, len(list))
-	for i, s := range list {
-		items[i] = secretJSON(s)
-	}
-	hOK(w, pageOf(items, idx, size))
-}
-
-// newestFirst orders by modification time, newest first, then identifier.
-func newestFirst(ta, tb int64, ia, ib string) int {
-	switch {
-	case ta > tb:
-		return -1
-	case ta < tb:
-		return 1
-	}
-	return strings.Compare(ia, ib)
-}
-
 // secretJSON is a SecretResponseWrapper: never the value.
 func secretJSON(s *hSecret) map[string]any {
 	var spec map[string]any

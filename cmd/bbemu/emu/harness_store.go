@@ -49,16 +49,6 @@ type hProject struct {
 	created  int64
 }
 
-func (s hScope) level() string {
-	switch {
-	case s.project != "":
-		return "project"
-	case s.org != "":
-		return "org"
-	}
-	return "account"
-}
-
 // nullable is s, or JSON null when s is empty (Harness sends null for the
 // identifiers of a higher scope).
 func nullable(s string) any {
