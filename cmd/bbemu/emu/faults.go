@@ -171,10 +171,7 @@ func (st *state) wrap(listener string, h http.Handler) http.Handler {
 func (st *state) serveFault(w http.ResponseWriter, r *http.Request, f Fault, listener string) {
 	switch f.Kind {
 	case FaultHang:
-		select {
-		case <-r.Context().Done():
-		case <-st.closing:
-		}
+		st.hang(r)
 	case FaultRateLimit:
 		w.Header().Set("Content-Type", "text/plain")
 		w.WriteHeader(http.StatusTooManyRequests)
@@ -195,6 +192,14 @@ func (st *state) serveFault(w http.ResponseWriter, r *http.Request, f Fault, lis
 			return
 		}
 		writeCloudError(w, code, "Internal Server Error", nil)
+	}
+}
+
+// hang holds a request until the client gives up or the emulator closes.
+func (st *state) hang(r *http.Request) {
+	select {
+	case <-r.Context().Done():
+	case <-st.closing:
 	}
 }
 

@@ -159,7 +159,7 @@ func (st *state) harnessWrap(h http.Handler) http.Handler {
 			}
 			st.log.add(e)
 		}()
-		if !st.sleep(r.Context()) || !st.harness.sleep(r.Context(), st.closing) {
+		if !st.sleep(r.Context()) || !st.sleepFor(r.Context(), time.Duration(st.harness.latency.Load())) {
 			return
 		}
 		p, _ := harnessPath(r.URL.Path)
@@ -177,10 +177,7 @@ func (st *state) harnessWrap(h http.Handler) http.Handler {
 func (st *state) serveHarnessFault(w http.ResponseWriter, r *http.Request, f Fault) {
 	switch f.Kind {
 	case FaultHang:
-		select {
-		case <-r.Context().Done():
-		case <-st.closing:
-		}
+		st.hang(r)
 	case FaultRateLimit:
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusTooManyRequests)

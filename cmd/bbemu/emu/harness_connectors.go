@@ -337,35 +337,49 @@ func (st *state) getConnector(w http.ResponseWriter, r *http.Request) {
 
 func (st *state) deleteConnector(w http.ResponseWriter, r *http.Request) {
 	h := st.harness
-	sc, ok := st.queryScope(w, r)
+	k, ok := st.deleteTarget(w, r)
 	if !ok {
 		return
 	}
-	if r.URL.Query().Get("forceDelete") == "true" {
-		hInvalid(w, "Parameter forcedDelete cannot be true. Force Delete is not enabled for account ["+h.account+"]")
-		return
-	}
-	k := hKey{scope: sc, id: r.PathValue("id")}
 	h.mu.Lock()
 	_, found := h.connectors[k]
 	delete(h.connectors, k)
 	h.mu.Unlock()
 	if !found {
 		st.hNotFound(w, r, "No connector exists with the identifier "+k.id+" in account "+h.account+
-			", organisation "+sc.org+", project "+sc.project)
+			", organisation "+k.scope.org+", project "+k.scope.project)
 		return
 	}
 	hOK(w, true)
 }
 
+// deleteTarget reads what a DELETE names; forceDelete is refused, as on
+// an account that has not enabled it.
+func (st *state) deleteTarget(w http.ResponseWriter, r *http.Request) (hKey, bool) {
+	sc, ok := st.queryScope(w, r)
+	if !ok {
+		return hKey{}, false
+	}
+	if r.URL.Query().Get("forceDelete") == "true" {
+		hInvalid(w, "Parameter forcedDelete cannot be true. Force Delete is not enabled for account ["+st.harness.account+"]")
+		return hKey{}, false
+	}
+	return hKey{scope: sc, id: r.PathValue("id")}, true
+}
+
 func (st *state) connectorIDFree(w http.ResponseWriter, r *http.Request) {
-	h := st.harness
+	st.idFree(w, r, r.URL.Query().Get("identifier"), func(k hKey) bool { _, ok := st.harness.connectors[k]; return ok })
+}
+
+// idFree answers validateUniqueIdentifier: true when exists (called
+// under the read lock) finds nothing with id at the query's scope.
+func (st *state) idFree(w http.ResponseWriter, r *http.Request, id string, exists func(hKey) bool) {
 	sc, ok := st.queryScope(w, r)
 	if !ok {
 		return
 	}
-	h.mu.RLock()
-	_, taken := h.connectors[hKey{scope: sc, id: r.URL.Query().Get("identifier")}]
-	h.mu.RUnlock()
+	st.harness.mu.RLock()
+	taken := exists(hKey{scope: sc, id: id})
+	st.harness.mu.RUnlock()
 	hOK(w, !taken)
 }

@@ -294,30 +294,17 @@ func (st *state) getSecret(w http.ResponseWriter, r *http.Request) {
 }
 
 func (st *state) secretIDFree(w http.ResponseWriter, r *http.Request) {
-	h := st.harness
-	sc, ok := st.queryScope(w, r)
-	if !ok {
-		return
-	}
-	h.mu.RLock()
-	_, taken := h.secrets[hKey{scope: sc, id: r.PathValue("id")}]
-	h.mu.RUnlock()
-	hOK(w, !taken)
+	st.idFree(w, r, r.PathValue("id"), func(k hKey) bool { _, ok := st.harness.secrets[k]; return ok })
 }
 
 // deleteSecret refuses a secret a connector or an SSH credential still
 // refers to.
 func (st *state) deleteSecret(w http.ResponseWriter, r *http.Request) {
 	h := st.harness
-	sc, ok := st.queryScope(w, r)
+	k, ok := st.deleteTarget(w, r)
 	if !ok {
 		return
 	}
-	if r.URL.Query().Get("forceDelete") == "true" {
-		hInvalid(w, "Parameter forcedDelete cannot be true. Force Delete is not enabled for account ["+h.account+"]")
-		return
-	}
-	k := hKey{scope: sc, id: r.PathValue("id")}
 	h.mu.Lock()
 	if h.secrets[k] == nil {
 		h.mu.Unlock()

@@ -1,7 +1,6 @@
 package emu
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -59,22 +58,6 @@ func nullable(s string) any {
 }
 
 func (h *harnessState) millis() int64 { return h.now().UnixMilli() }
-
-func (h *harnessState) sleep(ctx context.Context, closing <-chan struct{}) bool {
-	d := time.Duration(h.latency.Load())
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-	case <-closing:
-	}
-	return false
-}
 
 // queryScope reads orgIdentifier and projectIdentifier; it answers 400
 // for a project without its organisation and the not-found shape for a

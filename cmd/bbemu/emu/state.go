@@ -261,7 +261,11 @@ func (st *state) close() error {
 // sleep waits for the current latency, or less when ctx ends or the
 // emulator closes. It reports whether the wait ran its course.
 func (st *state) sleep(ctx context.Context) bool {
-	d := time.Duration(st.latency.Load())
+	return st.sleepFor(ctx, time.Duration(st.latency.Load()))
+}
+
+// sleepFor waits d, or less when ctx ends or the emulator closes.
+func (st *state) sleepFor(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
 		return true
 	}
