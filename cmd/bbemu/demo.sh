@@ -1,8 +1,10 @@
 #!/bin/sh
-# make demo: start the Bitbucket emulator, point bbconnect at it and open the
-# wizard. The emulator's values come through a pipe (never a file) and only
-# URLs and paths go into the environment; the demo credentials are printed
-# for you to paste. Stopping the wizard stops the emulator.
+# make demo: start the Bitbucket emulator (and its Harness stand-in), point
+# bbconnect at it and open the wizard. The emulator's values come through a
+# pipe (never a file); only URLs, paths and the Harness stand-in's fake demo
+# key (HARNESS_PLATFORM_API_KEY) go into the environment; the Bitbucket demo
+# credentials are printed for you to paste. Stopping the wizard stops the
+# emulator.
 set -eu
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
