@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -106,6 +107,34 @@ func TestHarnessLatency(t *testing.T) {
 	wantOK(t, hcall(t, srv, "demo", "GET", orgsPath, nil))
 	if took := time.Since(began); took < 120*time.Millisecond {
 		t.Errorf("call took %s with 120ms latency", took)
+	}
+}
+
+// TestHarnessLatencyIsConcurrent checks the latency is per call, not a
+// queue: 40 calls at once with 100ms each take far less than 4s (the
+// scan benchmark's concurrency depends on it).
+func TestHarnessLatencyIsConcurrent(t *testing.T) {
+	srv.SetHarnessLatency(100 * time.Millisecond)
+	t.Cleanup(func() { srv.SetHarnessLatency(0) })
+	began := time.Now()
+	var wg sync.WaitGroup
+	for range 40 {
+		wg.Go(func() {
+			req, _ := http.NewRequest(http.MethodPost, srv.HarnessURL+"/ng/api/connectors/listV2"+acc+"&orgIdentifier=default",
+				strings.NewReader(`{"filterType":"Connector","types":["Bitbucket"]}`))
+			req.Header.Set("x-api-key", srv.Harness.APIKey)
+			req.Header.Set("Content-Type", "application/json")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			_ = res.Body.Close()
+		})
+	}
+	wg.Wait()
+	if took := time.Since(began); took > 2*time.Second {
+		t.Errorf("40 concurrent calls with 100ms latency took %s", took)
 	}
 }
 
