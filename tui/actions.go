@@ -9,50 +9,89 @@ import (
 	"github.com/bbconnect/bbconnect/wizard"
 )
 
-// pick carries out the picker's choice.
+// pick carries out the picker's choice: it sets up the state for the
+// errand, then the navigation shows where it starts. A rotation that
+// cannot run says why on the picker.
 func (m *Model) pick(msg pickMsg) tea.Cmd {
 	d := m.c.deps
-	m.action = msg.action
+	m.out = nil
 	switch msg.action {
 	case ActionNew:
 		m.c.st = newState(nil, d)
-		m.resetSteps()
-		m.rotating = false
-		return m.goTo(wizard.StepOverview)
 	case ActionDelete:
-		return m.deleteProfile(msg.prof)
+		m.pickerErr = m.deleteProfile(msg.prof)
 	case ActionRotate:
-		if d.Rotator == nil {
-			m.picker.err = errors.New("rotating in the wizard is not available here: use bbconnect rotate " + msg.prof.Connector.ID)
-			m.screen = screenPicker
-			return nil
+		if err := canRotate(d, msg.prof.Connector); err != nil {
+			m.pickerErr = err
+			return m.openPicker()
 		}
 		prof := msg.prof
-		if c := prof.Connector; len(c.SecretSlots()) == 0 {
-			m.picker.err = fmt.Errorf("%s has no token to rotate: its ssh key has no api access; edit it to use another key", c.ID)
-			m.screen = screenPicker
-			return nil
-		}
-		m.prepareRotation(prof.Connector, &prof)
-		return m.steps[wizard.StepCredentials].Init()
+		m.c.st = newRotationState(prof.Connector, &prof, d)
 	case ActionEdit, ActionTest, ActionExport:
+		c := msg.prof.Connector
+		m.c.st = newState(&c, d)
+		m.c.st.stored = true
+		m.c.st.useProfile(&msg.prof)
+		m.loadSecrets()
 	}
-	c := msg.prof.Connector
-	m.c.st = newState(&c, d)
-	m.c.st.stored = true
-	m.c.st.useProfile(&msg.prof)
 	m.resetSteps()
-	m.rotating = false
-	m.loadSecrets()
-	switch msg.action {
-	case ActionTest:
-		return m.goTo(wizard.StepTest)
-	case ActionExport:
-		conn := m.c.st.connector()
-		return func() tea.Msg { return savedMsg{out: exportOnly(d, conn)} }
-	case ActionEdit, ActionNew, ActionDelete, ActionRotate:
+	if msg.action == ActionDelete {
+		// The picker is where the wizard is: show it again, refreshed.
+		m.nav = m.nav.next(navInput{ev: evPick, action: msg.action}, m.facts())
+		return m.openPicker()
 	}
-	return m.goTo(wizard.StepReview)
+	return m.move(navInput{ev: evPick, action: msg.action}, "")
+}
+
+// canRotate says why the wizard cannot rotate c's tokens, nil when it can.
+func canRotate(d *Deps, c wizard.Connector) error {
+	if d.Rotator == nil {
+		return errors.New("rotating in the wizard is not available here: use bbconnect rotate " + c.ID)
+	}
+	if len(c.SecretSlots()) == 0 {
+		return fmt.Errorf("%s has no token to rotate: its ssh key has no api access; edit it to use another key", c.ID)
+	}
+	return nil
+}
+
+// openPicker shows the saved connectors afresh, with what the last
+// errand left to say.
+func (m *Model) openPicker() tea.Cmd {
+	var profiles []Profile
+	if p, ok := m.pages[placePicker].(*pickerModel); ok {
+		profiles = p.profiles
+	}
+	if d := m.c.deps; d.Profiles != nil {
+		if ps, err := d.Profiles.List(); err == nil {
+			profiles = ps
+		}
+	}
+	p := newPicker(m.c, profiles)
+	p.err, m.pickerErr = m.pickerErr, nil
+	p.SetSize(m.c.width, m.c.height)
+	m.pages[placePicker], m.shown = p, placePicker
+	return p.Init()
+}
+
+// recordTest keeps how the picker's test of a saved connector ended in
+// its profile, as bbconnect test does: nothing else is written.
+func (m *Model) recordTest() {
+	t, d := m.testPage(), m.c.deps
+	if t == nil || t.report == nil || d.Profiles == nil {
+		return
+	}
+	conn := m.c.st.connector()
+	meta := SaveMeta{LastTest: &TestResult{At: d.now(), OK: t.report.OK, Summary: testSummary(*t.report)}}
+	if _, err := d.Profiles.Save(conn, meta); err != nil {
+		m.pickerErr = fmt.Errorf("recording the test of %s failed: %w", conn.ID, err)
+	}
+}
+
+// export writes the export of the saved connector picked.
+func (m *Model) export() tea.Cmd {
+	d, conn := m.c.deps, m.c.st.connector()
+	m.pages[placeExported] = newSaved(m.c, saveOutcome{conn: conn, exportOnly: true, pending: true})
+	return func() tea.Msg { return savedMsg{out: exportOnly(d, conn)} }
 }
 
 // loadSecrets reads the stored secrets into memory for a test or an edit.
@@ -85,9 +124,9 @@ func (m *Model) loadSecrets() {
 	st.loaded = st.secrets
 }
 
-// deleteProfile removes the profile and its keychain items, then shows the
-// picker again.
-func (m *Model) deleteProfile(p Profile) tea.Cmd {
+// deleteProfile removes the profile and its keychain items, and says
+// what failed.
+func (m *Model) deleteProfile(p Profile) error {
 	d := m.c.deps
 	id := p.Connector.ID
 	var err error
@@ -101,17 +140,9 @@ func (m *Model) deleteProfile(p Profile) tea.Cmd {
 			}
 		}
 	}
-	profiles := m.picker.profiles
-	if d.Profiles != nil {
-		if ps, lerr := d.Profiles.List(); lerr == nil {
-			profiles = ps
-		}
-	}
-	m.picker = newPicker(m.c, profiles)
 	if err != nil {
-		m.picker.err = fmt.Errorf("deleting %s failed: %w", id, err)
+		return fmt.Errorf("deleting %s failed: %w", id, err)
 	}
-	m.screen = screenPicker
 	return nil
 }
 

@@ -12,6 +12,8 @@ import (
 // component is what every screen implements: a small model with its own
 // help and size.
 type component interface {
+	// Title names the screen in the header.
+	Title() string
 	Init() tea.Cmd
 	Update(tea.Msg) (component, tea.Cmd)
 	View() string
@@ -27,6 +29,8 @@ type common struct {
 	keys          KeyMap
 	deps          *Deps
 	st            *state
+	// nav is where the wizard is (the root's; screens only read it).
+	nav *nav
 }
 
 func (c *common) now() time.Time { return c.deps.now() }
@@ -48,15 +52,15 @@ func (c *common) bodyHeight() int {
 // Messages between the screens and the root. Each is made by the command
 // next to it.
 type (
-	// stepDoneMsg says a settings step is complete and valid.
-	stepDoneMsg struct{ step wizard.Step }
-	// backMsg asks for the previous screen.
-	backMsg struct{}
-	// gotoStepMsg asks for a given step (from Review or the test screen).
-	gotoStepMsg struct{ step wizard.Step }
-	// saveMsg asks the root to save the connector.
-	saveMsg struct{ untested bool }
-	// savedMsg reports what saving wrote.
+	// navMsg is an event of the screen at from, for the navigation (see
+	// nav.go). The root drops it when the wizard has left from meanwhile.
+	navMsg struct {
+		from place
+		in   navInput
+		// field is the field to focus on the step a jump opens ("" none).
+		field string
+	}
+	// savedMsg reports what saving (or exporting) wrote.
 	savedMsg struct{ out saveOutcome }
 	// pickMsg is the picker's choice.
 	pickMsg struct {
@@ -79,20 +83,18 @@ type (
 		run    int
 		report TestReport
 	}
-	// quitMsg ends the wizard normally.
-	quitMsg struct{}
 )
 
-func stepDoneCmd(s wizard.Step) tea.Cmd { return func() tea.Msg { return stepDoneMsg{step: s} } }
+// navCmd reports ev on the screen at from.
+func navCmd(from place, ev event) tea.Cmd {
+	return func() tea.Msg { return navMsg{from: from, in: navInput{ev: ev}} }
+}
 
-func backCmd() tea.Msg { return backMsg{} }
-
-func gotoStepCmd(s wizard.Step) tea.Cmd { return func() tea.Msg { return gotoStepMsg{step: s} } }
-
-func saveCmd(untested bool) tea.Cmd { return func() tea.Msg { return saveMsg{untested: untested} } }
+// jumpCmd opens step s from the screen at from, with field focused.
+func jumpCmd(from place, s wizard.Step, field string) tea.Cmd {
+	return func() tea.Msg { return navMsg{from: from, in: navInput{ev: evJump, step: s}, field: field} }
+}
 
 func pickCmd(a Action, p Profile) tea.Cmd {
 	return func() tea.Msg { return pickMsg{action: a, prof: p} }
 }
-
-func quitCmd() tea.Msg { return quitMsg{} }

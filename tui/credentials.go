@@ -52,6 +52,7 @@ func newCredentialsForm(st *state) *stepForm {
 			"Tick each scope here as you add it there (x ticks).")
 
 	username := huh.NewInput().
+		Key("username").
 		Title("Username").
 		Description(wizard.FieldHelp("username")).
 		Value(&st.c.Username).

@@ -91,8 +91,8 @@ func page(hide func() bool, fields ...huh.Field) formGroup {
 }
 
 // formStep is the model of one settings step: it owns a huh form, passes
-// it every message and reports stepDoneMsg when it completes and the
-// step's settings are valid.
+// it every message and reports evNext when it completes and the step's
+// settings are valid. focus names the field to start on (a jump to fix it).
 type formStep struct {
 	c        *common
 	step     wizard.Step
@@ -101,6 +101,7 @@ type formStep struct {
 	form     *huh.Form
 	problems wizard.Problems
 	resume   int
+	focus    string
 }
 
 func newFormStep(c *common, step wizard.Step, build func(st *state) *stepForm) *formStep {
@@ -132,7 +133,10 @@ func (m *formStep) Init() tea.Cmd {
 	m.resize()
 	cmds := []tea.Cmd{m.form.Init()}
 	target := m.resume - trimmed
-	m.resume = 0
+	if i := m.pageOf(m.focus); i >= 0 {
+		target = i
+	}
+	m.resume, m.focus = 0, ""
 	for range m.spec.groups {
 		if m.groupOf(m.form.GetFocusedField()) >= target {
 			break
@@ -205,9 +209,9 @@ func (m *formStep) Update(msg tea.Msg) (component, tea.Cmd) {
 	if k, ok := msg.(tea.KeyMsg); ok {
 		switch {
 		case key.Matches(k, m.c.keys.Back) && !m.filtering():
-			return m, backCmd
+			return m, navCmd(m.place(), evBack)
 		case key.Matches(k, m.c.keys.PrevStep) && m.onFirstField():
-			return m, backCmd
+			return m, navCmd(m.place(), evBack)
 		}
 		pasted = k.Paste || (k.Type == tea.KeyRunes && len(k.Runes) > 1)
 	}
@@ -236,7 +240,7 @@ func (m *formStep) Update(msg tea.Msg) (component, tea.Cmd) {
 	case huh.StateCompleted:
 		return m.complete()
 	case huh.StateAborted:
-		return m, backCmd
+		return m, navCmd(m.place(), evBack)
 	case huh.StateNormal:
 	}
 	return m, cmd
@@ -259,7 +263,31 @@ func (m *formStep) complete() (component, tea.Cmd) {
 			return m, cmd
 		}
 	}
-	return m, stepDoneCmd(m.step)
+	return m, navCmd(m.place(), evNext)
+}
+
+func (m *formStep) place() place { return stepPlace(m.step) }
+
+// Title implements component.
+func (m *formStep) Title() string { return m.step.Title() }
+
+// pageOf is the index of the page shown that holds the field keyed key,
+// -1 when none does.
+func (m *formStep) pageOf(key string) int {
+	if key == "" {
+		return -1
+	}
+	for i, g := range m.spec.groups {
+		if g.hide != nil && g.hide() {
+			continue
+		}
+		for _, f := range g.fields {
+			if f.GetKey() == key {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // filtering reports whether a select is being filtered (esc clears the filter).

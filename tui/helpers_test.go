@@ -378,3 +378,10 @@ func keyFiles(t testing.TB) (pemRSA, openSSH string) {
 	}
 	return pemRSA, openSSH
 }
+
+// saveMsgFromTest puts m on the test screen and returns the message that
+// accepts it: the save starts.
+func saveMsgFromTest(m *Model) tea.Msg {
+	m.nav.at, m.shown = placeTest, placeTest
+	return navMsg{from: placeTest, in: navInput{ev: evNext}}
+}

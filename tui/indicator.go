@@ -9,49 +9,79 @@ import (
 	"github.com/bbconnect/bbconnect/wizard"
 )
 
-// wizardSteps are the steps the indicator names.
-var wizardSteps = append(append([]wizard.Step{}, wizard.SettingSteps...), wizard.StepReview)
-
 // indicator shows where the user is and what is left: "✓ Overview  ●
-// Details  ○ Credentials …", or a short form when the terminal is narrow.
+// Details  ○ Credentials …" (a rotation's own steps when rotating), or a
+// short form when the terminal is narrow; after Review, whether the test
+// ran and passed, never a tick for a test that did not run.
 func (m *Model) indicator() string {
 	s := m.c.styles
-	switch m.screen {
-	case screenPicker:
+	id := trunc(m.c.st.effectiveID(), 24)
+	now := m.nav.reposAfter
+	switch m.shown {
+	case placePicker:
 		return s.Faint.Render("choose a connector, or make a new one")
-	case screenTest, screenSaved:
-		now := wizard.StepTest
-		if m.screen == screenSaved {
-			now = wizard.StepSaved
+	case placeExported:
+		return s.Faint.Render("the export of saved connector " + id)
+	case placeTest, placeSaving, placeStopping, placeSaved:
+		if m.nav.pickerTest() {
+			return s.StepNow.Render("● Connection test of saved connector " + id)
 		}
-		parts := []string{s.StepDone.Render("✓ Settings reviewed")}
-		for _, st := range []wizard.Step{wizard.StepTest, wizard.StepSaved} {
-			parts = append(parts, stepMark(s, st, now))
-		}
-		return strings.Join(parts, "  ")
-	case screenStep:
+		return strings.Join([]string{s.StepDone.Render("✓ Settings reviewed"), m.testMark(), m.savedMark()}, "  ")
+	case placeRepos:
+	default:
+		now, _ = m.shown.step()
 	}
-	parts := make([]string, len(wizardSteps))
-	for i, st := range wizardSteps {
-		parts[i] = stepMark(s, st, m.step)
+	steps := m.nav.steps(m.facts())
+	cur := max(indexOf(steps, now), 0)
+	parts := make([]string, len(steps))
+	for i, st := range steps {
+		parts[i] = stepMark(s, st.Title(), i, cur)
 	}
 	line := strings.Join(parts, "  ")
 	if w := m.c.width - 2; w > 0 && lipgloss.Width(line) > w {
-		idx := int(m.step)
-		line = s.StepNow.Render(fmt.Sprintf("Step %d of %d: %s", idx+1, len(wizardSteps), m.step.Title()))
-		if idx+1 < len(wizardSteps) {
-			line += s.StepLater.Render(" · next: " + wizardSteps[idx+1].Title())
+		line = s.StepNow.Render(stepOfN(steps, now))
+		if cur+1 < len(steps) {
+			line += s.StepLater.Render(" · next: " + steps[cur+1].Title())
 		}
 	}
 	return line
 }
 
-func stepMark(s Styles, st, now wizard.Step) string {
+// stepOfN is "Step N of M: Title" for step now among steps, as both front
+// ends number the steps.
+func stepOfN(steps []wizard.Step, now wizard.Step) string {
+	return fmt.Sprintf("Step %d of %d: %s", max(indexOf(steps, now), 0)+1, len(steps), now.Title())
+}
+
+// testMark says how the connection test went, on the screens after it.
+func (m *Model) testMark() string {
+	s, t := m.c.styles, m.testPage()
 	switch {
-	case st < now:
-		return s.StepDone.Render("✓ " + st.Title())
-	case st == now:
-		return s.StepNow.Render("● " + st.Title())
+	case m.shown == placeTest:
+		return s.StepNow.Render("● Connection test")
+	case t != nil && t.passed():
+		return s.StepDone.Render("✓ Connection test")
+	case t != nil && t.report != nil:
+		return s.StepLater.Render("✗ Connection test (failed)")
 	}
-	return s.StepLater.Render("○ " + st.Title())
+	return s.StepLater.Render("– Connection test (not run)")
+}
+
+// savedMark is the last mark: the save to come, or the one shown.
+func (m *Model) savedMark() string {
+	s := m.c.styles
+	if p := m.pages[placeSaved]; p != nil && m.shown != placeTest {
+		return s.StepNow.Render("● " + p.Title())
+	}
+	return s.StepLater.Render("○ Saved")
+}
+
+func stepMark(s Styles, title string, i, now int) string {
+	switch {
+	case i < now:
+		return s.StepDone.Render("✓ " + title)
+	case i == now:
+		return s.StepNow.Render("● " + title)
+	}
+	return s.StepLater.Render("○ " + title)
 }

@@ -24,17 +24,33 @@ const (
 	ActionDelete Action = "delete"
 )
 
-// pickerKeys are the picker's own keys.
+// pickerAction is one thing the picker does with the connector under the
+// cursor: its key, and the words the accessible runner offers it with.
+type pickerAction struct {
+	action Action
+	key    key.Binding
+	// label is the accessible runner's option ("Edit its settings").
+	label string
+}
+
+// pickerActions are the picker's actions on a saved connector, in the
+// order the footer and the accessible runner list them. A new action is
+// one more row here and one more case in the root's pick.
+var pickerActions = []pickerAction{
+	{ActionEdit, key.NewBinding(key.WithKeys("enter", "e"), key.WithHelp("enter", "edit")), "Edit its settings"},
+	{ActionRotate, key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rotate")), "Rotate its token"},
+	{ActionTest, key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test")), "Test the connection"},
+	{ActionExport, key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export")), "Write the Harness export"},
+	{ActionDelete, key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete")), "Delete it and its keychain items"},
+}
+
+// pickerKeys are the picker's keys besides its actions.
 var pickerKeys = struct {
-	New, Edit, Rotate, Test, Export, Delete, Yes key.Binding
+	New, Yes, Quit key.Binding
 }{
-	New:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new")),
-	Edit:   key.NewBinding(key.WithKeys("enter", "e"), key.WithHelp("enter", "edit")),
-	Rotate: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rotate")),
-	Test:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test")),
-	Export: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export")),
-	Delete: key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete")),
-	Yes:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, delete")),
+	New:  key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new")),
+	Yes:  key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, delete")),
+	Quit: key.NewBinding(key.WithKeys("q", "esc"), key.WithHelp("q", "quit")),
 }
 
 // pickerModel lists the saved connectors: new / edit / rotate / test /
@@ -72,22 +88,29 @@ func (m *pickerModel) Update(msg tea.Msg) (component, tea.Cmd) {
 		m.cursor = max(m.cursor-1, 0)
 	case key.Matches(k, m.c.keys.Down):
 		m.cursor = min(m.cursor+1, len(m.profiles))
-	case key.Matches(k, pickerKeys.New), key.Matches(k, pickerKeys.Edit) && m.cursor == 0:
+	case key.Matches(k, pickerKeys.Quit):
+		return m, navCmd(placePicker, evQuit)
+	case key.Matches(k, pickerKeys.New), key.Matches(k, pickerActions[0].key) && m.cursor == 0:
 		return m, pickCmd(ActionNew, Profile{})
 	case m.cursor == 0:
-	case key.Matches(k, pickerKeys.Edit):
-		return m, pickCmd(ActionEdit, m.profiles[m.cursor-1])
-	case key.Matches(k, pickerKeys.Rotate):
-		return m, pickCmd(ActionRotate, m.profiles[m.cursor-1])
-	case key.Matches(k, pickerKeys.Test):
-		return m, pickCmd(ActionTest, m.profiles[m.cursor-1])
-	case key.Matches(k, pickerKeys.Export):
-		return m, pickCmd(ActionExport, m.profiles[m.cursor-1])
-	case key.Matches(k, pickerKeys.Delete):
-		m.deleting = true
+		return m, nil
+	}
+	for _, a := range pickerActions {
+		if !key.Matches(k, a.key) {
+			continue
+		}
+		m.err = nil
+		if a.action == ActionDelete {
+			m.deleting = true
+			return m, nil
+		}
+		return m, pickCmd(a.action, m.profiles[m.cursor-1])
 	}
 	return m, nil
 }
+
+// Title implements component.
+func (m *pickerModel) Title() string { return "Saved connectors" }
 
 // View implements component.
 func (m *pickerModel) View() string {
@@ -157,7 +180,11 @@ func (m *pickerModel) SetSize(int, int) {}
 // ShortHelp implements component.
 func (m *pickerModel) ShortHelp() []key.Binding {
 	if m.cursor == 0 {
-		return []key.Binding{pickerKeys.Edit, m.c.keys.Down, m.c.keys.Quit}
+		return []key.Binding{pickerActions[0].key, m.c.keys.Down, pickerKeys.Quit}
 	}
-	return []key.Binding{pickerKeys.Edit, pickerKeys.Rotate, pickerKeys.Test, pickerKeys.Export, pickerKeys.Delete, pickerKeys.New, m.c.keys.Quit}
+	ks := make([]key.Binding, 0, len(pickerActions)+2)
+	for _, a := range pickerActions {
+		ks = append(ks, a.key)
+	}
+	return append(ks, pickerKeys.New, pickerKeys.Quit)
 }

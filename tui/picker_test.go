@@ -43,9 +43,9 @@ func TestPickerActions(t *testing.T) {
 	}{
 		"new":    {keys: []tea.KeyMsg{runes("n")}, wantTitle: "Overview"},
 		"edit":   {keys: []tea.KeyMsg{{Type: tea.KeyEnter}}, wantTitle: "Review", want: []string{"•••••• (API token)"}},
-		"rotate": {keys: []tea.KeyMsg{runes("r")}, wantTitle: "Credentials", want: []string{"Password kind"}},
+		"rotate": {keys: []tea.KeyMsg{runes("r")}, wantTitle: "Rotate cloud_one › Credentials", want: []string{"Password kind"}},
 		"test":   {keys: []tea.KeyMsg{runes("t")}, wantTitle: "Connection test"},
-		"export": {keys: []tea.KeyMsg{runes("x")}, wantTitle: "Saved", want: []string{"Export:    /exports/cloud_one.yaml"}},
+		"export": {keys: []tea.KeyMsg{runes("x")}, wantTitle: "Exported", want: []string{"Export:    /exports/cloud_one.yaml", "the export of saved connector cloud_one"}},
 		"delete": {keys: []tea.KeyMsg{runes("d"), runes("y")}, wantTitle: "Saved connectors"},
 		"keep":   {keys: []tea.KeyMsg{runes("d"), runes("n")}, wantTitle: "Saved connectors", want: []string{"cloud_one"}},
 	}

@@ -4,8 +4,6 @@ import (
 	"strings"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/bbconnect/bbconnect/wizard"
 )
 
@@ -41,28 +39,23 @@ func listsBeforeAPIAccess(c wizard.Connector) bool {
 	return c.Connection == wizard.HTTP && (c.Edition != wizard.Cloud || c.PasswordKind != wizard.APIToken)
 }
 
-// offerRepos reports whether the repository picker comes after step: an
-// account connector whose test repository is still empty, with a lister
-// wired, once the credential can list (after Credentials when the password
-// calls the API by itself, else after API access or any later step).
-func (m *Model) offerRepos(after wizard.Step) bool {
-	st := m.c.st
-	if m.c.deps.Repos == nil || st.accessible || m.rotating {
-		return false
+// reposFrom is the first step after which the repository picker comes
+// (see facts.reposFrom): for an account connector whose test repository
+// is still empty, with a lister wired and a screen to pick on, once the
+// credential can list (after Credentials when the password calls the API
+// by itself, else after API access).
+func reposFrom(st *state) wizard.Step {
+	if st.d == nil || st.d.Repos == nil || st.accessible {
+		return noStep
 	}
 	c := st.connector()
 	if c.URLType != wizard.Account || strings.TrimSpace(c.TestRepo) != "" {
-		return false
+		return noStep
 	}
-	return after > wizard.StepCredentials || after == wizard.StepCredentials && listsBeforeAPIAccess(c)
-}
-
-// openRepos shows the repository picker, which continues after step.
-func (m *Model) openRepos(after wizard.Step) tea.Cmd {
-	m.repos = newRepoPicker(m.c, after)
-	m.repos.SetSize(m.c.width, m.c.height)
-	m.screen = screenRepos
-	return m.repos.Init()
+	if listsBeforeAPIAccess(c) {
+		return wizard.StepCredentials
+	}
+	return wizard.StepAPIAccess
 }
 
 // pickRepoLater reports whether Details may leave the test repository

@@ -19,12 +19,10 @@ import (
 // are typed. It lists the repositories the credential sees (a spinner while
 // it loads), filters them as the user types, and fills the test repository
 // with the one picked. When listing fails it shows why and takes the name
-// typed instead. esc goes back to the step that opened it.
+// typed instead. A pick carries on from the step that opened it; esc goes
+// back to that step (see nav.go).
 type repoPickerModel struct {
-	c *common
-	// after is the step whose completion opened the picker; a pick
-	// completes it again, so the wizard moves on from there.
-	after   wizard.Step
+	c       *common
 	spin    spinner.Model
 	input   textinput.Model
 	run     int
@@ -52,12 +50,12 @@ type reposMsg struct {
 	err   error
 }
 
-func newRepoPicker(c *common, after wizard.Step) *repoPickerModel {
+func newRepoPicker(c *common) *repoPickerModel {
 	in := textinput.New()
 	in.Prompt = "Filter: "
 	in.Placeholder = "type to filter"
 	in.CharLimit = 200
-	return &repoPickerModel{c: c, after: after, spin: spinner.New(spinner.WithSpinner(spinner.Line)), input: in}
+	return &repoPickerModel{c: c, spin: spinner.New(spinner.WithSpinner(spinner.Line)), input: in}
 }
 
 // Init starts listing the repositories.
@@ -142,7 +140,7 @@ func (m *repoPickerModel) key(k tea.KeyMsg) (component, tea.Cmd) {
 			return m, nil
 		}
 		m.stop()
-		return m, backCmd
+		return m, navCmd(placeRepos, evBack)
 	case m.loading:
 		return m, nil
 	case key.Matches(k, keys.ListAgain):
@@ -202,7 +200,7 @@ func (m *repoPickerModel) choose() tea.Cmd {
 		ps := setTestRepo(m.c.st, raw, m.c.now())
 		if len(ps) == 0 {
 			m.stop()
-			return stepDoneCmd(m.after)
+			return navCmd(placeRepos, evNext)
 		}
 		if i == 0 {
 			first = ps
@@ -328,6 +326,9 @@ func (m *repoPickerModel) View() string {
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
+
+// Title implements component.
+func (m *repoPickerModel) Title() string { return "Test repository" }
 
 // SetSize implements component.
 func (m *repoPickerModel) SetSize(w, _ int) { m.input.Width = max(w-24, 10) }

@@ -68,7 +68,7 @@ func pickerAt(t *testing.T, c wizard.Connector, l RepoLister) (*repoPickerModel,
 	st := newState(&c, &d)
 	st.secrets.Password = "s3cretTOKEN"
 	cm := &common{width: 80, height: 24, styles: NewStyles(), keys: DefaultKeyMap(), deps: &d, st: st}
-	p := newRepoPicker(cm, wizard.StepCredentials)
+	p := newRepoPicker(cm)
 	p.SetSize(80, 24)
 	return p, cm
 }
@@ -144,8 +144,8 @@ func TestRepoPickerLoadingThenFilterAndPick(t *testing.T) {
 	if got := cm.st.c.TestRepo; got != "internal-tools.git" {
 		t.Fatalf("test repo = %q", got)
 	}
-	if len(msgs) != 1 || msgs[0] != (stepDoneMsg{step: wizard.StepCredentials}) {
-		t.Fatalf("pick sent %#v, want the step done", msgs)
+	if len(msgs) != 1 || msgs[0] != (navMsg{from: placeRepos, in: navInput{ev: evNext}}) {
+		t.Fatalf("pick sent %#v, want the picker done", msgs)
 	}
 }
 
@@ -226,7 +226,7 @@ func TestRepoPickerEsc(t *testing.T) {
 	l := &fakeLister{repos: demoRepos(), block: make(chan struct{})}
 	p, _ := pickerAt(t, cloudAccessToken(), l)
 	cmd := p.Init()
-	if msgs := press(p, tea.KeyMsg{Type: tea.KeyEsc}); len(msgs) != 1 || msgs[0] != (backMsg{}) {
+	if msgs := press(p, tea.KeyMsg{Type: tea.KeyEsc}); len(msgs) != 1 || msgs[0] != (navMsg{from: placeRepos, in: navInput{ev: evBack}}) {
 		t.Fatalf("esc while loading sent %#v", msgs)
 	}
 	settle(p, cmd) // the cancelled listing ends; its answer is ignored
@@ -244,7 +244,7 @@ func TestRepoPickerEsc(t *testing.T) {
 	if msgs := press(p, tea.KeyMsg{Type: tea.KeyEsc}); len(msgs) != 0 || !strings.Contains(view(p), "3 of 3") {
 		t.Fatalf("esc with a filter sent %#v:\n%s", msgs, view(p))
 	}
-	if msgs := press(p, tea.KeyMsg{Type: tea.KeyEsc}); len(msgs) != 1 || msgs[0] != (backMsg{}) {
+	if msgs := press(p, tea.KeyMsg{Type: tea.KeyEsc}); len(msgs) != 1 || msgs[0] != (navMsg{from: placeRepos, in: navInput{ev: evBack}}) {
 		t.Fatalf("esc sent %#v", msgs)
 	}
 }

@@ -152,22 +152,25 @@ func (m *reviewModel) Update(msg tea.Msg) (component, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(k, m.c.keys.Back), key.Matches(k, m.c.keys.PrevStep):
-		return m, backCmd
+		return m, navCmd(placeReview, evBack)
 	case key.Matches(k, m.c.keys.Edit):
-		return m, gotoStepCmd(wizard.StepDetails)
+		return m, jumpCmd(placeReview, wizard.StepDetails, "")
 	case key.Matches(k, m.c.keys.Jump):
 		n := int(k.Runes[0] - '1')
-		return m, gotoStepCmd(wizard.SettingSteps[n])
+		return m, jumpCmd(placeReview, wizard.SettingSteps[n], "")
 	case key.Matches(k, m.c.keys.Save):
 		if m.err != nil {
 			return m, nil
 		}
-		return m, gotoStepCmd(wizard.StepTest)
+		return m, navCmd(placeReview, evNext)
 	}
 	var cmd tea.Cmd
 	m.vp, cmd = m.vp.Update(msg)
 	return m, cmd
 }
+
+// Title implements component.
+func (m *reviewModel) Title() string { return wizard.StepReview.Title() }
 
 // View implements component.
 func (m *reviewModel) View() string { return m.vp.View() }

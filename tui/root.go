@@ -14,231 +14,180 @@ import (
 	"github.com/bbconnect/bbconnect/wizard"
 )
 
-// screen is what the root shows.
-type screen int
-
-const (
-	screenPicker screen = iota
-	screenStep
-	screenTest
-	screenSaved
-	screenRepos
-)
-
-// Model is the root of the wizard. It only routes: global keys first, then
-// the messages that move between screens, then everything else to the
-// active screen.
+// Model is the root of the wizard. It only routes: Ctrl+C and sizes
+// first, then the navigation's events (see nav.go) and the messages that
+// carry work done, then everything else to the screen shown. Screens live
+// in pages, by place.
 type Model struct {
-	c           *common
-	screen      screen
-	step        wizard.Step
-	steps       map[wizard.Step]component
-	test        *testModel
-	saved       *savedModel
-	picker      *pickerModel
-	repos       *repoPickerModel
-	help        help.Model
-	action      Action
-	fromReview  bool
-	rotating    bool
-	interrupted bool
-	out         *saveOutcome
+	c     *common
+	nav   nav
+	pages []component // by place; nil where a place has no screen of its own
+	shown place       // the place whose screen is shown (Saving shows Saved's)
+	help  help.Model
+	out   *saveOutcome
+	// pickerErr is what the picker says when it shows next (a failed delete).
+	pickerErr error
 	// ctx is Run's context; saveCancel stops the running save (see save.go).
-	ctx         context.Context
-	saveCancel  context.CancelFunc
-	saveStopped bool
+	ctx        context.Context
+	saveCancel context.CancelFunc
 }
 
 // newModel builds the root for opts. With profiles it opens on the picker.
 func newModel(opts Options, profiles []Profile) *Model {
 	d := &opts.Deps
-	st := newState(opts.Initial, d)
-	c := &common{width: opts.Width, height: opts.Height, styles: NewStyles(), keys: DefaultKeyMap(), deps: d, st: st}
-	m := &Model{c: c, help: help.New(), action: ActionNew}
+	c := &common{width: opts.Width, height: opts.Height, styles: NewStyles(), keys: DefaultKeyMap(), deps: d}
+	m := &Model{c: c, help: help.New(), pages: make([]component, placeCount)}
+	c.nav = &m.nav
 	m.help.Styles.ShortKey = c.styles.Help
 	m.help.Styles.ShortDesc = c.styles.Help
 	m.help.Styles.ShortSeparator = c.styles.Help
-	m.resetSteps()
-	switch {
-	case opts.Mode == ModeRotate && opts.Initial != nil:
-		m.prepareRotation(*opts.Initial, nil)
-		return m
-	case opts.Initial != nil:
-		m.action, m.step = ActionEdit, wizard.StepReview
-	case opts.Mode == ModePicker && len(profiles) > 0:
-		m.screen, m.picker = screenPicker, newPicker(c, profiles)
-		return m
+	if opts.Mode == ModeRotate && opts.Initial != nil {
+		c.st = newRotationState(*opts.Initial, nil, d)
+	} else {
+		c.st = newState(opts.Initial, d)
 	}
-	m.screen = screenStep
+	m.nav = startNav(opts.Mode, opts.Initial != nil, len(profiles), m.facts())
+	m.resetSteps()
+	m.pages[placePicker] = newPicker(c, profiles)
+	m.shown = m.nav.at
 	return m
 }
 
+// resetSteps makes the settings steps, Review and the test afresh, for
+// the state just set.
 func (m *Model) resetSteps() {
 	c := m.c
-	m.steps = map[wizard.Step]component{
-		wizard.StepOverview:     newFormStep(c, wizard.StepOverview, newOverviewForm),
-		wizard.StepDetails:      newFormStep(c, wizard.StepDetails, newDetailsForm),
-		wizard.StepCredentials:  newFormStep(c, wizard.StepCredentials, newCredentialsForm),
-		wizard.StepAPIAccess:    newFormStep(c, wizard.StepAPIAccess, newAPIAccessForm),
-		wizard.StepConnectivity: newFormStep(c, wizard.StepConnectivity, newConnectivityForm),
-		wizard.StepReview:       newReview(c),
+	for s, build := range stepBuilders {
+		m.pages[stepPlace(s)] = newFormStep(c, s, build)
 	}
-	m.test = newTestScreen(c)
+	m.pages[placeReview] = newReview(c)
+	m.pages[placeTest] = newTestScreen(c)
+}
+
+// facts are what the navigation needs to know of the settings typed.
+func (m *Model) facts() facts {
+	return facts{
+		reposFrom:  reposFrom(m.c.st),
+		rotation:   rotationSteps(m.c.st),
+		saveFailed: m.out != nil && m.out.err != nil,
+	}
+}
+
+// page is the screen shown.
+func (m *Model) page() component { return m.pages[m.shown] }
+
+func (m *Model) testPage() *testModel {
+	t, _ := m.pages[placeTest].(*testModel)
+	return t
 }
 
 // Init implements tea.Model.
-func (m *Model) Init() tea.Cmd { return m.active().Init() }
-
-func (m *Model) active() component {
-	switch m.screen {
-	case screenPicker:
-		return m.picker
-	case screenTest:
-		return m.test
-	case screenSaved:
-		return m.saved
-	case screenRepos:
-		return m.repos
-	case screenStep:
-	}
-	return m.steps[m.step]
-}
+func (m *Model) Init() tea.Cmd { return m.page().Init() }
 
 // Update implements tea.Model.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		if key.Matches(msg, m.c.keys.Quit) {
-			if m.stopSave() {
-				return m, nil // the save stops, then shows what it did
-			}
-			m.interrupted = true
-			m.test.stop()
-			if m.repos != nil {
-				m.repos.stop()
-			}
-			return m, tea.Quit
+			return m, m.move(navInput{ev: evInterrupt}, "")
 		}
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
 		m.help.Width = msg.Width - 2
-		for _, s := range []component{m.picker, m.test, m.saved} {
+		for _, s := range m.pages {
 			if s != nil {
 				s.SetSize(msg.Width, msg.Height)
 			}
 		}
-		for _, s := range m.steps {
-			s.SetSize(msg.Width, msg.Height)
-		}
-		if m.repos != nil {
-			m.repos.SetSize(msg.Width, msg.Height)
-		}
 		return m, nil
-	case stepDoneMsg:
-		if m.offerRepos(msg.step) {
-			return m, m.openRepos(msg.step)
+	case navMsg:
+		if msg.from != m.nav.at {
+			return m, nil // the wizard has moved on since
 		}
-		return m, m.goTo(m.nextStep(msg.step))
-	case backMsg:
-		return m, m.back()
-	case gotoStepMsg:
-		if m.screen == screenStep && m.step == wizard.StepReview && msg.step < wizard.StepReview {
-			m.fromReview = true
-		}
-		if msg.step == wizard.StepTest && m.offerRepos(wizard.StepReview) {
-			return m, m.openRepos(wizard.StepReview)
-		}
-		return m, m.goTo(msg.step)
-	case saveMsg:
-		return m, m.save(msg)
-	case savedMsg:
-		m.endSave()
-		m.out = &msg.out
-		m.saved = newSaved(m.c, msg.out)
-		m.screen = screenSaved
-		if msg.out.err == nil {
-			m.c.st.idLocked = true
-		}
-		return m, nil
+		return m, m.move(msg.in, msg.field)
 	case pickMsg:
 		return m, m.pick(msg)
+	case savedMsg:
+		return m, m.saved(msg.out)
 	case keygenDoneMsg:
 		return m, m.keygenDone(msg)
-	case quitMsg:
-		return m, tea.Quit
 	}
-	next, cmd := m.active().Update(msg)
-	m.setActive(next)
+	next, cmd := m.page().Update(msg)
+	m.pages[m.shown] = next
 	return m, cmd
 }
 
-func (m *Model) setActive(c component) {
-	switch m.screen {
-	case screenPicker:
-		m.picker = c.(*pickerModel)
-	case screenTest:
-		m.test = c.(*testModel)
-	case screenSaved:
-		m.saved = c.(*savedModel)
-	case screenRepos:
-		m.repos = c.(*repoPickerModel)
-	case screenStep:
-		m.steps[m.step] = c
-	}
-}
-
-// nextStep is the step after s: the next setting step, or Review after an
-// edit from Review, or the rotation's next stop.
-func (m *Model) nextStep(s wizard.Step) wizard.Step {
-	switch {
-	case m.fromReview:
-		m.fromReview = false
-		return wizard.StepReview
-	case m.rotating:
-		return rotationNext(m.c.st, s)
-	}
-	return s + 1
-}
-
-// goTo shows step s (a setting step, Review or the test screen).
-func (m *Model) goTo(s wizard.Step) tea.Cmd {
-	if s == wizard.StepTest {
-		m.screen = screenTest
-		return m.test.Init()
-	}
-	if s > wizard.StepReview {
-		s = wizard.StepReview
-	}
-	m.screen, m.step = screenStep, s
-	return m.steps[s].Init()
-}
-
-// back leaves the current screen without losing anything typed.
-func (m *Model) back() tea.Cmd {
-	switch {
-	case m.screen == screenRepos:
-		return m.goTo(m.repos.after)
-	case m.screen != screenStep:
-		return m.goTo(wizard.StepReview)
-	case m.fromReview:
-		m.fromReview = false
-		return m.goTo(wizard.StepReview)
-	case m.step == wizard.StepOverview, m.rotating && m.step == wizard.StepCredentials:
-		if m.picker != nil {
-			m.screen = screenPicker
+// move takes the navigation's step for in and shows where it leads.
+func (m *Model) move(in navInput, field string) tea.Cmd {
+	from := m.nav
+	m.nav = m.nav.next(in, m.facts())
+	to := m.nav.at
+	switch to {
+	case placeInterrupted, placeDone:
+		m.stopWork()
+		return tea.Quit
+	case placeStopping:
+		if m.saveCancel != nil {
+			m.saveCancel() // the outcome follows, as savedMsg
 		}
 		return nil
-	case m.rotating && m.step == wizard.StepReview:
-		steps := rotationSteps(m.c.st)
-		return m.goTo(steps[len(steps)-1])
+	case from.at:
+		return nil
 	}
-	return m.goTo(m.step - 1)
+	m.shown = to
+	if _, ok := to.step(); ok {
+		if fs, ok := m.pages[to].(*formStep); ok {
+			fs.focus = field
+		}
+		return m.pages[to].Init()
+	}
+	switch to {
+	case placePicker:
+		if from.at == placeTest && from.action == ActionTest {
+			m.recordTest()
+		}
+		return m.openPicker()
+	case placeRepos:
+		m.pages[placeRepos] = newRepoPicker(m.c)
+		m.pages[placeRepos].SetSize(m.c.width, m.c.height)
+	case placeSaving:
+		return m.save()
+	case placeExported:
+		return m.export()
+	}
+	return m.pages[to].Init()
+}
+
+// stopWork stops what runs in the background: the test, the listing.
+func (m *Model) stopWork() {
+	if t := m.testPage(); t != nil {
+		t.stop()
+	}
+	if r, ok := m.pages[placeRepos].(*repoPickerModel); ok {
+		r.stop()
+	}
+}
+
+// saved shows the outcome of the save or the export.
+func (m *Model) saved(out saveOutcome) tea.Cmd {
+	m.endSave()
+	if m.nav.at == placeExported {
+		m.pages[placeExported] = newSaved(m.c, out)
+		return nil
+	}
+	m.out = &out
+	if out.err == nil {
+		m.c.st.idLocked = true
+	}
+	page := newSaved(m.c, out)
+	m.pages[placeSaving], m.pages[placeStopping], m.pages[placeSaved] = page, page, page
+	return m.move(navInput{ev: evSaved}, "")
 }
 
 // keygenDone continues the Credentials step after ssh-keygen returned.
 func (m *Model) keygenDone(msg keygenDoneMsg) tea.Cmd {
 	st := m.c.st
-	fs, ok := m.steps[wizard.StepCredentials].(*formStep)
+	fs, ok := m.pages[placeCredentials].(*formStep)
 	if !ok {
 		return nil
 	}
@@ -249,44 +198,32 @@ func (m *Model) keygenDone(msg keygenDoneMsg) tea.Cmd {
 		st.keySource, st.c.SSHKeyPath = keyExisting, msg.path
 		fs.problems, fs.resume = nil, credKeyPath
 	}
-	m.screen, m.step = screenStep, wizard.StepCredentials
+	m.nav.at, m.shown = placeCredentials, placeCredentials
 	return fs.Init()
 }
 
 // View implements tea.Model.
 func (m *Model) View() string {
-	if m.interrupted {
+	if m.nav.at == placeInterrupted {
 		return ""
 	}
 	s := m.c.styles
-	body := clampLines(m.active().View(), m.c.bodyHeight(), m.c.width-2)
+	page := m.page()
+	body := clampLines(page.View(), m.c.bodyHeight(), m.c.width-2)
 	var b strings.Builder
-	b.WriteString(s.Title.Render("bbconnect › "+m.title()) + "\n")
+	b.WriteString(s.Title.Render("bbconnect › "+m.heading(page)) + "\n")
 	b.WriteString(m.indicator() + "\n\n")
 	b.WriteString(body + "\n\n")
-	b.WriteString(m.footer(m.active().ShortHelp()))
+	b.WriteString(m.footer(page.ShortHelp()))
 	return s.App.Render(b.String())
 }
 
-func (m *Model) title() string {
-	switch m.screen {
-	case screenPicker:
-		return "Saved connectors"
-	case screenTest:
-		return wizard.StepTest.Title()
-	case screenSaved:
-		if m.saved != nil && m.saved.out.pending {
-			return "Saving"
-		}
-		if m.out != nil && m.out.err != nil {
-			return "Not saved"
-		}
-		return wizard.StepSaved.Title()
-	case screenRepos:
-		return "Test repository"
-	case screenStep:
+// heading is the screen's title, after the rotation it belongs to.
+func (m *Model) heading(page component) string {
+	if m.nav.action == ActionRotate && m.shown != placePicker {
+		return "Rotate " + trunc(m.c.st.effectiveID(), 24) + " › " + page.Title()
 	}
-	return m.step.Title()
+	return page.Title()
 }
 
 // footer is the key help, cut to the screen width (help.Model alone can
@@ -326,7 +263,7 @@ func clampLines(s string, n, width int) string {
 
 // String describes the wizard's state for logs and tests, never a secret.
 func (m *Model) String() string {
-	return fmt.Sprintf("tui.Model{screen:%d step:%s action:%s %s}", m.screen, m.step.Title(), m.action, m.c.st)
+	return fmt.Sprintf("tui.Model{place:%d action:%s %s}", m.nav.at, m.nav.action, m.c.st)
 }
 
 // GoString is String, so %#v never prints a secret either.

@@ -89,14 +89,6 @@ func newRotationState(c wizard.Connector, p *Profile, d *Deps) *state {
 	return st
 }
 
-// prepareRotation makes the model rotate c's tokens, starting at Credentials.
-func (m *Model) prepareRotation(c wizard.Connector, p *Profile) {
-	m.c.st = newRotationState(c, p, m.c.deps)
-	m.resetSteps()
-	m.action, m.rotating, m.fromReview = ActionRotate, true, false
-	m.screen, m.step = screenStep, wizard.StepCredentials
-}
-
 // rotationSteps are the steps a rotation asks: Credentials, then API
 // access when it has a token of its own or needs the Atlassian email.
 func rotationSteps(st *state) []wizard.Step {
@@ -105,18 +97,6 @@ func rotationSteps(st *state) []wizard.Step {
 		steps = append(steps, wizard.StepAPIAccess)
 	}
 	return steps
-}
-
-// rotationNext is the rotation's stop after step s: the next step it
-// asks, then Review.
-func rotationNext(st *state, s wizard.Step) wizard.Step {
-	steps := rotationSteps(st)
-	for i, rs := range steps {
-		if rs == s && i+1 < len(steps) {
-			return steps[i+1]
-		}
-	}
-	return wizard.StepReview
 }
 
 // migrationPage is the first page of Credentials in a rotation that moves

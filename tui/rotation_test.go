@@ -65,14 +65,14 @@ func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0,
 // default expiry.
 func rotateToReview(t *testing.T, d *driver, token string) {
 	t.Helper()
-	d.mustTitle("Credentials")
+	d.mustTitle("Rotate cloud_one › Credentials")
 	d.mustNotSee("Move off App Passwords")
 	d.enter(3) // password kind, scopes, username
 	d.typ(token)
 	d.enter()
 	d.mustSee("API token expires")
 	d.enter()
-	d.mustTitle("Review")
+	d.mustTitle("Rotate cloud_one › Review")
 }
 
 // rotationSaving opens a rotation of cloud_one with the new token typed
@@ -82,7 +82,7 @@ func rotationSaving(t *testing.T, deps Deps, token string) (*driver, tea.Cmd) {
 	c := cloudHTTP()
 	d := newDriver(t, Options{Deps: deps, Initial: &c, Mode: ModeRotate})
 	d.m.c.st.secrets.Password = token
-	_, cmd := d.m.Update(saveMsg{})
+	_, cmd := d.m.Update(saveMsgFromTest(d.m))
 	return d, cmd
 }
 
@@ -98,7 +98,7 @@ func TestRotateFlow(t *testing.T) {
 	d.enter()
 	waitFor(t, d, "the connection works")
 	d.enter()
-	d.mustTitle("Saved")
+	d.mustTitle("Rotate cloud_one › Rotated")
 	d.mustSeeText("✓ the new token of cloud_one passed the connection test and replaced the old one")
 	d.mustSee("Profile:   /profiles/cloud_one.json", "Keychain:  bbconnect/cloud_one/password", "Export:    /exports/cloud_one.yaml")
 	if v, _ := f.secrets.Get("cloud_one", wizard.SlotPassword); v != "stored-token" {
@@ -132,7 +132,7 @@ func TestRotateBothTokens(t *testing.T) {
 	d.enter(3)
 	d.typ("new-http-token")
 	d.enter(2)
-	d.mustTitle("API access")
+	d.mustTitle("Rotate cloud_one › API access")
 	d.enter(4) // on, method, email, same token: no
 	d.mustSee("Scopes the API token needs")
 	d.enter()
@@ -141,11 +141,11 @@ func TestRotateBothTokens(t *testing.T) {
 	d.mustSee("API token expires")
 	d.typ("2027-03-31")
 	d.enter()
-	d.mustTitle("Review")
+	d.mustTitle("Rotate cloud_one › Review")
 	d.key(tea.KeyEsc)
-	d.mustTitle("API access")
+	d.mustTitle("Rotate cloud_one › API access")
 	d.key(tea.KeyEsc)
-	d.mustTitle("Credentials")
+	d.mustTitle("Rotate cloud_one › Credentials")
 }
 
 // A rotation that fails keeps the old token, says so, and never shows the
@@ -156,7 +156,7 @@ func TestRotateFailureKeepsOldToken(t *testing.T) {
 	f.rotator.fail = errors.New("the new token failed the connection test: git read access: bitbucket refused new-token-2; nothing was changed, the old token is still in use")
 	d, cmd := rotationSaving(t, f.deps(t.TempDir()), "new-token-2")
 	d.run(cmd, 0)
-	d.mustTitle("Not saved")
+	d.mustTitle("Rotate cloud_one › Not rotated")
 	d.mustSeeText("the old token is still in use")
 	for i, fr := range d.frames {
 		if strings.Contains(ansi.Strip(fr), "new-token-2") {
@@ -188,7 +188,7 @@ func TestRotateWithoutRotator(t *testing.T) {
 
 	d, cmd := rotationSaving(t, deps, "new-token-3")
 	d.run(cmd, 0)
-	d.mustTitle("Not saved")
+	d.mustTitle("Rotate cloud_one › Not rotated")
 	d.mustSeeText("token rotation is not available here: nothing was changed")
 	if v, _ := f.secrets.Get("cloud_one", wizard.SlotPassword); v != "stored-token" {
 		t.Fatalf("keychain = %q", v)
@@ -215,11 +215,11 @@ func TestRotateCtrlCWaitsForTheRotation(t *testing.T) {
 	d.mustSee("rotating: the new token is tested once more")
 	d.mustSee("ctrl+c quit")
 	d.send(tea.KeyMsg{Type: tea.KeyCtrlC})
-	if d.quit || d.m.interrupted {
+	if d.quit || d.m.nav.at == placeInterrupted {
 		t.Fatal("ctrl+c left the rotation behind")
 	}
 	d.run(cmd, 0)
-	d.mustTitle("Saved")
+	d.mustTitle("Rotate cloud_one › Rotated")
 	d.send(tea.KeyMsg{Type: tea.KeyCtrlC})
 	if !d.quit {
 		t.Fatal("ctrl+c after the rotation did not quit")
@@ -244,7 +244,7 @@ func TestRotateAppPasswordMigration(t *testing.T) {
 	fl.wait("App Passwords were removed on 2026-07-28")
 	fl.typ("r")
 	fl.wait("Move off App Passwords")
-	fl.golden("01_plan", "Credentials", "")
+	fl.golden("01_plan", "Rotate old_app › Credentials", "")
 	fl.enterFocus("Password kind")
 	fl.wait("> API token (recommended)")
 	fl.enterFocus("Scopes to give the API token")
@@ -265,13 +265,13 @@ func TestRotateAppPasswordMigration(t *testing.T) {
 	fl.enterFocus("Email")
 	fl.typ("jdoe@example.com")
 	fl.enterFocus("Use the same token as above?")
-	fl.golden("02_same_token", "API access", "Use the same token as above?")
+	fl.golden("02_same_token", "Rotate old_app › API access", "Use the same token as above?")
 	fl.enterTo("● Review")
 	fl.wait("Email:           jdoe@example.com")
 	fl.enterTo("the connection works")
 	fl.enterTo("it now uses an api token")
-	fl.golden("03_saved", "Saved", "")
-	fl.key(tea.KeyEnter, "")
+	fl.golden("03_saved", "Rotate old_app › Rotated", "")
+	fl.typ("q")
 	fm, ok := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*recorder)
 	if !ok {
 		t.Fatal("final model is not the wizard")
@@ -320,7 +320,7 @@ func TestEditSavedConnectorRotatesNewToken(t *testing.T) {
 			d.enter() // edit cloud_one
 			d.mustTitle("Review")
 			d.m.c.st.secrets.Password = tt.token
-			_, cmd := d.m.Update(saveMsg{})
+			_, cmd := d.m.Update(saveMsgFromTest(d.m))
 			d.run(cmd, 0)
 			d.mustTitle("Saved")
 			rots := f.rotator.rotations()

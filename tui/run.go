@@ -110,7 +110,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	final, err := p.Run()
 	fm, _ := final.(*Model)
 	switch {
-	case fm != nil && fm.interrupted, errors.Is(err, tea.ErrInterrupted):
+	case fm != nil && fm.nav.at == placeInterrupted, errors.Is(err, tea.ErrInterrupted):
 		return Result{}, ErrInterrupted
 	case errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:
 		return Result{}, fmt.Errorf("wizard stopped: %w", ctx.Err())
@@ -124,7 +124,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 
 // result turns the final model into a Result.
 func (m *Model) result() (Result, error) {
-	r := Result{Action: m.action, Connector: m.c.st.connector()}
+	r := Result{Action: m.nav.action, Connector: m.c.st.connector()}
 	if m.out == nil {
 		return r, nil
 	}

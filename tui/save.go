@@ -25,7 +25,11 @@ type saveOutcome struct {
 	pending bool
 	// rotation is set for a rotation; summary and recovered are its
 	// sentences.
-	rotation  bool
+	rotation bool
+	// edit is set for a saved connector that was edited; migrated for a
+	// rotation that moved it off App Passwords (its settings changed).
+	edit      bool
+	migrated  bool
 	summary   string
 	recovered string
 	err       error
@@ -185,24 +189,35 @@ func testSummary(r TestReport) string {
 // Rotator is wired), so an interrupted edit keeps a working token. The
 // Saved screen waits for it; Ctrl+C meanwhile stops a rotation (which
 // then keeps the old token) instead of leaving it behind.
-func (m *Model) save(msg saveMsg) tea.Cmd {
+func (m *Model) save() tea.Cmd {
 	st, d := m.c.st, m.c.deps
 	conn := st.connector()
 	sec := st.secretsFor(conn)
-	meta := st.saveMeta(conn, sec, m.test.report, d.now())
-	rotating := m.rotating
+	var report *TestReport
+	if t := m.testPage(); t != nil {
+		report = t.report
+	}
+	untested := report == nil || !report.OK
+	meta := st.saveMeta(conn, sec, report, d.now())
+	rotating := m.nav.action == ActionRotate
+	edit := st.stored && !rotating
 	r := Rotation{Connector: conn, Secrets: sec, HostKey: st.trustedKeyFor(conn)}
-	if !rotating && st.stored && d.Rotator != nil && len(meta.NewTokens) > 0 {
+	if edit && d.Rotator != nil && len(meta.NewTokens) > 0 {
 		rotating, r.Secrets = true, onlySlots(sec, meta.NewTokens)
 	}
 	ctx, cancel := context.WithCancel(m.context())
-	m.saveCancel, m.saveStopped = cancel, false
-	m.saved = newSaved(m.c, saveOutcome{conn: conn, pending: true, rotation: rotating})
-	m.screen = screenSaved
-	if rotating {
-		return func() tea.Msg { return savedMsg{out: rotateConnector(ctx, d, r)} }
+	m.saveCancel = cancel
+	page := newSaved(m.c, saveOutcome{conn: conn, pending: true, rotation: rotating, edit: edit})
+	m.pages[placeSaving], m.pages[placeStopping], m.pages[placeSaved] = page, page, page
+	m.shown = placeSaving
+	mark := func(out saveOutcome) saveOutcome {
+		out.edit, out.migrated = edit, len(st.rot.plan) > 0
+		return out
 	}
-	return func() tea.Msg { return savedMsg{out: saveConnector(d, conn, sec, meta, msg.untested)} }
+	if rotating {
+		return func() tea.Msg { return savedMsg{out: mark(rotateConnector(ctx, d, r))} }
+	}
+	return func() tea.Msg { return savedMsg{out: mark(saveConnector(d, conn, sec, meta, untested))} }
 }
 
 // onlySlots keeps the secrets of slots (with their expiry) and drops the
@@ -220,17 +235,6 @@ func onlySlots(sec Secrets, slots []wizard.SecretSlot) Secrets {
 		}
 	}
 	return out
-}
-
-// stopSave cancels a running save the first time it is asked, and says
-// whether it did: Ctrl+C then waits for the outcome rather than quitting.
-func (m *Model) stopSave() bool {
-	if m.saveCancel == nil || m.saveStopped {
-		return false
-	}
-	m.saveCancel()
-	m.saveStopped = true
-	return true
 }
 
 // endSave releases the finished save's context.

@@ -58,20 +58,28 @@ func TestSaveRecordsLastTest(t *testing.T) {
 	}
 }
 
-// A saved connector tested from the picker and saved again keeps its
-// tokens: none is new, the saved expiry stays, the test is recorded.
-func TestSaveAfterPickerTestKeepsTokens(t *testing.T) {
+// A saved connector tested from the picker (t, then enter) is not saved
+// again: only the test is recorded in its profile (as bbconnect test
+// does), no token is new, nothing is stored or exported, and the wizard
+// is back on the picker.
+func TestPickerTestDoesNotSave(t *testing.T) {
 	t.Parallel()
 	f := pickerFakes(t)
 	f.profiles.items[0].SlotExpires = map[wizard.SecretSlot]time.Time{wizard.SlotPassword: day(2027, 1, 5)}
 	d := newDriver(t, Options{Deps: f.deps(t.TempDir()), Mode: ModePicker})
 	d.send(runes("t"))
-	waitFor(t, d, "the connection works")
+	waitFor(t, d, "the connection works: enter goes back to the saved connectors")
 	d.enter()
-	d.mustTitle("Saved")
+	d.mustTitle("Saved connectors")
+	if len(f.profiles.metas) != 1 {
+		t.Fatalf("profile written %d times", len(f.profiles.metas))
+	}
 	m := f.profiles.metas[0]
-	if len(m.NewTokens) != 0 || !m.Expires[wizard.SlotPassword].Equal(day(2027, 1, 5)) || m.LastTest == nil || !m.LastTest.OK {
+	if len(m.NewTokens) != 0 || len(m.Expires) != 0 || m.LastTest == nil || !m.LastTest.OK {
 		t.Fatalf("meta = %+v", m)
+	}
+	if v, _ := f.secrets.Get("cloud_one", wizard.SlotPassword); v != "stored-token" || f.secrets.len() != 1 || f.exports.len() != 0 {
+		t.Fatalf("stored again: %d secrets, %d exports", f.secrets.len(), f.exports.len())
 	}
 }
 
@@ -100,8 +108,8 @@ func TestFixStep(t *testing.T) {
 			tt.check:         {Name: tt.check, Status: CheckFail, Field: tt.field},
 		}
 		m.report = &TestReport{}
-		if got := m.fixStep(); got != tt.want {
-			t.Errorf("%s/%s: fixStep = %s, want %s", tt.check, tt.field, got.Title(), tt.want.Title())
+		if got, field := m.fix(); got != tt.want || field != tt.field && got != wizard.StepDetails {
+			t.Errorf("%s/%s: fix = %s %q, want %s", tt.check, tt.field, got.Title(), field, tt.want.Title())
 		}
 	}
 }

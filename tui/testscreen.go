@@ -14,8 +14,11 @@ import (
 
 // testModel is the connection test screen: a spinner per running check,
 // then each check's outcome with its diagnosis and the fix under every
-// failure. r retries, b or esc goes back to the step to change, enter
-// saves (a failing connector only after y confirms).
+// failure. r retries, b goes back to the field that fixes the first
+// failure (and the test runs again once it is fixed), esc goes back,
+// enter saves (a failing connector only after y confirms). A test of a
+// saved connector from the picker saves nothing: enter goes back to the
+// picker.
 type testModel struct {
 	c       *common
 	spin    spinner.Model
@@ -130,9 +133,12 @@ func (m *testModel) Update(msg tea.Msg) (component, tea.Cmd) {
 func (m *testModel) key(k tea.KeyMsg) (component, tea.Cmd) {
 	keys := m.c.keys
 	switch {
-	case key.Matches(k, keys.Back), key.Matches(k, keys.Delete):
+	case key.Matches(k, keys.Back):
 		m.stop()
-		return m, gotoStepCmd(m.fixStep())
+		return m, navCmd(placeTest, evBack)
+	case key.Matches(k, keys.Delete) && m.failed():
+		step, field := m.fix()
+		return m, jumpCmd(placeTest, step, field)
 	case m.running:
 		return m, nil
 	case key.Matches(k, keys.Retry) && m.c.deps.Tester != nil:
@@ -141,24 +147,27 @@ func (m *testModel) key(k tea.KeyMsg) (component, tea.Cmd) {
 		m.trustHostKey(m.unknownHostKey())
 		return m, m.Init()
 	case key.Matches(k, keys.Confirm) && m.confirm:
-		return m, saveCmd(true)
+		return m, navCmd(placeTest, evNext)
 	case key.Matches(k, keys.Save):
-		if m.report != nil && !m.report.OK {
+		if m.failed() && !m.c.nav.pickerTest() {
 			m.confirm = true
 			return m, nil
 		}
-		return m, saveCmd(m.report == nil)
+		return m, navCmd(placeTest, evNext)
 	}
 	return m, nil
 }
 
-// fixStep is the step to go back to: the one holding the field the first
-// failing check names, else Credentials for credential checks and Details
-// for the rest.
-func (m *testModel) fixStep() wizard.Step {
-	if m.report == nil {
-		return wizard.StepReview
-	}
+// failed reports whether the finished test failed.
+func (m *testModel) failed() bool { return !m.running && m.report != nil && !m.report.OK }
+
+// passed reports whether the last test ran and passed.
+func (m *testModel) passed() bool { return !m.running && m.report != nil && m.report.OK }
+
+// fix is the step and field to go back to: the field the first failing
+// check names (conntest.FixField), else Credentials for credential checks
+// and Details for the rest.
+func (m *testModel) fix() (wizard.Step, string) {
 	for _, name := range m.order {
 		ch, ok := m.checks[name]
 		if !ok || ch.Status != CheckFail {
@@ -166,21 +175,29 @@ func (m *testModel) fixStep() wizard.Step {
 		}
 		if ch.Field != "" {
 			if s := wizard.StepOf(ch.Field); s != wizard.StepReview {
-				return s
+				return s, ch.Field
 			}
 		}
 		if strings.Contains(ch.Name, "reach") {
-			return wizard.StepDetails
+			return wizard.StepDetails, ""
 		}
-		return wizard.StepCredentials
+		return wizard.StepCredentials, ""
 	}
-	return wizard.StepReview
+	return wizard.StepReview, ""
 }
+
+// Title implements component.
+func (m *testModel) Title() string { return "Connection test" }
 
 // View implements component.
 func (m *testModel) View() string {
 	s := m.c.styles
+	pickerTest := m.c.nav.pickerTest()
 	if m.c.deps.Tester == nil {
+		if pickerTest {
+			return s.Warn.Render("connection test not available here: nothing was checked.") + "\n\n" +
+				"enter or esc goes back to the saved connectors."
+		}
 		return s.Warn.Render("connection test not available yet: nothing was checked.") + "\n\n" +
 			"Press enter to save the connector and write the export without a test,\n" +
 			"or esc to go back to Review."
@@ -209,8 +226,12 @@ func (m *testModel) View() string {
 		b.WriteString("testing… esc stops and goes back")
 	case m.confirm:
 		b.WriteString(s.Fail.Render("the test failed: press y to save anyway, b to fix the settings, r to retry"))
-	case m.report != nil && m.report.OK:
+	case m.passed() && pickerTest:
+		b.WriteString(s.Pass.Render("the connection works: enter goes back to the saved connectors"))
+	case m.passed():
 		b.WriteString(s.Pass.Render("the connection works: press enter to save"))
+	case m.report != nil && pickerTest:
+		b.WriteString(s.Fail.Render("the test failed: b goes back to fix it, r retries, enter goes back to the saved connectors"))
 	case m.report != nil:
 		b.WriteString(s.Fail.Render("the test failed: b goes back to fix it, r retries"))
 	}
@@ -244,13 +265,20 @@ func (m *testModel) SetSize(int, int) {}
 
 // ShortHelp implements component.
 func (m *testModel) ShortHelp() []key.Binding {
+	enter := m.c.keys.Save
+	if m.c.nav.pickerTest() {
+		enter = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "saved connectors"))
+	}
 	if m.c.deps.Tester == nil {
-		return []key.Binding{m.c.keys.Save, m.c.keys.Back, m.c.keys.Quit}
+		return []key.Binding{enter, m.c.keys.Back, m.c.keys.Quit}
 	}
 	if m.running {
 		return []key.Binding{m.c.keys.Back, m.c.keys.Quit}
 	}
-	ks := []key.Binding{m.c.keys.Save, m.c.keys.Retry, m.c.keys.Delete}
+	ks := []key.Binding{enter, m.c.keys.Retry}
+	if m.failed() {
+		ks = append(ks, m.c.keys.Delete)
+	}
 	if m.unknownHostKey() != "" {
 		ks = append([]key.Binding{m.c.keys.TrustHostKey}, ks...)
 	}

@@ -5,11 +5,12 @@ import (
 	"time"
 )
 
-// Step is one screen of the wizard, mirroring the Harness settings page.
+// Step is one settings step of the wizard, mirroring the Harness settings
+// page, or Review. The screens around them (picker, test, saved…) are the
+// front end's places, not steps.
 type Step int
 
-// The steps in order. The first five hold settings; the rest are screens
-// the UI shows after them.
+// The steps in order. The first five hold settings; Review shows them all.
 const (
 	StepOverview Step = iota
 	StepDetails
@@ -17,8 +18,6 @@ const (
 	StepAPIAccess
 	StepConnectivity
 	StepReview
-	StepTest
-	StepSaved
 )
 
 // SettingSteps are the steps that hold settings.
@@ -39,10 +38,6 @@ func (s Step) Title() string {
 		return "Connectivity"
 	case StepReview:
 		return "Review"
-	case StepTest:
-		return "Connection test"
-	case StepSaved:
-		return "Saved"
 	}
 	return fmt.Sprintf("step %d", int(s))
 }
