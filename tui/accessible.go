@@ -32,8 +32,12 @@ var stepBuilders = map[wizard.Step]func(*state) *stepForm{
 	wizard.StepConnectivity: newConnectivityForm,
 }
 
-// accessible runs the same step forms one field at a time, line by line
-// (huh's accessible mode), for screen readers and dumb terminals.
+// accessible runs the same navigation (nav.go) and the same step forms
+// as the screens, one field at a time, line by line (huh's accessible
+// mode), for screen readers and dumb terminals: the picker, the steps
+// numbered as the screens number them, Review with its warnings, the test
+// when asked, the save and what to do next in Harness (see
+// accessible_places.go).
 type accessible struct {
 	ctx context.Context
 	w   io.Writer
@@ -42,6 +46,14 @@ type accessible struct {
 	out io.Writer
 	d   *Deps
 	st  *state
+	nav nav
+	// profiles are the saved connectors the picker lists.
+	profiles []Profile
+	// report is the last test's; saved the last save's outcome.
+	report *TestReport
+	saved  *saveOutcome
+	// pickerErr is what the picker says when it shows next.
+	pickerErr error
 
 	mu      sync.Mutex
 	restore func() // puts the terminal back while a secret is read
@@ -49,33 +61,27 @@ type accessible struct {
 
 func runAccessible(ctx context.Context, opts Options) (Result, error) {
 	d := &opts.Deps
-	a := &accessible{ctx: ctx, w: opts.Out, r: newLineReader(opts.In), in: opts.In, out: opts.Out, d: d, st: newState(opts.Initial, d)}
-	a.st.accessible = true
-	steps := wizard.SettingSteps
-	action := ActionNew
-	if opts.Initial != nil {
-		action = ActionEdit
-	}
+	a := &accessible{ctx: ctx, w: opts.Out, r: newLineReader(opts.In), in: opts.In, out: opts.Out, d: d}
 	if opts.Mode == ModeRotate && opts.Initial != nil {
-		action = ActionRotate
-		a.st = newRotationState(*opts.Initial, nil, d)
-		a.st.accessible = true
-		steps = rotationSteps(a.st)
+		a.setState(newRotationState(*opts.Initial, nil, d))
+	} else {
+		a.setState(newState(opts.Initial, d))
 	}
+	if opts.Mode == ModePicker && d.Profiles != nil {
+		ps, err := d.Profiles.List()
+		if err != nil {
+			return Result{}, fmt.Errorf("cannot list the saved connectors: %w", err)
+		}
+		a.profiles = ps
+	}
+	a.nav = startNav(opts.Mode, opts.Initial != nil, len(a.profiles), a.facts())
 	type outcome struct {
 		r   Result
 		err error
 	}
 	done := make(chan outcome, 1)
 	go func() {
-		for i, step := range steps {
-			a.printf("\n== %s (step %d of %d) ==\n", step.Title(), i+1, len(steps))
-			if err := a.step(step); err != nil {
-				done <- outcome{Result{Action: action}, err}
-				return
-			}
-		}
-		r, err := a.finish(action)
+		r, err := a.run()
 		done <- outcome{r, err}
 	}()
 	// A prompt blocks in a read that Ctrl+C (which cancels ctx) cannot
@@ -85,8 +91,73 @@ func runAccessible(ctx context.Context, opts Options) (Result, error) {
 		return o.r, o.err
 	case <-ctx.Done():
 		a.restoreTerminal()
-		return Result{Action: action}, ErrInterrupted
+		return Result{Action: a.nav.action}, ErrInterrupted
 	}
+}
+
+// setState makes st the settings asked, line by line.
+func (a *accessible) setState(st *state) {
+	st.accessible = true
+	a.st, a.report = st, nil
+}
+
+// facts are what the navigation needs to know of the settings typed.
+func (a *accessible) facts() facts {
+	return facts{
+		reposFrom:  reposFrom(a.st),
+		rotation:   rotationSteps(a.st),
+		saveFailed: a.saved != nil && a.saved.err != nil,
+	}
+}
+
+// run shows each place the navigation leads to until the wizard ends.
+func (a *accessible) run() (Result, error) {
+	for {
+		if a.ctx.Err() != nil {
+			return a.result(), ErrInterrupted
+		}
+		var in navInput
+		var err error
+		switch at := a.nav.at; at {
+		case placeDone:
+			return a.result(), nil
+		case placePicker:
+			in, err = a.picker()
+		case placeReview:
+			in, err = a.review()
+		case placeTest:
+			in, err = a.test()
+		case placeSaving:
+			in = a.save()
+		case placeSaved:
+			in, err = a.savedPlace()
+		case placeExported:
+			in = a.exported()
+		default:
+			s, ok := at.step()
+			if !ok {
+				return a.result(), fmt.Errorf("the wizard has no line-by-line form for place %d", at)
+			}
+			steps := a.nav.steps(a.facts())
+			a.printf("\n== %s ==\n", stepOfNTitle(steps, s))
+			in, err = navInput{ev: evNext}, a.step(s)
+		}
+		if err != nil {
+			return a.result(), err
+		}
+		a.nav = a.nav.next(in, a.facts())
+	}
+}
+
+// result is what the wizard did, for the CLI.
+func (a *accessible) result() Result {
+	r := Result{Action: a.nav.action, Connector: a.st.connector()}
+	if o := a.saved; o != nil && o.err == nil {
+		r.Connector, r.YAML, r.Untested = o.conn, o.yaml, o.untested
+		r.ProfilePath, r.ExportPath, r.Keychain = o.profilePath, o.exportPath, o.keychain
+		r.Saved = true
+	}
+	return r
 }
 
 // restoreTerminal puts back the terminal state a secret prompt changed.
@@ -254,89 +325,6 @@ func (a *accessible) keygen() error {
 		return fmt.Errorf("ssh-keygen failed: %w", err)
 	}
 	return nil
-}
-
-// finish prints the review, runs the test when there is a tester, asks
-// whether to save and saves.
-func (a *accessible) finish(action Action) (Result, error) {
-	st := a.st
-	conn := st.connector()
-	a.printf("\n== Review ==\n")
-	for _, sec := range reviewSections(conn, st) {
-		a.printf("%s\n", sec.title)
-		for _, row := range sec.rows {
-			a.printf("  %s: %s\n", row[0], row[1])
-		}
-	}
-	data, err := harnessYAML(conn)
-	if err != nil {
-		return Result{Action: action}, fmt.Errorf("the export failed: %w", err)
-	}
-	a.printf("Harness YAML (exported):\n%s\n", strings.TrimRight(string(data), "\n"))
-
-	a.printf("\n== Connection test ==\n")
-	untested := true
-	var tested *TestReport
-	if a.d.Tester == nil {
-		a.printf("connection test not available yet: nothing was checked.\n")
-	} else {
-		report := a.d.Tester.Run(a.ctx, conn, st.secretsFor(conn), func(TestEvent) {})
-		tested = &report
-		for _, ch := range report.Checks {
-			a.printf("%s\n", checkLine(Styles{}, ch))
-			if ch.Status == CheckFail && ch.Fix != "" {
-				a.printf("    fix: %s\n", ch.Fix)
-			}
-		}
-		untested = !report.OK
-	}
-	if a.r.eof {
-		return Result{Action: action, Connector: conn}, errInputEnded
-	}
-	if a.ctx.Err() != nil {
-		return Result{Action: action, Connector: conn}, ErrInterrupted
-	}
-	if !a.confirm("Save the connector now?", !untested || a.d.Tester == nil) {
-		return Result{Action: action, Connector: conn}, nil
-	}
-	if a.ctx.Err() != nil {
-		return Result{Action: action, Connector: conn}, ErrInterrupted
-	}
-	sec := st.secretsFor(conn)
-	var out saveOutcome
-	if action == ActionRotate {
-		out = rotateConnector(a.ctx, a.d, Rotation{Connector: conn, Secrets: sec})
-	} else {
-		out = saveConnector(a.d, conn, sec, st.saveMeta(conn, sec, tested, a.d.now()), untested)
-	}
-	if out.recovered != "" {
-		a.printf("! %s\n", out.recovered)
-	}
-	if out.err != nil {
-		return Result{Action: action, Connector: conn}, out.err
-	}
-	a.printf("\n== Saved ==\n")
-	if out.summary != "" {
-		a.printf("%s\n", out.summary)
-	}
-	if action == ActionRotate {
-		untested = out.untested
-	}
-	a.printf("Profile: %s\nExport: %s\n", orNot(out.profilePath, "not saved"), orNot(out.exportPath, "not written"))
-	for _, k := range out.keychain {
-		a.printf("Keychain: %s\n", k)
-	}
-	return Result{
-		Action: action, Connector: conn, Saved: true, Untested: untested, YAML: out.yaml,
-		ProfilePath: out.profilePath, ExportPath: out.exportPath, Keychain: out.keychain,
-	}, nil
-}
-
-func (a *accessible) confirm(q string, def bool) bool {
-	yes := def
-	c := huh.NewConfirm().Title(q).Value(&yes)
-	_ = c.RunAccessible(a.w, a.r)
-	return yes
 }
 
 // lineReader hands out one line per Read, so that huh's prompts, which

@@ -22,10 +22,11 @@ func TestAccessibleCloudHTTP(t *testing.T) {
 		"not a url", "https://bitbucket.org/acme", // a wrong url is asked again
 		"widgets",             // test repository
 		"3", "1", "0", "jdoe", // app password refused, then api token; scopes done; username
-		token,         // the token, read as a line (not a terminal)
-		"2027-06-30",  // when it expires
-		"n",           // api access off
-		"1", "1", "y", // platform, account scope, save
+		token,        // the token, read as a line (not a terminal)
+		"2027-06-30", // when it expires
+		"n",          // api access off
+		"1", "1",     // platform, account scope
+		"", "y", // review: run the test (the default), then save
 	}, "\n") + "\n"
 	f := newFakes()
 	var out bytes.Buffer
@@ -37,9 +38,11 @@ func TestAccessibleCloudHTTP(t *testing.T) {
 	}
 	got := out.String()
 	for _, want := range []string{
-		"== Overview (step 1 of 5) ==", "== Details (step 2 of 5) ==", "Bitbucket edition",
-		"app passwords were removed on 2026-07-28", "== Review ==", "Password: •••••• (API token)",
+		"== Overview (step 1 of 6) ==", "== Details (step 2 of 6) ==", "== Review (step 6 of 6) ==", "Bitbucket edition",
+		"app passwords were removed on 2026-07-28", "Password: •••••• (API token)",
 		"identifier: Cloud_A", "validationRepo: widgets.git", "✓ git read access: ok", "== Saved ==",
+		"empty: 2027-11-22 (one year from today)", "! api access is off", "1. Run the connection test, then save",
+		"2. Connectors > New Connector > YAML, paste the export, save, and Test.",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q", want)
@@ -47,6 +50,9 @@ func TestAccessibleCloudHTTP(t *testing.T) {
 	}
 	if strings.Contains(got, token) {
 		t.Fatal("the token was printed")
+	}
+	if n := strings.Count(got, "Profile:"); n != 1 {
+		t.Errorf("the Saved summary was printed %d times", n)
 	}
 	if !r.Saved || r.Connector.URL != "https://bitbucket.org/acme" || r.Connector.Username != "jdoe" {
 		t.Fatalf("result = %+v", r)
@@ -71,7 +77,8 @@ func TestAccessibleDataCenterSSH(t *testing.T) {
 		"ssh://git@bitbucket.example.com:7999/PROJ/repo.git",
 		"1", pemKey, // existing key and its path (the public key is shown)
 		"y", "1", "dctoken9", // api access on, access token, the token
-		"1", "", "1", "y", // platform, no CA, account scope, save
+		"1", "", "1", // platform, no CA, account scope
+		"1", "y", // review: run the test, then save
 	}, "\n") + "\n"
 	f := newFakes()
 	var out bytes.Buffer
@@ -108,7 +115,7 @@ func TestDumbTerminalIsAccessible(t *testing.T) {
 	_, _ = Run(context.Background(), Options{
 		Deps: newFakes().deps(t.TempDir()), In: strings.NewReader(""), Out: &out, Env: []string{"TERM=dumb"},
 	})
-	if !strings.Contains(out.String(), "== Overview (step 1 of 5) ==") {
+	if !strings.Contains(out.String(), "== Overview (step 1 of 6) ==") {
 		t.Fatalf("TERM=dumb did not prompt line by line:\n%s", out.String())
 	}
 }
@@ -167,7 +174,8 @@ func TestAccessiblePasteFills(t *testing.T) {
 		"ssh://git@bitbucket.example.com:7999/PROJ/repo.git",
 		"",          // test repository: taken from the URL
 		"1", pemKey, // existing key and its path
-		"n", "1", "", "1", "y", // no api access, platform, no CA bundle, account scope, save
+		"n", "1", "", "1", // no api access, platform, no CA bundle, account scope
+		"", "y", // run the test, save
 	}, "\n") + "\n"
 	var out bytes.Buffer
 	r, err := Run(context.Background(), Options{Deps: newFakes().deps(t.TempDir()), Accessible: true, In: strings.NewReader(input), Out: &out})
@@ -221,4 +229,86 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.Write(p)
+}
+
+// TestAccessiblePicker walks the picker line by line as the screens do:
+// a test (recorded, nothing saved), an export, a rotation (its own steps,
+// numbered, and the rotation's next steps in Harness), then quit.
+func TestAccessiblePicker(t *testing.T) {
+	// Not parallel: Run sets the process-wide Lip Gloss renderer.
+	f := pickerFakes(t)
+	input := strings.Join([]string{
+		"2", "3", // cloud_one: test the connection
+		"2", "4", // cloud_one: write the export
+		"2", "2", // cloud_one: rotate its token
+		"1", "0", "", // credentials: API token, scopes ticked, username kept
+		"ATATT3xROTATED", "", // the new token, its expiry one year ahead
+		"", "", // review: run the test; save
+		"",  // back to the saved connectors
+		"4", // quit
+	}, "\n") + "\n"
+	var out bytes.Buffer
+	r, err := Run(context.Background(), Options{Deps: f.deps(t.TempDir()), Accessible: true, Mode: ModePicker, In: strings.NewReader(input), Out: &out})
+	got := out.String()
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, got)
+	}
+	for _, want := range []string{
+		"== Saved connectors ==", "1. cloud_one", "token expires in 40 days", "Which connector?", "Test the connection",
+		"✓ git read access: ok", "the connection works.",
+		"== Exported ==", "Export:    /exports/cloud_one.yaml",
+		"== Credentials (step 1 of 2) ==", "== Review (step 2 of 2) ==", "== Rotated ==",
+		"Update the value of the secrets the connector refers to", "The connector itself does not change",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if strings.Count(got, "== Saved connectors ==") != 4 {
+		t.Errorf("the picker was not shown after each errand")
+	}
+	if strings.Contains(got, "ATATT3xROTATED") {
+		t.Fatal("the token was printed")
+	}
+	if m := f.profiles.metas; len(m) != 1 || m[0].LastTest == nil || len(m[0].NewTokens) != 0 {
+		t.Errorf("the picker's test was not recorded alone: %+v", m)
+	}
+	if rots := f.rotator.rotations(); len(rots) != 1 || rots[0].Secrets.Password != "ATATT3xROTATED" {
+		t.Errorf("rotations = %+v", rots)
+	}
+	if !r.Saved || r.Action != ActionRotate {
+		t.Errorf("result = %+v", r)
+	}
+	if t.Failed() {
+		t.Log(got)
+	}
+}
+
+// A failed test offers to go back to the field that fixes it; once fixed
+// the test runs again, and it can then be saved.
+func TestAccessibleBackToFix(t *testing.T) {
+	// Not parallel: Run sets the process-wide Lip Gloss renderer.
+	f := pickerFakes(t)
+	f.tester.fail, f.tester.field = "git read access", "username"
+	input := strings.Join([]string{
+		"2", "3", // cloud_one: test the connection
+		"", // the test failed: back to fix it (the default)
+	}, "\n") + "\n"
+	var out bytes.Buffer
+	_, err := Run(context.Background(), Options{Deps: f.deps(t.TempDir()), Accessible: true, Mode: ModePicker, In: strings.NewReader(input), Out: &out})
+	got := out.String()
+	if !errors.Is(err, errInputEnded) {
+		t.Fatalf("err = %v\n%s", err, got)
+	}
+	for _, want := range []string{"1. Back to fix it: Credentials (username)", "Save anyway", "== Credentials (step 3 of 6) =="} {
+		if want == "Save anyway" {
+			if strings.Contains(got, want) {
+				t.Errorf("a picker test offers to save")
+			}
+			continue
+		}
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
 }

@@ -10,37 +10,45 @@ import (
 )
 
 // pick carries out the picker's choice: it sets up the state for the
-// errand, then the navigation shows where it starts. A rotation that
-// cannot run says why on the picker.
+// errand, then the navigation shows where it starts. An errand that
+// cannot start (a rotation without a rotator) says why on the picker.
 func (m *Model) pick(msg pickMsg) tea.Cmd {
-	d := m.c.deps
 	m.out = nil
-	switch msg.action {
-	case ActionNew:
-		m.c.st = newState(nil, d)
-	case ActionDelete:
-		m.pickerErr = m.deleteProfile(msg.prof)
-	case ActionRotate:
-		if err := canRotate(d, msg.prof.Connector); err != nil {
-			m.pickerErr = err
-			return m.openPicker()
-		}
-		prof := msg.prof
-		m.c.st = newRotationState(prof.Connector, &prof, d)
-	case ActionEdit, ActionTest, ActionExport:
-		c := msg.prof.Connector
-		m.c.st = newState(&c, d)
-		m.c.st.stored = true
-		m.c.st.useProfile(&msg.prof)
-		m.loadSecrets()
-	}
-	m.resetSteps()
 	if msg.action == ActionDelete {
-		// The picker is where the wizard is: show it again, refreshed.
+		m.pickerErr = deleteProfile(m.c.deps, msg.prof)
 		m.nav = m.nav.next(navInput{ev: evPick, action: msg.action}, m.facts())
+		return m.openPicker() // refreshed
+	}
+	st, err := errandState(m.c.deps, msg.action, msg.prof)
+	if err != nil {
+		m.pickerErr = err
 		return m.openPicker()
 	}
+	m.c.st = st
+	m.resetSteps()
 	return m.move(navInput{ev: evPick, action: msg.action}, "")
+}
+
+// errandState is the state the errand a on the saved connector p starts
+// from (a new connector's for ActionNew), or why it cannot start. Both
+// front ends start their errands here.
+func errandState(d *Deps, a Action, p Profile) (*state, error) {
+	switch a {
+	case ActionNew, ActionDelete:
+		return newState(nil, d), nil
+	case ActionRotate:
+		if err := canRotate(d, p.Connector); err != nil {
+			return nil, err
+		}
+		return newRotationState(p.Connector, &p, d), nil
+	case ActionEdit, ActionTest, ActionExport:
+	}
+	c := p.Connector
+	st := newState(&c, d)
+	st.stored = true
+	st.useProfile(&p)
+	st.loadSecrets()
+	return st, nil
 }
 
 // canRotate says why the wizard cannot rotate c's tokens, nil when it can.
@@ -73,18 +81,18 @@ func (m *Model) openPicker() tea.Cmd {
 	return p.Init()
 }
 
-// recordTest keeps how the picker's test of a saved connector ended in
-// its profile, as bbconnect test does: nothing else is written.
-func (m *Model) recordTest() {
-	t, d := m.testPage(), m.c.deps
-	if t == nil || t.report == nil || d.Profiles == nil {
-		return
+// recordTest keeps how a picker's test of a saved connector ended in its
+// profile, as bbconnect test does: nothing else is written. It says what
+// failed.
+func recordTest(d *Deps, conn wizard.Connector, report *TestReport) error {
+	if report == nil || d.Profiles == nil {
+		return nil
 	}
-	conn := m.c.st.connector()
-	meta := SaveMeta{LastTest: &TestResult{At: d.now(), OK: t.report.OK, Summary: testSummary(*t.report)}}
+	meta := SaveMeta{LastTest: &TestResult{At: d.now(), OK: report.OK, Summary: testSummary(*report)}}
 	if _, err := d.Profiles.Save(conn, meta); err != nil {
-		m.pickerErr = fmt.Errorf("recording the test of %s failed: %w", conn.ID, err)
+		return fmt.Errorf("recording the test of %s failed: %w", conn.ID, err)
 	}
+	return nil
 }
 
 // export writes the export of the saved connector picked.
@@ -95,9 +103,9 @@ func (m *Model) export() tea.Cmd {
 }
 
 // loadSecrets reads the stored secrets into memory for a test or an edit.
-func (m *Model) loadSecrets() {
-	d, st := m.c.deps, m.c.st
-	if d.Secrets == nil {
+func (st *state) loadSecrets() {
+	d := st.d
+	if d == nil || d.Secrets == nil {
 		return
 	}
 	id := st.c.ID
@@ -126,8 +134,7 @@ func (m *Model) loadSecrets() {
 
 // deleteProfile removes the profile and its keychain items, and says
 // what failed.
-func (m *Model) deleteProfile(p Profile) error {
-	d := m.c.deps
+func deleteProfile(d *Deps, p Profile) error {
 	id := p.Connector.ID
 	var err error
 	if d.Profiles != nil {

@@ -85,7 +85,7 @@ func newAPIAccessForm(st *state) *stepForm {
 		notes: map[huh.Field]func() string{
 			on: fieldNote("api-access"), method: optionNotes(wizard.APIAccessOptions(st.c.Edition, now)),
 			email: fieldNote("api-email"), user: fieldNote("api-username"), same: fieldNote("api-token-same-as-password"),
-			scopes: fieldNote("scopes"), token: fieldNote("api-token"), expiry: fieldNote("token-expires"),
+			scopes: fieldNote("scopes"), token: fieldNote("api-token"), expiry: func() string { return expiryHelp(st, wizard.SlotAPIToken) },
 		},
 		refresh: func() {
 			method.Description(methodHelp(st))

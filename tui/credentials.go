@@ -82,7 +82,7 @@ func newCredentialsForm(st *state) *stepForm {
 		lockedUser: func() string { return "Access tokens always use the username " + wizard.AccessTokenUsername + "." },
 		pw1:        fieldNote("password"),
 		pw2:        fieldNote("password"),
-		expiry:     fieldNote("token-expires"),
+		expiry:     func() string { return expiryHelp(st, wizard.SlotPassword) },
 	}
 	for f, n := range sshNotes {
 		spec.notes[f] = n

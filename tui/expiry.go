@@ -90,19 +90,30 @@ func (st *state) tokenExpiry(c wizard.Connector, slot wizard.SecretSlot) time.Ti
 // that is not replaced, its saved date).
 func expiryField(st *state, slot wizard.SecretSlot, title string) *huh.Input {
 	e := st.expiryOf(slot)
-	def, _ := wizard.ParseTokenExpiry("", wizard.APIToken, st.now())
-	defText := wizard.FormatTokenExpiry(def)
-	desc := "YYYY-MM-DD, as set when the token was made: at most one year ahead.\n" +
-		"empty: " + defText + " (one year from today)"
-	if !e.stored.IsZero() {
-		desc += "\nthe saved token keeps " + wizard.FormatTokenExpiry(e.stored) + " unless it is replaced"
-	}
 	return huh.NewInput().
 		Title(title).
-		Description(desc).
-		Placeholder(defText).
+		Description(expiryHelp(st, slot)).
+		Placeholder(defaultExpiry(st)).
 		Value(&e.text).
 		Validate(keep(st, &e.text, func(s string) error { return checkExpiry(st, s) }))
+}
+
+// defaultExpiry is the expiry an empty answer means: one year from today.
+func defaultExpiry(st *state) string {
+	def, _ := wizard.ParseTokenExpiry("", wizard.APIToken, st.now())
+	return wizard.FormatTokenExpiry(def)
+}
+
+// expiryHelp says what to type and what an empty answer means, in both
+// front ends (the screens show it under the field, the accessible runner
+// before asking).
+func expiryHelp(st *state, slot wizard.SecretSlot) string {
+	desc := "YYYY-MM-DD, as set when the token was made: at most one year ahead.\n" +
+		"empty: " + defaultExpiry(st) + " (one year from today)"
+	if e := st.expiryOf(slot); !e.stored.IsZero() {
+		desc += "\nthe saved token keeps " + wizard.FormatTokenExpiry(e.stored) + " unless it is replaced"
+	}
+	return desc
 }
 
 // checkExpiry refuses an expiry date wizard does not accept for a new API

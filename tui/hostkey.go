@@ -45,11 +45,17 @@ func (m *testModel) unknownHostKey() string {
 	if m.running || m.report == nil {
 		return ""
 	}
-	if _, ok := m.c.deps.Tester.(HostKeyTester); !ok {
+	return unknownHostKeyOf(m.c.deps.Tester, m.ordered())
+}
+
+// unknownHostKeyOf is the fingerprint of the unknown SSH host key a
+// failing check reports, when tester can run again trusting it ("" else).
+func unknownHostKeyOf(tester Tester, checks []Check) string {
+	if _, ok := tester.(HostKeyTester); !ok {
 		return ""
 	}
-	for _, name := range m.order {
-		if ch, ok := m.checks[name]; ok && ch.Status == CheckFail && ch.HostKeyFingerprint != "" {
+	for _, ch := range checks {
+		if ch.Status == CheckFail && ch.HostKeyFingerprint != "" {
 			return ch.HostKeyFingerprint
 		}
 	}

@@ -196,8 +196,9 @@ func TestPublicKeyNoteAccessibleKeepsUnderscores(t *testing.T) {
 		"2", "2", "2", // data center, repository, ssh
 		"ssh://git@bitbucket.example.com:7999/PROJ/repo.git",
 		"1", key,
-		"n",               // api access off
-		"1", "", "1", "y", // platform, no CA, account scope, save
+		"n",          // api access off
+		"1", "", "1", // platform, no CA, account scope
+		"", "y", // run the test, save
 	}, "\n") + "\n"
 	var out strings.Builder
 	_, _ = Run(context.Background(), Options{Deps: newFakes().deps(t.TempDir()), Accessible: true, In: strings.NewReader(input), Out: &out})

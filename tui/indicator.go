@@ -47,10 +47,16 @@ func (m *Model) indicator() string {
 	return line
 }
 
-// stepOfN is "Step N of M: Title" for step now among steps, as both front
-// ends number the steps.
+// stepOfN is "Step N of M: Title" for step now among steps, as the
+// screens number the steps.
 func stepOfN(steps []wizard.Step, now wizard.Step) string {
 	return fmt.Sprintf("Step %d of %d: %s", max(indexOf(steps, now), 0)+1, len(steps), now.Title())
+}
+
+// stepOfNTitle is "Title (step N of M)", the same numbering for the
+// accessible runner's headings.
+func stepOfNTitle(steps []wizard.Step, now wizard.Step) string {
+	return fmt.Sprintf("%s (step %d of %d)", now.Title(), max(indexOf(steps, now), 0)+1, len(steps))
 }
 
 // testMark says how the connection test went, on the screens after it.

@@ -126,12 +126,7 @@ func (m *pickerModel) View() string {
 	}
 	row(0, "+ New connector")
 	for i, p := range m.profiles {
-		c := p.Connector
-		auth := "SSH key"
-		if c.Connection == wizard.HTTP {
-			auth = c.PasswordKind.Label()
-		}
-		row(i+1, fmt.Sprintf("%-20s %-22s %s", trunc(c.ID, 20), c.Edition.Label(), auth))
+		row(i+1, pickerRow(p))
 		if note := profileNote(p, now); note != "" {
 			b.WriteString("    " + note + "\n")
 		}
@@ -144,6 +139,17 @@ func (m *pickerModel) View() string {
 		b.WriteString("\n" + s.Fail.Render("delete "+id+" and its keychain items? y deletes, any other key keeps it"))
 	}
 	return b.String()
+}
+
+// pickerRow is a saved connector's line in the picker: Id, edition and
+// how it authenticates.
+func pickerRow(p Profile) string {
+	c := p.Connector
+	auth := "SSH key"
+	if c.Connection == wizard.HTTP {
+		auth = c.PasswordKind.Label()
+	}
+	return fmt.Sprintf("%-20s %-22s %s", trunc(c.ID, 20), c.Edition.Label(), auth)
 }
 
 // profileNote flags App Passwords and counts the days to the token's expiry.

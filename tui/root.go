@@ -143,8 +143,8 @@ func (m *Model) move(in navInput, field string) tea.Cmd {
 	}
 	switch to {
 	case placePicker:
-		if from.at == placeTest && from.action == ActionTest {
-			m.recordTest()
+		if t := m.testPage(); from.at == placeTest && from.action == ActionTest && t != nil {
+			m.pickerErr = recordTest(m.c.deps, m.c.st.connector(), t.report)
 		}
 		return m.openPicker()
 	case placeRepos:

@@ -183,41 +183,50 @@ func testSummary(r TestReport) string {
 	return strings.Join(parts, ", ")
 }
 
-// save starts saving what was typed: the rotation of a saved connector's
-// tokens, or the connector with its secrets, profile and export. An edit
-// of a saved connector that replaces a token is a rotation too (when a
-// Rotator is wired), so an interrupted edit keeps a working token. The
-// Saved screen waits for it; Ctrl+C meanwhile stops a rotation (which
-// then keeps the old token) instead of leaving it behind.
+// save starts saving what was typed (see startSave); the Saved screen
+// waits for it, and Ctrl+C meanwhile stops it.
 func (m *Model) save() tea.Cmd {
-	st, d := m.c.st, m.c.deps
-	conn := st.connector()
-	sec := st.secretsFor(conn)
 	var report *TestReport
 	if t := m.testPage(); t != nil {
 		report = t.report
 	}
+	ctx, cancel := context.WithCancel(m.context())
+	m.saveCancel = cancel
+	pending, run := startSave(ctx, m.c.st, m.nav.action, report)
+	page := newSaved(m.c, pending)
+	m.pages[placeSaving], m.pages[placeStopping], m.pages[placeSaved] = page, page, page
+	m.shown = placeSaving
+	return func() tea.Msg { return savedMsg{out: run()} }
+}
+
+// startSave prepares saving what was typed, after report (nil: no test
+// ran): the rotation of a saved connector's tokens, or the connector with
+// its secrets, profile and export. An edit of a saved connector that
+// replaces a token is a rotation too (when a Rotator is wired), so an
+// interrupted edit keeps a working token; cancelling ctx stops a rotation,
+// which then keeps the old token. It returns what the screen shows while
+// run works. Both front ends save here.
+func startSave(ctx context.Context, st *state, action Action, report *TestReport) (pending saveOutcome, run func() saveOutcome) {
+	d := st.d
+	conn := st.connector()
+	sec := st.secretsFor(conn)
 	untested := report == nil || !report.OK
 	meta := st.saveMeta(conn, sec, report, d.now())
-	rotating := m.nav.action == ActionRotate
+	rotating := action == ActionRotate
 	edit := st.stored && !rotating
 	r := Rotation{Connector: conn, Secrets: sec, HostKey: st.trustedKeyFor(conn)}
 	if edit && d.Rotator != nil && len(meta.NewTokens) > 0 {
 		rotating, r.Secrets = true, onlySlots(sec, meta.NewTokens)
 	}
-	ctx, cancel := context.WithCancel(m.context())
-	m.saveCancel = cancel
-	page := newSaved(m.c, saveOutcome{conn: conn, pending: true, rotation: rotating, edit: edit})
-	m.pages[placeSaving], m.pages[placeStopping], m.pages[placeSaved] = page, page, page
-	m.shown = placeSaving
 	mark := func(out saveOutcome) saveOutcome {
 		out.edit, out.migrated = edit, len(st.rot.plan) > 0
 		return out
 	}
+	pending = mark(saveOutcome{conn: conn, pending: true, rotation: rotating})
 	if rotating {
-		return func() tea.Msg { return savedMsg{out: mark(rotateConnector(ctx, d, r))} }
+		return pending, func() saveOutcome { return mark(rotateConnector(ctx, d, r)) }
 	}
-	return func() tea.Msg { return savedMsg{out: mark(saveConnector(d, conn, sec, meta, untested))} }
+	return pending, func() saveOutcome { return mark(saveConnector(d, conn, sec, meta, untested)) }
 }
 
 // onlySlots keeps the secrets of slots (with their expiry) and drops the

@@ -74,8 +74,10 @@ func (m *savedModel) Update(msg tea.Msg) (component, tea.Cmd) {
 }
 
 // Title implements component.
-func (m *savedModel) Title() string {
-	o := m.out
+func (m *savedModel) Title() string { return savedTitle(m.out) }
+
+// savedTitle names the outcome o in both front ends.
+func savedTitle(o saveOutcome) string {
 	switch {
 	case o.pending && o.rotation && !o.edit:
 		return "Rotating"

@@ -46,16 +46,14 @@ func (m *testModel) Init() tea.Cmd {
 	if t == nil {
 		return nil
 	}
-	conn := m.c.st.connector()
-	secrets := m.c.st.secretsFor(conn)
-	m.order = t.Plan(conn)
+	st := m.c.st
+	m.order = t.Plan(st.connector())
 	m.run++
 	m.running = true
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 	run, ch := m.run, make(chan tea.Msg, 64)
 	m.events = ch
-	trusted := m.c.st.trustedKeyFor(conn)
 	go func() {
 		progress := func(ev TestEvent) {
 			select {
@@ -63,18 +61,26 @@ func (m *testModel) Init() tea.Cmd {
 			case <-ctx.Done():
 			}
 		}
-		var report TestReport
-		if hk, ok := t.(HostKeyTester); ok && trusted != "" {
-			report = hk.RunWithHostKey(ctx, conn, secrets, trusted, progress)
-		} else {
-			report = t.Run(ctx, conn, secrets, progress)
-		}
+		report := runTester(ctx, t, st, progress)
 		select {
 		case ch <- testDoneMsg{run: run, report: report}:
 		case <-ctx.Done():
 		}
 	}()
 	return tea.Batch(m.spin.Tick, waitTest(ch))
+}
+
+// runTester tests the connector typed in st with its secrets, trusting
+// the SSH host key the user confirmed (both front ends test here).
+func runTester(ctx context.Context, t Tester, st *state, progress func(TestEvent)) TestReport {
+	conn := st.connector()
+	secrets := st.secretsFor(conn)
+	if hk, ok := t.(HostKeyTester); ok {
+		if trusted := st.trustedKeyFor(conn); trusted != "" {
+			return hk.RunWithHostKey(ctx, conn, secrets, trusted, progress)
+		}
+	}
+	return t.Run(ctx, conn, secrets, progress)
 }
 
 // waitTest reads the next progress message of a running test.
@@ -167,10 +173,24 @@ func (m *testModel) passed() bool { return !m.running && m.report != nil && m.re
 // fix is the step and field to go back to: the field the first failing
 // check names (conntest.FixField), else Credentials for credential checks
 // and Details for the rest.
-func (m *testModel) fix() (wizard.Step, string) {
+func (m *testModel) fix() (wizard.Step, string) { return fixOf(m.ordered()) }
+
+// ordered are the finished checks in the order shown.
+func (m *testModel) ordered() []Check {
+	var out []Check
 	for _, name := range m.order {
-		ch, ok := m.checks[name]
-		if !ok || ch.Status != CheckFail {
+		if ch, ok := m.checks[name]; ok {
+			out = append(out, ch)
+		}
+	}
+	return out
+}
+
+// fixOf is the step and field that fix the first failing check (see
+// testModel.fix), in both front ends.
+func fixOf(checks []Check) (wizard.Step, string) {
+	for _, ch := range checks {
+		if ch.Status != CheckFail {
 			continue
 		}
 		if ch.Field != "" {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/bbconnect/bbconnect/cmd/bbconnect/cli"
@@ -22,7 +21,9 @@ import (
 func runWizard(ctx context.Context, f *cli.Factory, req cli.WizardRequest) error {
 	ios := f.IO
 	deps := wizardDeps(ctx, f, req)
-	r, err := tui.Run(ctx, tui.Options{
+	// The wizard's Saved screen (or, line by line, its Saved summary) says
+	// where everything went: nothing is printed again here.
+	_, err := tui.Run(ctx, tui.Options{
 		Deps: deps, In: ios.In, Out: ios.Out, Accessible: req.Accessible, Mode: tui.ModePicker,
 	})
 	switch {
@@ -30,18 +31,6 @@ func runWizard(ctx context.Context, f *cli.Factory, req cli.WizardRequest) error
 		return cli.ErrInterrupted
 	case err != nil:
 		return err
-	}
-	if r.Saved {
-		fmt.Fprintf(ios.Out, "✓ saved connector %s\n", r.Connector.ID)
-		if r.ProfilePath != "" {
-			fmt.Fprintf(ios.Out, "  profile:  %s\n", r.ProfilePath)
-		}
-		if len(r.Keychain) > 0 {
-			fmt.Fprintf(ios.Out, "  keychain: %s\n", strings.Join(r.Keychain, ", "))
-		}
-		if r.ExportPath != "" {
-			fmt.Fprintf(ios.Out, "  export:   %s\n", r.ExportPath)
-		}
 	}
 	return nil
 }
