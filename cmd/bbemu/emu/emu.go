@@ -11,6 +11,7 @@
 package emu
 
 import (
+	"crypto/subtle"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -177,6 +178,22 @@ func (s *Server) SetHarnessLatency(d time.Duration) {
 	if s != nil && s.st != nil && s.st.harness != nil {
 		s.st.harness.latency.Store(int64(d))
 	}
+}
+
+// HarnessSecretIs reports whether the Harness stand-in holds the secret
+// id at the scope (org and project "" for the account, project "" for an
+// organisation) with exactly value (a text secret's value or a file
+// secret's content). Tests use it to prove a push or a rotation reached
+// Harness; no API call ever returns a value.
+func (s *Server) HarnessSecretIs(org, project, id, value string) bool {
+	if s == nil || s.st == nil || s.st.harness == nil {
+		return false
+	}
+	h := s.st.harness
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	sec := h.secrets[hKey{scope: hScope{org: org, project: project}, id: id}]
+	return sec != nil && sec.value != nil && subtle.ConstantTimeCompare(sec.value, []byte(value)) == 1
 }
 
 // AddSSHKey registers another public key for the SSH user git.

@@ -87,12 +87,12 @@ func TestHarnessTextSecret(t *testing.T) {
 		t.Errorf("validateUniqueIdentifier of a free id: %s", r.raw)
 	}
 
+	if !srv.HarnessSecretIs("payments", "infra", "bb_text", value) {
+		t.Error("HarnessSecretIs does not see the created value")
+	}
 	wantOK(t, hcall(t, srv, "demo", "PUT", "/ng/api/v2/secrets/bb_text"+infra, textSecret("bb_text", "payments", "infra", value+"-new")))
-	hs := srv.st.harness
-	hs.mu.RLock()
-	stored := string(hs.secrets[hKey{hScope{"payments", "infra"}, "bb_text"}].value)
-	hs.mu.RUnlock()
-	if stored != value+"-new" {
+	if !srv.HarnessSecretIs("payments", "infra", "bb_text", value+"-new") || srv.HarnessSecretIs("payments", "infra", "bb_text", value) ||
+		srv.HarnessSecretIs("payments", "", "bb_text", value+"-new") {
 		t.Errorf("PUT did not rotate the value")
 	}
 	moved := textSecret("bb_text", "payments", "data", value)

@@ -176,7 +176,8 @@ func TestZeroServerMethodsDoNothing(t *testing.T) {
 	s.SetLatency(0)
 	s.AddSSHKey(nil)
 	s.ResetRequests()
-	if s.Requests() != nil || s.Close() != nil {
+	s.SetHarnessLatency(0)
+	if s.Requests() != nil || s.Close() != nil || s.HarnessSecretIs("", "", "x", "") {
 		t.Error("zero Server did something")
 	}
 }
