@@ -67,7 +67,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		}
 	}
 	fs.Func("fault", "inject a Bitbucket fault (repeatable): rate-limit, server-error, hang, dc-anonymous, ssh-host-key-changed; see below", addFault(false))
-	fs.Func("harness-fault", "inject a Harness fault (repeatable): rate-limit, server-error, hang, not-found-404, governance, html; see below", addFault(true))
+	fs.Func("harness-fault", "inject a Harness fault (repeatable): rate-limit, server-error, hang, not-found-404, governance, html, test-error-envelope; see below", addFault(true))
 	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -273,7 +273,9 @@ Faults (--fault for Bitbucket, --harness-fault for Harness; repeatable):
   `+strings.ReplaceAll(emu.FaultSpecHelp, "\n", "\n  ")+`
   Harness kinds: rate-limit (429, no Retry-After), server-error, hang, not-found-404 (a missing
   connector answers 404 instead of 400), governance (a create or update answers 200 with
-  governanceMetadata and no entity), html (an HTML page, as from a wrong base URL).
+  governanceMetadata and no entity), html (an HTML page, as from a wrong base URL),
+  test-error-envelope (a failing testConnection answers 400 with Harness's hint chain, code
+  HINT, instead of 200 with data.status FAILURE: the reference leaves open which one comes).
   Examples: --harness-fault rate-limit,percent=30   --harness-fault server-error,status=503,first=2
             --harness-fault not-found-404           --fault hang,path=/2.0/user
 `)

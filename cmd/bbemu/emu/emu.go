@@ -99,9 +99,10 @@ const (
 
 	// Harness stand-in only (Path "harness:…"); rate-limit, server-error
 	// and hang apply there too.
-	FaultHarnessNotFound404 FaultKind = "not-found-404" // a missing connector, organisation or project answers 404 instead of 400 RESOURCE_NOT_FOUND_EXCEPTION
-	FaultHarnessGovernance  FaultKind = "governance"    // a create or update answers 200 with data.governanceMetadata and no entity (an OPA policy denied it); nothing is stored
-	FaultHarnessHTML        FaultKind = "html"          // an HTML page (Status, 200 when 0), as from a wrong base URL, a proxy or a WAF
+	FaultHarnessNotFound404 FaultKind = "not-found-404"       // a missing connector, organisation or project answers 404 instead of 400 RESOURCE_NOT_FOUND_EXCEPTION
+	FaultHarnessGovernance  FaultKind = "governance"          // a create or update answers 200 with data.governanceMetadata and no entity (an OPA policy denied it); nothing is stored
+	FaultHarnessHTML        FaultKind = "html"                // an HTML page (Status, 200 when 0), as from a wrong base URL, a proxy or a WAF
+	FaultHarnessTestError   FaultKind = "test-error-envelope" // a failing testConnection answers 400 with Harness's hint chain (code HINT) instead of 200 with data.status FAILURE
 )
 
 // Fault is one injected failure. Path is a prefix of the request path

@@ -89,6 +89,21 @@ func TestHarnessFaultGovernance(t *testing.T) {
 	wantError(t, hcall(t, srv, "demo", "GET", "/ng/api/connectors/bb_governed"+infra, nil), 400, "RESOURCE_NOT_FOUND_EXCEPTION", "bb_governed")
 }
 
+func TestHarnessFaultTestErrorEnvelope(t *testing.T) {
+	scope := acc + "&orgIdentifier=payments&projectIdentifier=mobile"
+	harnessFault(t, "test-error-envelope,first=1")
+	r := hcall(t, srv, "demo", "POST", "/ng/api/connectors/testConnection/bb_mobile_wrong_token"+scope, nil)
+	wantError(t, r, 400, "HINT", "credentials")
+	if !strings.Contains(r.raw, `"code":"INVALID_CREDENTIAL"`) || !strings.Contains(r.raw, msgCheckCreds) {
+		t.Errorf("hint chain: %s", r.raw)
+	}
+	got := hcall(t, srv, "demo", "GET", "/ng/api/connectors/bb_mobile_wrong_token"+scope, nil)
+	if got.data()["status"].(map[string]any)["status"] != "FAILURE" {
+		t.Errorf("the failed test is not stored: %s", got.raw)
+	}
+	wantTest(t, testConn(t, "bb_mobile_wrong_token", scope), "FAILURE", msgCheckCreds) // first=1: back to 200
+}
+
 func TestHarnessFaultsStayOnTheirSide(t *testing.T) {
 	srv.Inject(Fault{Kind: FaultRateLimit}) // Bitbucket-wide
 	t.Cleanup(srv.ClearFaults)

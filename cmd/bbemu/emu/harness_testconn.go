@@ -65,6 +65,9 @@ func (st *state) testConnector(w http.ResponseWriter, r *http.Request) {
 		cur.status = res
 	}
 	h.mu.Unlock()
+	if res.Status == "FAILURE" && st.testAsError(w, r, res) {
+		return
+	}
 	var delegate any
 	if on, _ := c.body["spec"].(map[string]any)["executeOnDelegate"].(bool); on {
 		delegate = harnessDelegate
@@ -76,6 +79,26 @@ func (st *state) testConnector(w http.ResponseWriter, r *http.Request) {
 	hOK(w, map[string]any{
 		"status": res.Status, "errorSummary": summary, "errors": res.Errors, "testedAt": now, "delegateId": delegate,
 	})
+}
+
+// testAsError answers a failed test as Harness's hint chain (400 ERROR
+// envelope) when the test-error-envelope fault is set: the other answer
+// the reference leaves open.
+func (st *state) testAsError(w http.ResponseWriter, r *http.Request, res connStatus) bool {
+	p, _ := harnessPath(r.URL.Path)
+	if _, ok := st.faults.take(harnessFaultPrefix+p, FaultHarnessTestError); !ok {
+		return false
+	}
+	hint := "Please check if your Bitbucket credentials (username and token) are valid and have the required scopes."
+	msgs := []hResponseMessage{
+		{Code: "HINT", Level: "INFO", Message: hint, FailureTypes: []string{}},
+		{Code: "EXPLANATION", Level: "INFO", Message: res.Errors[0].Reason, FailureTypes: []string{}},
+		{Code: "INVALID_CREDENTIAL", Level: "ERROR", Message: res.ErrorSummary, FailureTypes: []string{"AUTHENTICATION"}},
+	}
+	writeJSON(w, http.StatusBadRequest, hErrorBody{
+		Status: "ERROR", Code: "HINT", Message: hint, CorrelationID: correlationID(), ResponseMessages: msgs,
+	})
+	return true
 }
 
 // runChecks runs the git check, then the API check; each failure is one
