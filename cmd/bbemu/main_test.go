@@ -51,15 +51,14 @@ func TestShellQuote(t *testing.T) {
 	}
 }
 
-// runOutput runs the command with args until its output is complete,
-// then stops it and returns the output.
-func runOutput(t *testing.T, lastLine func(string) bool, args ...string) string {
+// startRun runs the command with args (in a temp dir) and returns its
+// output and a stop function that ends it and checks it ended cleanly.
+func startRun(t *testing.T, args ...string) (io.Reader, func()) {
 	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not installed")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
@@ -67,8 +66,28 @@ func runOutput(t *testing.T, lastLine func(string) bool, args ...string) string 
 		_ = pw.CloseWithError(err)
 		done <- err
 	}()
+	return pr, func() {
+		t.Helper()
+		cancel()
+		go func() { _, _ = io.Copy(io.Discard, pr) }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("run: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("run did not stop when its context ended")
+		}
+	}
+}
+
+// runOutput runs the command with args until its output is complete,
+// then stops it and returns the output.
+func runOutput(t *testing.T, lastLine func(string) bool, args ...string) string {
+	t.Helper()
+	out, stop := startRun(t, args...)
 	var b strings.Builder
-	sc := bufio.NewScanner(pr)
+	sc := bufio.NewScanner(out)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		b.WriteString(sc.Text() + "\n")
@@ -76,16 +95,7 @@ func runOutput(t *testing.T, lastLine func(string) bool, args ...string) string 
 			break
 		}
 	}
-	cancel()
-	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("run did not stop when its context ended")
-	}
+	stop()
 	return b.String()
 }
 
@@ -158,23 +168,11 @@ func TestHelpExplainsHarness(t *testing.T) {
 // TestHarnessFaultFromCommandLine starts bbemu with a Harness fault and
 // sees it on the first calls.
 func TestHarnessFaultFromCommandLine(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		err := run(ctx, []string{"--dir", t.TempDir(), "--json", "--harness-orgs", "4", "--harness-fault", "rate-limit,first=1"}, pw, io.Discard)
-		_ = pw.CloseWithError(err)
-		done <- err
-	}()
+	out, stop := startRun(t, "--json", "--harness-orgs", "4", "--harness-fault", "rate-limit,first=1")
 	var got info
-	if err := json.NewDecoder(pr).Decode(&got); err != nil {
+	if err := json.NewDecoder(out).Decode(&got); err != nil {
 		t.Fatal(err)
 	}
-	go func() { _, _ = io.Copy(io.Discard, pr) }()
 	call := func() (int, string) {
 		req, _ := http.NewRequest(http.MethodGet, got.HarnessURL+"/ng/api/organizations?accountIdentifier="+got.Harness.AccountID, nil)
 		req.Header.Set("x-api-key", got.Harness.APIKey)
@@ -192,8 +190,5 @@ func TestHarnessFaultFromCommandLine(t *testing.T) {
 	if code, body := call(); code != http.StatusOK || !strings.Contains(body, `"totalItems":4`) {
 		t.Errorf("second call %d %s", code, body)
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	stop()
 }
