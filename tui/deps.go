@@ -32,6 +32,11 @@ type Deps struct {
 	// replaces a token. Without it the wizard cannot rotate, and an edit
 	// stores its new tokens directly.
 	Rotator Rotator
+	// Lock takes the writer lock of a connector (one writer per connector
+	// across bbconnect processes) for a save: it waits briefly for another
+	// holder, then fails naming it. Nil saves without one. A rotation and
+	// a delete take the lock themselves (the Rotator, ProfileStore.Delete).
+	Lock func(ctx context.Context, id string) (unlock func(), err error)
 }
 
 // Profile is one saved connector as the picker lists it.

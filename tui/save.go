@@ -36,10 +36,11 @@ type saveOutcome struct {
 }
 
 // saveConnector stores the secrets, then the profile (with meta: the new
-// tokens, their expiry, the last test), then the export. It stops at the
-// first failure, so a profile never points at a secret that was not
-// stored. Errors never carry a secret value.
-func saveConnector(d *Deps, conn wizard.Connector, sec Secrets, meta SaveMeta, untested bool) saveOutcome {
+// tokens, their expiry, the last test), then the export, holding the
+// connector's writer lock (Deps.Lock). It stops at the first failure, so
+// a profile never points at a secret that was not stored. Errors never
+// carry a secret value.
+func saveConnector(ctx context.Context, d *Deps, conn wizard.Connector, sec Secrets, meta SaveMeta, untested bool) saveOutcome {
 	out := saveOutcome{conn: conn, untested: untested}
 	data, err := harnessYAML(conn)
 	if err != nil {
@@ -47,6 +48,14 @@ func saveConnector(d *Deps, conn wizard.Connector, sec Secrets, meta SaveMeta, u
 		return out
 	}
 	out.yaml = data
+	if d.Lock != nil {
+		unlock, err := d.Lock(ctx, conn.ID)
+		if err != nil {
+			out.err = fmt.Errorf("nothing was saved: %w", err)
+			return out
+		}
+		defer unlock()
+	}
 	if d.Secrets != nil {
 		for _, slot := range usedSlots(conn, sec) {
 			v := sec.Value(slot)
@@ -226,7 +235,7 @@ func startSave(ctx context.Context, st *state, action Action, report *TestReport
 	if rotating {
 		return pending, func() saveOutcome { return mark(rotateConnector(ctx, d, r)) }
 	}
-	return pending, func() saveOutcome { return mark(saveConnector(d, conn, sec, meta, untested)) }
+	return pending, func() saveOutcome { return mark(saveConnector(ctx, d, conn, sec, meta, untested)) }
 }
 
 // onlySlots keeps the secrets of slots (with their expiry) and drops the

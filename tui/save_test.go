@@ -1,7 +1,10 @@
 package tui
 
 import (
+	"context"
+	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -129,4 +132,50 @@ func TestTestSummary(t *testing.T) {
 			t.Errorf("testSummary = %q, want %q", got, tt.want)
 		}
 	}
+}
+
+// A save holds the connector's writer lock while it writes, and a lock
+// held by another process stops it before anything is written.
+func TestSaveHoldsTheWriterLock(t *testing.T) {
+	t.Parallel()
+	f := newFakes()
+	d := f.deps(t.TempDir())
+	held := false
+	d.Lock = func(_ context.Context, id string) (func(), error) {
+		if id != "busy" {
+			held = true
+			return func() { held = false }, nil
+		}
+		return nil, errors.New("connector busy is being changed by another bbconnect (pid 42, bbconnect rotate): let it finish, then try again")
+	}
+	conn := cloudHTTP()
+	conn.ID = "busy"
+	out := saveConnector(context.Background(), &d, conn, Secrets{Password: "ATATT3xTOKEN"}, SaveMeta{}, false)
+	if out.err == nil || !strings.Contains(out.err.Error(), "nothing was saved: connector busy is being changed by another bbconnect (pid 42") {
+		t.Fatalf("save while locked: %v", out.err)
+	}
+	if f.secrets.len() != 0 || len(f.profiles.saved) != 0 {
+		t.Fatal("a save wrote while another process held the lock")
+	}
+	conn.ID = "free"
+	d.Secrets = lockCheckingSecrets{SecretStore: d.Secrets, held: &held, t: t}
+	if out := saveConnector(context.Background(), &d, conn, Secrets{Password: "ATATT3xTOKEN"}, SaveMeta{}, false); out.err != nil {
+		t.Fatal(out.err)
+	}
+	if held {
+		t.Fatal("the lock was not released")
+	}
+}
+
+type lockCheckingSecrets struct {
+	SecretStore
+	held *bool
+	t    *testing.T
+}
+
+func (s lockCheckingSecrets) Set(id string, slot wizard.SecretSlot, v string) (string, error) {
+	if !*s.held {
+		s.t.Errorf("%s/%s stored without the lock", id, slot)
+	}
+	return s.SecretStore.Set(id, slot, v)
 }

@@ -23,6 +23,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/bbconnect/bbconnect/keychain/lock"
 	"github.com/bbconnect/bbconnect/wizard"
 )
 
@@ -97,6 +98,14 @@ func (e *NewerSchemaError) Error() string {
 type Store struct {
 	Dir string
 	Now func() time.Time
+	// LockWait is how long Lock waits for another process (see Lock).
+	LockWait time.Duration
+	// Owner says what this process is doing ("bbconnect rotate"), for the
+	// message of a process that finds a connector locked. Never a secret.
+	Owner string
+	// OnLockWait, when set, is called once when Lock starts to wait for
+	// another process, with who holds the lock.
+	OnLockWait func(lock.Owner)
 }
 
 // DefaultDir is os.UserConfigDir()/bbconnect.

@@ -121,7 +121,7 @@ func checkTokenOnlyInKeychain(ctx context.Context, t *testing.T, s Store, kc *ke
 	if _, err := s.Create(p); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.RecordTest(id, TestResult{OK: true, Summary: "2 repositories"}); err != nil {
+	if _, err := s.RecordTest(ctx, id, TestResult{OK: true, Summary: "2 repositories"}); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := kc.Get(ctx, id, wizard.SlotPassword); err != nil || got != token {

@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -22,6 +23,9 @@ func (s Store) Create(p Profile) (Profile, error) {
 	}
 	if err := s.ensureDir(); err != nil {
 		return Profile{}, err
+	}
+	if fileExists(s.removingPath(id)) {
+		return Profile{}, fmt.Errorf("%w: %q is still being removed (its keychain items could not all be removed): run bbconnect delete %s first", ErrExists, id, id)
 	}
 	if other, ok := s.sameIDAnyCase(id); ok {
 		return Profile{}, fmt.Errorf("%w: %q is taken by %s: pick another id, or rotate or edit the saved connector", ErrExists, id, other)
@@ -71,8 +75,15 @@ func (s Store) Save(p Profile) (Profile, error) {
 	return p, nil
 }
 
-// RecordTest stores the result of a connection test in id's profile.
-func (s Store) RecordTest(id string, r TestResult) (Profile, error) {
+// RecordTest stores the result of a connection test in id's profile,
+// under id's writer lock (see Lock), reading the profile afresh so that a
+// rotation or edit saved meanwhile is kept.
+func (s Store) RecordTest(ctx context.Context, id string, r TestResult) (Profile, error) {
+	unlock, err := s.Lock(ctx, id)
+	if err != nil {
+		return Profile{}, err
+	}
+	defer unlock()
 	p, err := s.Load(id)
 	if err != nil {
 		return Profile{}, err
@@ -156,7 +167,10 @@ func (s Store) sameIDAnyCase(id string) (string, bool) {
 }
 
 // ensureDir makes the folder with mode 0700, and narrows an existing one to
-// 0700 (Windows has no such modes; there it only makes the folder).
+// 0700 (Windows has no such modes; there it only makes the folder). A
+// folder that is a symbolic link is not followed to be narrowed: its
+// target may be shared, and is not bbconnect's to change. It is used
+// when only its owner can write to it, and refused otherwise.
 func (s Store) ensureDir() error {
 	if s.Dir == "" {
 		return errors.New("no profile folder given")
@@ -167,14 +181,34 @@ func (s Store) ensureDir() error {
 	if runtime.GOOS == "windows" {
 		return nil
 	}
-	fi, err := os.Stat(s.Dir)
+	fi, err := os.Lstat(s.Dir)
 	if err != nil {
 		return fmt.Errorf("cannot read the profile folder %s: %w", s.Dir, err)
+	}
+	if fi.Mode()&os.ModeSymlink != 0 {
+		return checkLinkedDir(s.Dir)
 	}
 	if fi.Mode().Perm() != 0o700 {
 		if err := os.Chmod(s.Dir, 0o700); err != nil { //nolint:gosec // a folder needs x to be used; 0700 is owner-only
 			return fmt.Errorf("profile folder %s is mode %o and cannot be made 0700: %w", s.Dir, fi.Mode().Perm(), err)
 		}
+	}
+	return nil
+}
+
+// checkLinkedDir accepts a profile folder reached through a symbolic link
+// only when no one but its owner can write to it; its mode is left alone.
+func checkLinkedDir(dir string) error {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("cannot read the profile folder %s: %w", dir, err)
+	}
+	target, _ := filepath.EvalSymlinks(dir)
+	switch {
+	case !fi.IsDir():
+		return fmt.Errorf("profile folder %s is a symbolic link to %s, which is not a folder: remove the link or give another --config-dir", dir, target)
+	case fi.Mode().Perm()&0o022 != 0:
+		return fmt.Errorf("profile folder %s is a symbolic link to %s, which others can write to (mode %o); bbconnect does not change a linked folder: make it yours alone (chmod 700 %s) or give another --config-dir", dir, target, fi.Mode().Perm(), target)
 	}
 	return nil
 }

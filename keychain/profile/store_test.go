@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -197,7 +198,7 @@ func TestSave(t *testing.T) {
 	if _, err := s.Save(newProfile(t, "never_created")); !errors.Is(err, ErrNotExist) {
 		t.Fatalf("Save of an unknown id = %v, want ErrNotExist", err)
 	}
-	if _, err := s.RecordTest("c1", TestResult{OK: true, Summary: "3 repositories visible"}); err != nil {
+	if _, err := s.RecordTest(context.Background(), "c1", TestResult{OK: true, Summary: "3 repositories visible"}); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = s.Load("c1")

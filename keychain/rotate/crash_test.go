@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/bbconnect/bbconnect/keychain"
+	"github.com/bbconnect/bbconnect/keychain/lock"
 	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/wizard"
 )
@@ -34,6 +35,14 @@ type crashConfig struct {
 	Migrate bool   `json:"migrate"`
 	Recover bool   `json:"recover"` // run Recover instead of Rotate
 	KillAt  string `json:"kill_at"` // step name; "" to record the steps
+	// PauseAtKill: at KillAt, wait for a line on stdin before dying, so
+	// the parent can start a second process while this one holds the lock.
+	PauseAtKill bool `json:"pause_at_kill,omitempty"`
+	// HoldInTest: the live test waits for a line on stdin (the rotation
+	// holds the lock meanwhile).
+	HoldInTest bool `json:"hold_in_test,omitempty"`
+	// LockWaitMS is how long to wait for another rotation's lock.
+	LockWaitMS int `json:"lock_wait_ms,omitempty"`
 }
 
 func TestMain(m *testing.M) {
@@ -52,7 +61,8 @@ func crashHelper(raw string) int {
 		return 2
 	}
 	// The new token comes on stdin, never in the environment or argv.
-	token, err := bufio.NewReader(os.Stdin).ReadString('\n')
+	in := bufio.NewReader(os.Stdin)
+	token, err := in.ReadString('\n')
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "stdin:", err)
 		return 2
@@ -61,6 +71,9 @@ func crashHelper(raw string) int {
 	hook = func(step string) {
 		fmt.Println(step)
 		if step == cfg.KillAt {
+			if cfg.PauseAtKill {
+				_, _ = in.ReadString('\n')
+			}
 			p, err := os.FindProcess(os.Getpid())
 			if err == nil {
 				_ = p.Kill() // SIGKILL on unix, TerminateProcess on windows
@@ -82,13 +95,28 @@ func crashHelper(raw string) int {
 		id:    cfg.ID,
 		conn:  c,
 	}
-	r := f.rotator(func(context.Context, wizard.Connector, map[wizard.SecretSlot]string) error { return nil })
+	f.store.LockWait = time.Duration(cfg.LockWaitMS) * time.Millisecond
+	f.store.Owner = "bbconnect rotate (test helper)"
+	f.store.OnLockWait = func(lock.Owner) { fmt.Println("waiting") }
+	r := f.rotator(func(context.Context, wizard.Connector, map[wizard.SecretSlot]string) error {
+		if cfg.HoldInTest {
+			fmt.Println("testing")
+			_, _ = in.ReadString('\n')
+		}
+		return nil
+	})
+	var said string
 	if cfg.Recover {
-		_, err = r.Recover(context.Background(), cfg.ID)
+		said, err = r.Recover(context.Background(), cfg.ID)
 	} else {
 		req := f.request(cfg.Migrate)
 		req.Secrets[wizard.SlotPassword] = token
-		_, err = r.Rotate(context.Background(), req)
+		var res Result
+		res, err = r.Rotate(context.Background(), req)
+		said = res.Recovered
+	}
+	if said != "" {
+		fmt.Println("recovered:", strings.ReplaceAll(said, " ", "_"))
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -2,6 +2,8 @@ package rotate
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,9 +38,16 @@ const (
 // journalSchema is the version of the journal format.
 const journalSchema = 1
 
+// A journal belongs to one rotation: Rotation is its random id, and no
+// rotation replaces or removes a journal that is not its own. Profile is
+// the Created time of the profile it rotates, so that a journal left
+// behind by a connector that was deleted and saved anew is never applied
+// to the new one.
 type journal struct {
 	Schema    int                                     `json:"schema"`
 	ID        string                                  `json:"id"`
+	Rotation  string                                  `json:"rotation,omitempty"`
+	Profile   time.Time                               `json:"profile_created,omitzero"`
 	State     string                                  `json:"state"`
 	Slots     []wizard.SecretSlot                     `json:"slots"`
 	Drop      []wizard.SecretSlot                     `json:"drop,omitempty"`
@@ -90,7 +99,18 @@ func knownSlot(s wizard.SecretSlot) bool {
 	return s == wizard.SlotPassword || s == wizard.SlotAPIToken || s == wizard.SlotSSHKey
 }
 
+// newRotationID is a random id for one rotation.
+func newRotationID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// writeJournal records j, only over no journal or j's own.
 func (r *Rotator) writeJournal(j journal) error {
+	if err := r.checkOwn(j); err != nil {
+		return err
+	}
 	b, err := encodeJournal(j)
 	if err != nil {
 		return err
@@ -121,10 +141,29 @@ func (r *Rotator) readJournal(id string) (journal, bool, error) {
 	return j, true, nil
 }
 
-func (r *Rotator) removeJournal(id string) error {
-	err := os.Remove(r.Store.JournalPath(id))
+// checkOwn refuses to touch a journal of id that belongs to another
+// rotation than j (with the writer lock this never happens; it guards
+// against a folder where locks do not work).
+func (r *Rotator) checkOwn(j journal) error {
+	cur, ok, err := r.readJournal(j.ID)
+	switch {
+	case err != nil:
+		return err
+	case ok && cur.Rotation != j.Rotation:
+		return fmt.Errorf("the rotation record of %s belongs to another rotation (%s, started %s): nothing was changed; let that one finish, then try again",
+			j.ID, cur.Rotation, cur.Started.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// removeJournal removes j's journal, if it is still j's own.
+func (r *Rotator) removeJournal(j journal) error {
+	if err := r.checkOwn(j); err != nil {
+		return err
+	}
+	err := os.Remove(r.Store.JournalPath(j.ID))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("cannot remove the rotation record of %s: %w", id, err)
+		return fmt.Errorf("cannot remove the rotation record of %s: %w", j.ID, err)
 	}
 	return nil
 }

@@ -89,3 +89,18 @@ func walkFiles(dir string, fn func(path string, b []byte)) error {
 	}
 	return nil
 }
+
+func TestRealConcurrentRotations(t *testing.T) {
+	needRealKeyring(t)
+	concurrentRotations(t, realKeyring, 5)
+}
+
+func TestRealKillWhileSecondWaits(t *testing.T) {
+	needRealKeyring(t)
+	killWhileSecondWaits(t, realKeyring)
+}
+
+func TestRealLiveOwnerLeftAlone(t *testing.T) {
+	needRealKeyring(t)
+	liveOwnerLeftAlone(t, realKeyring)
+}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/bbconnect/bbconnect/keychain/lock"
 	"github.com/bbconnect/bbconnect/keychain/profile"
 )
 
@@ -17,12 +18,51 @@ import (
 // test is rolled back (the old token stays); one interrupted after it is
 // finished (the new token goes in). If the keychain fails, the journal
 // stays and the next run tries again.
+//
+// Recover never acts on a rotation whose owner is alive: it tries the
+// connector's writer lock once, and when another process holds it (that
+// rotation is still running) it does nothing and returns "". A journal
+// whose connector no longer exists, or was deleted and saved anew, is not
+// applied: its staging items and the journal are removed.
 func (r *Rotator) Recover(ctx context.Context, id string) (string, error) {
+	if _, ok, err := r.readJournal(id); err != nil || !ok {
+		return "", err
+	}
+	quick := r.Store
+	quick.LockWait = -1
+	unlock, err := quick.Lock(ctx, id)
+	if errors.Is(err, lock.ErrBusy) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	return r.recoverLocked(ctx, id)
+}
+
+// recoverLocked is Recover for a caller that holds id's writer lock.
+func (r *Rotator) recoverLocked(ctx context.Context, id string) (string, error) {
 	j, ok, err := r.readJournal(id)
 	if err != nil || !ok {
 		return "", err
 	}
 	keep := context.WithoutCancel(ctx)
+	p, err := r.Store.Load(id)
+	switch {
+	case errors.Is(err, profile.ErrNotExist):
+		if err := r.rollback(keep, j); err != nil {
+			return "", fmt.Errorf("the unfinished rotation of %s, a connector that no longer exists, could not be cleaned up yet: %w", id, err)
+		}
+		return fmt.Sprintf("an unfinished rotation of %s was dropped: the connector no longer exists", id), nil
+	case err != nil:
+		return "", fmt.Errorf("an interrupted rotation of %s was left as it is: %w", id, err)
+	case !j.Profile.IsZero() && !j.Profile.Equal(p.Created):
+		if err := r.rollback(keep, j); err != nil {
+			return "", fmt.Errorf("the unfinished rotation of an earlier connector %s could not be cleaned up yet: %w", id, err)
+		}
+		return fmt.Sprintf("an unfinished rotation of an earlier connector %s (deleted since) was dropped; the saved %s was not changed", id, id), nil
+	}
 	switch j.State {
 	case stateStaging:
 		if err := r.rollback(keep, j); err != nil {

@@ -109,9 +109,20 @@ func (r *Rotator) now() time.Time {
 // recovered first (Result.Recovered says how). On error the connector
 // works with its old secrets, or, when the error says the new secrets were
 // tested, with the new ones once Recover has run.
+//
+// The whole rotation holds the connector's writer lock (profile.Store.Lock):
+// a second writer of the same connector, in this process or another,
+// waits briefly and then fails naming the holder, and nothing it does
+// can mix with this rotation.
 func (r *Rotator) Rotate(ctx context.Context, req Request) (Result, error) {
 	res := Result{ID: req.ID}
-	said, err := r.Recover(ctx, req.ID)
+	unlock, err := r.Store.Lock(ctx, req.ID)
+	if err != nil {
+		return res, err
+	}
+	defer unlock()
+	hook("locked")
+	said, err := r.recoverLocked(ctx, req.ID)
 	res.Recovered = said
 	if err != nil {
 		return res, err
@@ -125,6 +136,7 @@ func (r *Rotator) Rotate(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return res, err
 	}
+	j.Rotation, j.Profile = newRotationID(), p.Created
 	// Cleanup and the swap use a context that Ctrl+C does not cancel: once
 	// started they are short (each call is bounded by the keychain timeout)
 	// and finishing them is what leaves the connector working.
@@ -331,7 +343,7 @@ func (r *Rotator) finish(ctx context.Context, j journal, values map[wizard.Secre
 		}
 	}
 	hook("unstaged")
-	if err := r.removeJournal(j.ID); err != nil {
+	if err := r.removeJournal(j); err != nil {
 		return profile.Profile{}, err
 	}
 	hook("done")
@@ -347,5 +359,5 @@ func (r *Rotator) rollback(ctx context.Context, j journal) error {
 		}
 	}
 	hook("rolled-back")
-	return r.removeJournal(j.ID)
+	return r.removeJournal(j)
 }

@@ -45,6 +45,10 @@ type Factory struct {
 
 	// ConfigDirFlag is the --config-dir value ("" when not given).
 	ConfigDirFlag string
+	// Running is the command being run ("bbconnect rotate"), recorded in
+	// the lock of a connector it changes, so that another process can say
+	// who holds it. Set when the command starts; never holds arguments.
+	Running string
 
 	// Export renders a connector as "harness" YAML or "terraform".
 	Export func(c wizard.Connector, format string) ([]byte, error)

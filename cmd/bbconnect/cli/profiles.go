@@ -26,15 +26,22 @@ type ProfileStore interface {
 	Path(id string) string
 	// Create saves a new profile; an Id already saved is refused (profile.ErrExists).
 	Create(p Profile) (Profile, error)
-	// Save replaces a saved profile.
-	Save(p Profile) (Profile, error)
+	// Lock takes the writer lock of connector id, shared by every
+	// bbconnect process (setup, edit, rotate, recovery and delete take it):
+	// it waits briefly for another holder, then fails naming it. Call
+	// unlock when done.
+	Lock(ctx context.Context, id string) (unlock func(), err error)
+	// RecordTest saves the result of a connection test in id's profile,
+	// under its lock.
+	RecordTest(ctx context.Context, id string, r TestResult) (Profile, error)
 	// Load reads one profile; a missing one matches profile.ErrNotExist.
 	Load(id string) (Profile, error)
 	// List reads every profile; files that cannot be read are reported, not fixed.
 	List() ([]Profile, []error)
 	// Delete removes the profile file of id and returns its path.
 	Delete(id string) (string, error)
-	// Remove deletes the keychain items, the rotation record and the profile of id.
+	// Remove deletes the profile, the rotation record and the keychain
+	// items of id, under its lock.
 	Remove(ctx context.Context, id string, secrets profile.SecretRemover) (profile.Removed, error)
 }
 

@@ -64,6 +64,7 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 	}
 	root.SetVersionTemplate("bbconnect {{.Version}}\n")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		f.Running = cmd.CommandPath()
 		if !skipRecovery(cmd) {
 			f.recoverRotations(cmd.Context())
 		}

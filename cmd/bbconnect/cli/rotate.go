@@ -35,6 +35,8 @@ read back, and tested live with the connector's settings; only then does it repl
 the old one. Whatever interrupts it (Ctrl+C, a crash, a keychain error), the
 connector keeps a working token: the old one or the new one, never neither. A
 rotation left unfinished is finished or rolled back on the next run, and said so.
+Only one bbconnect changes a connector at a time: another one (a rotation, a delete)
+waits up to 2 seconds, then says which process holds the connector and exits 1.
 
 The new token comes from the first line of standard input (--token-stdin), from
 BBCONNECT_PASSWORD (password slot) or BBCONNECT_API_TOKEN (api-token slot), or, on a

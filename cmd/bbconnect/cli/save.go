@@ -99,8 +99,16 @@ func writeNextSteps(out io.Writer, f *Factory, c wizard.Connector) {
 // writeConnector writes the profile, then the keychain items, then the
 // export. When one fails, the ones written before are removed again, so a
 // failed setup leaves nothing behind. It returns the keychain items.
+//
+// It holds the connector's writer lock throughout, so no other bbconnect
+// process changes the same connector meanwhile.
 func writeConnector(ctx context.Context, st ProfileStore, kc SecretStore, p Profile, s Secrets, exportPath string, data []byte) ([]string, error) {
 	id := p.Connector.ID
+	unlock, err := st.Lock(ctx, id)
+	if err != nil {
+		return nil, failuref("nothing was saved: %v", err)
+	}
+	defer unlock()
 	if _, err := st.Create(p); err != nil {
 		if errors.Is(err, profile.ErrExists) {
 			return nil, failuref("connector %s is already saved; rotate its token with bbconnect rotate %s", id, id)

@@ -104,8 +104,8 @@ func testRun(ctx context.Context, opts *TestOptions) error {
 		}
 		anyFailed = anyFailed || r.failed()
 		reports = append(reports, r)
-		p.LastTest = &TestResult{At: now, OK: !r.failed(), Summary: r.summary()}
-		if _, err := st.Save(p); err != nil {
+		last := TestResult{At: now, OK: !r.failed(), Summary: r.summary()}
+		if _, err := st.RecordTest(ctx, p.Connector.ID, last); err != nil {
 			fmt.Fprintf(f.IO.ErrOut, "! could not save the test result of %s: %v\n", p.Connector.ID, err)
 		}
 		if !opts.JSON {

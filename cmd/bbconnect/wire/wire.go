@@ -15,6 +15,7 @@ import (
 
 	"github.com/bbconnect/bbconnect/cmd/bbconnect/cli"
 	"github.com/bbconnect/bbconnect/keychain"
+	"github.com/bbconnect/bbconnect/keychain/lock"
 	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/keychain/rotate"
 	"github.com/bbconnect/bbconnect/wizard"
@@ -26,9 +27,7 @@ import (
 // Wire connects the real services to f.
 func Wire(f *cli.Factory) {
 	f.Keychain = func() (cli.SecretStore, error) { return openKeychain(f) }
-	f.Profiles = func(dir string) (cli.ProfileStore, error) {
-		return profile.Store{Dir: dir, Now: clock(f)}, nil
-	}
+	f.Profiles = func(dir string) (cli.ProfileStore, error) { return store(f, dir), nil }
 	f.Export = renderExport
 	f.HarnessSecrets = harnessSecrets
 	f.Test = func(ctx context.Context, c wizard.Connector, s cli.Secrets, ts cli.TestSettings, progress func(cli.TestEvent)) cli.TestReport {
@@ -41,16 +40,41 @@ func Wire(f *cli.Factory) {
 	f.Rotate = func(ctx context.Context, dir string, kc cli.SecretStore, req cli.RotateRequest) (cli.RotateResult, error) {
 		return rotateSecrets(ctx, f, dir, kc, req)
 	}
-	f.Pending = func(dir string) ([]string, error) { return (&rotate.Rotator{Store: profile.Store{Dir: dir}}).Pending() }
+	f.Pending = func(dir string) ([]string, error) { return pending(store(f, dir)) }
 	f.Recover = func(ctx context.Context, dir string, kc cli.SecretStore) ([]string, []error) {
-		r := rotate.Rotator{Store: profile.Store{Dir: dir, Now: clock(f)}, Secrets: kc, Now: clock(f)}
-		return r.RecoverAll(ctx)
+		st := store(f, dir)
+		r := rotate.Rotator{Store: st, Secrets: kc, Now: clock(f)}
+		said, errs := r.RecoverAll(ctx)
+		s2, e2 := st.FinishRemovals(ctx, kc)
+		return append(said, s2...), append(errs, e2...)
 	}
+}
+
+// store is the profile store of dir as the commands use it: the
+// factory's clock; a connector's lock records the running command, and a
+// command that has to wait for another says so on stderr.
+func store(f *cli.Factory, dir string) profile.Store {
+	return profile.Store{
+		Dir: dir, Now: clock(f), Owner: f.Running,
+		OnLockWait: func(o lock.Owner) {
+			fmt.Fprintf(f.IO.ErrOut, "… another bbconnect (%s) is changing this connector; waiting for it\n", o)
+		},
+	}
+}
+
+// pending lists the connectors with an unfinished rotation or removal.
+func pending(st profile.Store) ([]string, error) {
+	ids, err := (&rotate.Rotator{Store: st}).Pending()
+	if err != nil {
+		return nil, err
+	}
+	more, err := st.PendingRemovals()
+	return append(ids, more...), err
 }
 
 // rotateSecrets runs keychain/rotate with the command's live test.
 func rotateSecrets(ctx context.Context, f *cli.Factory, dir string, kc cli.SecretStore, req cli.RotateRequest) (cli.RotateResult, error) {
-	r := rotate.Rotator{Store: profile.Store{Dir: dir, Now: clock(f)}, Secrets: kc, Now: clock(f)}
+	r := rotate.Rotator{Store: store(f, dir), Secrets: kc, Now: clock(f)}
 	if req.Test != nil {
 		r.Tester = func(ctx context.Context, c wizard.Connector, s map[wizard.SecretSlot]string) error {
 			return req.Test(ctx, c, cli.Secrets{Password: s[wizard.SlotPassword], APIToken: s[wizard.SlotAPIToken], SSHPassphrase: s[wizard.SlotSSHKey]})

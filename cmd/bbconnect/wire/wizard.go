@@ -42,7 +42,7 @@ func wizardDeps(ctx context.Context, f *cli.Factory, req cli.WizardRequest) tui.
 	now := req.Now
 	start := time.Now()
 	clock := func() time.Time { return now.Add(time.Since(start)) }
-	store := profile.Store{Dir: req.ProfileDir, Now: clock}
+	store := profile.Store{Dir: req.ProfileDir, Now: clock, Owner: f.Running}
 	home, _ := os.UserHomeDir()
 	tester := tuiTester{ts: req.TestSettings, store: store, f: f}
 	return tui.Deps{
@@ -54,6 +54,7 @@ func wizardDeps(ctx context.Context, f *cli.Factory, req cli.WizardRequest) tui.
 		Exports:  tuiExports{dir: req.ProfileDir},
 		Home:     home,
 		Repos:    tuiRepos{ts: req.TestSettings, f: f},
+		Lock:     store.Lock,
 	}
 }
 
