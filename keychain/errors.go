@@ -9,6 +9,8 @@ import (
 
 	"github.com/godbus/dbus/v5"
 	gokeyring "github.com/zalando/go-keyring"
+
+	"github.com/bbconnect/bbconnect/wizard"
 )
 
 // ErrNotFound is the sentinel for an item the keychain does not hold. Errors
@@ -241,19 +243,17 @@ func (e *notFoundError) Error() string {
 
 func (e *notFoundError) Is(target error) bool { return target == ErrNotFound }
 
-const (
-	redactedText = "[redacted]"
-	withheldText = "keychain error (text withheld: it contained the secret)"
-)
+const withheldText = "keychain error (text withheld: it contained the secret)"
 
 // redact returns err, or when its text contains secret, an error with the
-// same text and every occurrence of the secret replaced. The original is
-// then dropped so nothing can unwrap to the secret.
+// same text redacted by wizard.Redact. The original is then dropped so
+// nothing can unwrap to the secret; a text that still holds the secret
+// (one too short to redact) is withheld.
 func redact(err error, secret string) error {
 	if err == nil || secret == "" || !strings.Contains(err.Error(), secret) {
 		return err
 	}
-	s := strings.ReplaceAll(err.Error(), secret, redactedText)
+	s := wizard.Redact(err.Error(), secret)
 	if strings.Contains(s, secret) {
 		return errors.New(withheldText)
 	}

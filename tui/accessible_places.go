@@ -177,7 +177,7 @@ func (a *accessible) failed(report TestReport) (navInput, error) {
 	step, field := fixOf(report.Checks)
 	where := step.Title()
 	if field != "" {
-		where += " (" + field + ")"
+		where += " (" + string(field) + ")"
 	}
 	opts := []huh.Option[int]{huh.NewOption("Back to fix it: "+where, fix), huh.NewOption("Run the test again", retry)}
 	fp := unknownHostKeyOf(a.d.Tester, report.Checks)

@@ -116,18 +116,8 @@ func (st *state) loadSecrets() {
 		}
 		return v
 	}
-	conn := st.connector()
-	for _, slot := range conn.SecretSlots() {
-		switch slot {
-		case wizard.SlotPassword:
-			st.secrets.Password = get(slot)
-		case wizard.SlotAPIToken:
-			st.secrets.APIToken = get(slot)
-		case wizard.SlotSSHKey:
-		}
-	}
-	if conn.Connection == wizard.SSH {
-		st.secrets.SSHPassphrase = get(wizard.SlotSSHKey)
+	for _, slot := range st.connector().StoredSlots(true) {
+		st.secrets.Set(slot, get(slot))
 	}
 	st.loaded = st.secrets
 }
@@ -141,7 +131,7 @@ func deleteProfile(d *Deps, p Profile) error {
 		err = d.Profiles.Delete(id)
 	}
 	if err == nil && d.Secrets != nil {
-		for _, slot := range []wizard.SecretSlot{wizard.SlotPassword, wizard.SlotAPIToken, wizard.SlotSSHKey} {
+		for _, slot := range wizard.AllSlots {
 			if e := d.Secrets.Delete(id, slot); e != nil && err == nil {
 				err = e
 			}

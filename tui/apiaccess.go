@@ -111,7 +111,7 @@ func validMethod(_ wizard.Edition, k wizard.APIAccessKind, opts []huh.Option[wiz
 
 // apiProblem asks wizard whether the API access settings with method k
 // have a problem in field.
-func apiProblem(st *state, k wizard.APIAccessKind, field string) error {
+func apiProblem(st *state, k wizard.APIAccessKind, field wizard.Field) error {
 	c := st.connector()
 	c.APIAccess = k
 	if p, ok := c.ValidateStep(wizard.StepAPIAccess, st.now()).Field(field); ok {

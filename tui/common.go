@@ -58,7 +58,7 @@ type (
 		from place
 		in   navInput
 		// field is the field to focus on the step a jump opens ("" none).
-		field string
+		field wizard.Field
 	}
 	// savedMsg reports what saving (or exporting) wrote.
 	savedMsg struct{ out saveOutcome }
@@ -91,7 +91,7 @@ func navCmd(from place, ev event) tea.Cmd {
 }
 
 // jumpCmd opens step s from the screen at from, with field focused.
-func jumpCmd(from place, s wizard.Step, field string) tea.Cmd {
+func jumpCmd(from place, s wizard.Step, field wizard.Field) tea.Cmd {
 	return func() tea.Msg { return navMsg{from: from, in: navInput{ev: evJump, step: s}, field: field} }
 }
 

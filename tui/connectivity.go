@@ -87,7 +87,7 @@ func newConnectivityForm(st *state) *stepForm {
 	}
 }
 
-func scopeProblem(st *state, field string) error {
+func scopeProblem(st *state, field wizard.Field) error {
 	if p, ok := st.connector().ValidateStep(wizard.StepConnectivity, st.now()).Field(field); ok {
 		return problemsErr(wizard.Problems{p})
 	}

@@ -135,7 +135,7 @@ func passwordSecret(st *state) secretInput {
 }
 
 // secretHelp is a secret field's help plus where the secret will go.
-func secretHelp(field string, d *Deps) string {
+func secretHelp(field wizard.Field, d *Deps) string {
 	h := wizard.FieldHelp(field)
 	if d == nil || d.Secrets == nil {
 		h += "\nno keychain is available: it is used for the connection test only and not stored."

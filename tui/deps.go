@@ -121,7 +121,7 @@ type Check struct {
 	Diagnosis string
 	Fix       string
 	// Field names the setting to change (as its flag, e.g. "username"), when known.
-	Field    string
+	Field    wizard.Field
 	Duration time.Duration
 	// HostKeyFingerprint is the SHA256 fingerprint of an unknown SSH host key the user may confirm (see HostKeyTester).
 	HostKeyFingerprint string
@@ -141,35 +141,10 @@ type TestReport struct {
 	Checks []Check
 }
 
-// Secrets are the secret values typed in the wizard. They stay in memory
-// and are handed to the Tester, the Rotator and the SecretStore only.
-// String and GoString redact every value.
-type Secrets struct {
-	Password      string
-	APIToken      string
-	SSHPassphrase string
-
-	// PasswordExpires and APITokenExpires are not secret: the expiry dates
-	// of the two tokens above, where known (zero otherwise), so that the
-	// connection test checks the credential's age.
-	PasswordExpires time.Time
-	APITokenExpires time.Time
-}
-
-// Values returns the three secret values as the domain's redacting
-// wizard.Secrets (without the expiry dates).
-func (s Secrets) Values() wizard.Secrets {
-	return wizard.Secrets{Password: s.Password, APIToken: s.APIToken, SSHPassphrase: s.SSHPassphrase}
-}
-
-// String redacts every value.
-func (s Secrets) String() string { return "tui." + s.Values().String() }
-
-// GoString redacts every value, for %#v.
-func (s Secrets) GoString() string { return s.String() }
-
-// Value returns the secret for slot.
-func (s Secrets) Value(slot wizard.SecretSlot) string { return s.Values().Value(slot) }
+// Secrets are the secret values typed in the wizard (wizard.Secrets, with
+// the expiry of each token). They stay in memory and are handed to the
+// Tester, the Rotator and the SecretStore only.
+type Secrets = wizard.Secrets
 
 // Tester runs the live connection test of a connector.
 type Tester interface {

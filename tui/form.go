@@ -69,7 +69,9 @@ func keep(st *state, cur *string, validate func(string) error) func(string) erro
 }
 
 // fieldNote is a field's constant help.
-func fieldNote(field string) func() string { return func() string { return wizard.FieldHelp(field) } }
+func fieldNote(field wizard.Field) func() string {
+	return func() string { return wizard.FieldHelp(field) }
+}
 
 // optionNotes lists each option's note, for accessible mode.
 func optionNotes[T ~string](opts []wizard.Option[T]) func() string {
@@ -101,7 +103,7 @@ type formStep struct {
 	form     *huh.Form
 	problems wizard.Problems
 	resume   int
-	focus    string
+	focus    wizard.Field
 }
 
 func newFormStep(c *common, step wizard.Step, build func(st *state) *stepForm) *formStep {
@@ -273,7 +275,7 @@ func (m *formStep) Title() string { return m.step.Title() }
 
 // pageOf is the index of the page shown that holds the field keyed key,
 // -1 when none does.
-func (m *formStep) pageOf(key string) int {
+func (m *formStep) pageOf(key wizard.Field) int {
 	if key == "" {
 		return -1
 	}
@@ -282,7 +284,7 @@ func (m *formStep) pageOf(key string) int {
 			continue
 		}
 		for _, f := range g.fields {
-			if f.GetKey() == key {
+			if f.GetKey() == string(key) {
 				return i
 			}
 		}

@@ -131,7 +131,7 @@ func (e *memExports) len() int {
 type fakeTester struct {
 	mu      sync.Mutex
 	fail    string
-	field   string
+	field   wizard.Field
 	runs    int
 	secrets []Secrets
 }

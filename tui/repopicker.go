@@ -78,7 +78,7 @@ func (m *repoPickerModel) Init() tea.Cmd {
 	run := m.run
 	return tea.Batch(m.spin.Tick, func() tea.Msg {
 		repos, err := lister.List(ctx, conn, sec)
-		return reposMsg{run: run, repos: repos, err: redactSecrets(err, sec)}
+		return reposMsg{run: run, repos: repos, err: redactErr(err, sec)}
 	})
 }
 
@@ -346,16 +346,10 @@ func (m *repoPickerModel) ShortHelp() []key.Binding {
 	return []key.Binding{keys.Choose, keys.ListUp, keys.ListDown, keys.Back, keys.ListAgain, keys.Quit}
 }
 
-// redactSecrets returns err with every secret value of s removed.
-func redactSecrets(err error, s Secrets) error {
+// redactErr returns err with every secret value of s removed.
+func redactErr(err error, s Secrets) error {
 	if err == nil {
 		return nil
 	}
-	msg := err.Error()
-	for _, v := range []string{s.Password, s.APIToken, s.SSHPassphrase} {
-		if v != "" {
-			msg = strings.ReplaceAll(msg, v, "[redacted]")
-		}
-	}
-	return errors.New(msg)
+	return errors.New(s.RedactErr(err))
 }

@@ -118,7 +118,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // move takes the navigation's step for in and shows where it leads.
-func (m *Model) move(in navInput, field string) tea.Cmd {
+func (m *Model) move(in navInput, field wizard.Field) tea.Cmd {
 	from := m.nav
 	m.nav = m.nav.next(in, m.facts())
 	to := m.nav.at

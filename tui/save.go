@@ -57,14 +57,14 @@ func saveConnector(ctx context.Context, d *Deps, conn wizard.Connector, sec Secr
 		defer unlock()
 	}
 	if d.Secrets != nil {
-		for _, slot := range usedSlots(conn, sec) {
+		for _, slot := range conn.StoredSlots(sec.SSHPassphrase != "") {
 			v := sec.Value(slot)
 			if v == "" {
 				continue
 			}
 			where, err := d.Secrets.Set(conn.ID, slot, v)
 			if err != nil {
-				out.err = fmt.Errorf("storing the %s in the keychain failed: %s", slot, redactErr(err, v))
+				out.err = fmt.Errorf("storing the %s in the keychain failed: %s", slot, sec.RedactErr(err))
 				return out
 			}
 			out.keychain = append(out.keychain, where)
@@ -100,7 +100,7 @@ func rotateConnector(ctx context.Context, d *Deps, r Rotation) saveOutcome {
 	res, err := d.Rotator.Rotate(ctx, r)
 	out.summary, out.recovered = res.Summary, res.Recovered
 	if err != nil {
-		out.err = errors.New(redactErr(err, r.Secrets.Password, r.Secrets.APIToken, r.Secrets.SSHPassphrase))
+		out.err = errors.New(r.Secrets.RedactErr(err))
 		return out
 	}
 	out.keychain, out.profilePath, out.untested = res.Keychain, res.ProfilePath, !res.Tested
@@ -121,38 +121,17 @@ func writeExport(d *Deps, out saveOutcome) saveOutcome {
 	return out
 }
 
-// usedSlots lists the secrets conn keeps: its slots, and the SSH key's
-// passphrase when one was given.
-func usedSlots(conn wizard.Connector, sec Secrets) []wizard.SecretSlot {
-	slots := conn.SecretSlots()
-	if sec.SSHPassphrase != "" {
-		slots = append(slots, wizard.SlotSSHKey)
-	}
-	return slots
-}
-
-// redactErr renders err with any copy of the secret values removed.
-func redactErr(err error, values ...string) string {
-	msg := err.Error()
-	for _, v := range values {
-		if v != "" {
-			msg = strings.ReplaceAll(msg, v, "[redacted]")
-		}
-	}
-	return msg
-}
-
 // saveMeta is what the profile keeps besides the settings: which tokens
 // were typed in this run, when the tokens expire, and the last test.
 func (st *state) saveMeta(conn wizard.Connector, sec Secrets, report *TestReport, at time.Time) SaveMeta {
 	var meta SaveMeta
-	for _, slot := range usedSlots(conn, sec) {
+	for _, slot := range conn.StoredSlots(sec.SSHPassphrase != "") {
 		if v := sec.Value(slot); v != "" && v != st.loaded.Value(slot) {
 			meta.NewTokens = append(meta.NewTokens, slot)
 		}
 	}
-	for slot, t := range map[wizard.SecretSlot]time.Time{wizard.SlotPassword: sec.PasswordExpires, wizard.SlotAPIToken: sec.APITokenExpires} {
-		if !t.IsZero() {
+	for _, slot := range wizard.AllSlots {
+		if t := sec.Expires(slot); !t.IsZero() {
 			if meta.Expires == nil {
 				meta.Expires = map[wizard.SecretSlot]time.Time{}
 			}
@@ -225,7 +204,7 @@ func startSave(ctx context.Context, st *state, action Action, report *TestReport
 	edit := st.stored && !rotating
 	r := Rotation{Connector: conn, Secrets: sec, HostKey: st.trustedKeyFor(conn)}
 	if edit && d.Rotator != nil && len(meta.NewTokens) > 0 {
-		rotating, r.Secrets = true, onlySlots(sec, meta.NewTokens)
+		rotating, r.Secrets = true, sec.Only(meta.NewTokens...)
 	}
 	mark := func(out saveOutcome) saveOutcome {
 		out.edit, out.migrated = edit, len(st.rot.plan) > 0
@@ -236,23 +215,6 @@ func startSave(ctx context.Context, st *state, action Action, report *TestReport
 		return pending, func() saveOutcome { return mark(rotateConnector(ctx, d, r)) }
 	}
 	return pending, func() saveOutcome { return mark(saveConnector(ctx, d, conn, sec, meta, untested)) }
-}
-
-// onlySlots keeps the secrets of slots (with their expiry) and drops the
-// others: a rotation replaces only the tokens that were typed anew.
-func onlySlots(sec Secrets, slots []wizard.SecretSlot) Secrets {
-	var out Secrets
-	for _, slot := range slots {
-		switch slot {
-		case wizard.SlotPassword:
-			out.Password, out.PasswordExpires = sec.Password, sec.PasswordExpires
-		case wizard.SlotAPIToken:
-			out.APIToken, out.APITokenExpires = sec.APIToken, sec.APITokenExpires
-		case wizard.SlotSSHKey:
-			out.SSHPassphrase = sec.SSHPassphrase
-		}
-	}
-	return out
 }
 
 // endSave releases the finished save's context.

@@ -91,8 +91,9 @@ func TestPickerTestDoesNotSave(t *testing.T) {
 func TestFixStep(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		check, field string
-		want         wizard.Step
+		check string
+		field wizard.Field
+		want  wizard.Step
 	}{
 		{"git read access", "test-repo", wizard.StepDetails},
 		{"git read access", "username", wizard.StepCredentials},

@@ -131,20 +131,8 @@ func (st *state) effectiveID() string {
 
 // secretsFor returns only the secrets the connector needs.
 func (st *state) secretsFor(c wizard.Connector) Secrets {
-	var s Secrets
-	for _, slot := range c.SecretSlots() {
-		switch slot {
-		case wizard.SlotPassword:
-			s.Password = st.secrets.Password
-		case wizard.SlotAPIToken:
-			s.APIToken = st.secrets.APIToken
-		case wizard.SlotSSHKey:
-			s.SSHPassphrase = st.secrets.SSHPassphrase
-		}
-	}
-	if c.Connection == wizard.SSH {
-		s.SSHPassphrase = st.secrets.SSHPassphrase
-	}
+	s := st.secrets.Only(c.StoredSlots(true)...)
+	s.PasswordExpires, s.APITokenExpires = time.Time{}, time.Time{}
 	if s.Password != "" {
 		s.PasswordExpires = st.tokenExpiry(c, wizard.SlotPassword)
 	}

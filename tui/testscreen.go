@@ -173,7 +173,7 @@ func (m *testModel) passed() bool { return !m.running && m.report != nil && m.re
 // fix is the step and field to go back to: the field the first failing
 // check names (conntest.FixField), else Credentials for credential checks
 // and Details for the rest.
-func (m *testModel) fix() (wizard.Step, string) { return fixOf(m.ordered()) }
+func (m *testModel) fix() (wizard.Step, wizard.Field) { return fixOf(m.ordered()) }
 
 // ordered are the finished checks in the order shown.
 func (m *testModel) ordered() []Check {
@@ -188,7 +188,7 @@ func (m *testModel) ordered() []Check {
 
 // fixOf is the step and field that fix the first failing check (see
 // testModel.fix), in both front ends.
-func fixOf(checks []Check) (wizard.Step, string) {
+func fixOf(checks []Check) (wizard.Step, wizard.Field) {
 	for _, ch := range checks {
 		if ch.Status != CheckFail {
 			continue

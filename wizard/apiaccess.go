@@ -8,41 +8,41 @@ import (
 
 func validateAPIAccess(c Connector, now time.Time) Problems {
 	var ps Problems
-	add := func(field, msg, fix string) { ps = append(ps, Problem{Field: field, Msg: msg, Fix: fix}) }
+	add := func(field Field, msg, fix string) { ps = append(ps, Problem{Field: field, Msg: msg, Fix: fix}) }
 	switch c.APIAccess {
 	case APINone, "":
 		if c.APITokenSameAsPassword {
-			add("api-token-same-as-password", "api access is off; turn it on with --api-access or drop this flag", "")
+			add(FieldAPITokenSameAsPassword, "api access is off; turn it on with --api-access or drop this flag", "")
 		}
 		return ps
 	case APIEmailAPIToken:
 		if c.Edition != Cloud {
-			add("api-access", "email and api token is for bitbucket cloud only; on data center choose access-token", string(APIAccessToken))
+			add(FieldAPIAccess, "email and api token is for bitbucket cloud only; on data center choose access-token", string(APIAccessToken))
 		}
 		if err := ValidateEmail(c.APIEmail); err != nil {
-			add("api-email", err.Error(), "")
+			add(FieldAPIEmail, err.Error(), "")
 		}
 		if c.APITokenSameAsPassword && c.Connection == HTTP && c.PasswordKind != APIToken {
-			add("api-token-same-as-password", fmt.Sprintf("the http password is a %s, not an api token; give the api token on its own", strings.ToLower(c.PasswordKind.Label())), "")
+			add(FieldAPITokenSameAsPassword, fmt.Sprintf("the http password is a %s, not an api token; give the api token on its own", strings.ToLower(c.PasswordKind.Label())), "")
 		}
 	case APIAccessToken:
 		if c.APITokenSameAsPassword && c.Connection == HTTP && c.PasswordKind != AccessToken && c.PasswordKind != HTTPAccessToken {
-			add("api-token-same-as-password", fmt.Sprintf("the http password is a %s, not an access token; give the access token on its own", strings.ToLower(c.PasswordKind.Label())), "")
+			add(FieldAPITokenSameAsPassword, fmt.Sprintf("the http password is a %s, not an access token; give the access token on its own", strings.ToLower(c.PasswordKind.Label())), "")
 		}
 	case APIUsernameAppPassword:
 		if c.Edition != Cloud {
-			add("api-access", "app passwords never existed on data center; choose access-token", string(APIAccessToken))
+			add(FieldAPIAccess, "app passwords never existed on data center; choose access-token", string(APIAccessToken))
 		} else if !AppPasswordAllowedForNew(now) {
-			add("api-access", fmt.Sprintf("app passwords were removed on %s; choose email-api-token with an api token", day(AppPasswordRemoved)), string(APIEmailAPIToken))
+			add(FieldAPIAccess, fmt.Sprintf("app passwords were removed on %s; choose email-api-token with an api token", day(AppPasswordRemoved)), string(APIEmailAPIToken))
 		}
 		if err := ValidateUsername(Cloud, AppPassword, c.APIUsername); err != nil {
-			add("api-username", err.Error(), "")
+			add(FieldAPIUsername, err.Error(), "")
 		}
 	default:
-		add("api-access", oneOf(string(c.APIAccess), APIAccessKinds).Error(), "")
+		add(FieldAPIAccess, oneOf(string(c.APIAccess), APIAccessKinds).Error(), "")
 	}
 	if c.APITokenSameAsPassword && c.Connection == SSH {
-		add("api-token-same-as-password", "an ssh connector has no http password to reuse; give the api token on its own", "")
+		add(FieldAPITokenSameAsPassword, "an ssh connector has no http password to reuse; give the api token on its own", "")
 	}
 	return ps
 }
@@ -52,7 +52,7 @@ func validateConnectivity(c Connector) Problems {
 	switch c.Connectivity {
 	case ViaPlatform, "":
 		if len(c.DelegateSelectors) > 0 {
-			ps = append(ps, Problem{Field: "delegate-selector", Msg: "delegate selectors need --connectivity delegate; drop them or switch to delegate"})
+			ps = append(ps, Problem{Field: FieldDelegateSelector, Msg: "delegate selectors need --connectivity delegate; drop them or switch to delegate"})
 		}
 	case ViaDelegate:
 		seen := map[string]bool{}
@@ -60,21 +60,21 @@ func validateConnectivity(c Connector) Problems {
 			t := strings.TrimSpace(s)
 			switch {
 			case t == "":
-				ps = append(ps, Problem{Field: "delegate-selector", Msg: "a delegate selector is empty; give the delegate's tag"})
+				ps = append(ps, Problem{Field: FieldDelegateSelector, Msg: "a delegate selector is empty; give the delegate's tag"})
 			case seen[t]:
-				ps = append(ps, Problem{Field: "delegate-selector", Msg: fmt.Sprintf("delegate selector %q is given twice; list each tag once", t)})
+				ps = append(ps, Problem{Field: FieldDelegateSelector, Msg: fmt.Sprintf("delegate selector %q is given twice; list each tag once", t)})
 			}
 			seen[t] = true
 		}
 	default:
-		ps = append(ps, Problem{Field: "connectivity", Msg: oneOf(string(c.Connectivity), Connectivities).Error()})
+		ps = append(ps, Problem{Field: FieldConnectivity, Msg: oneOf(string(c.Connectivity), Connectivities).Error()})
 	}
 	return ps
 }
 
 func validateScope(c Connector) Problems {
 	var ps Problems
-	checkID := func(field, what, v string) {
+	checkID := func(field Field, what, v string) {
 		if v == "" {
 			ps = append(ps, Problem{Field: field, Msg: fmt.Sprintf("%s scope needs the %s identifier; give --%s", c.Scope, what, field)})
 			return
@@ -86,18 +86,18 @@ func validateScope(c Connector) Problems {
 	switch c.Scope {
 	case ScopeAccount:
 		if c.Org != "" || c.Project != "" {
-			ps = append(ps, Problem{Field: "scope", Msg: "account scope takes no org or project; drop them or use --scope org or project"})
+			ps = append(ps, Problem{Field: FieldScope, Msg: "account scope takes no org or project; drop them or use --scope org or project"})
 		}
 	case ScopeOrg:
-		checkID("org", "org", c.Org)
+		checkID(FieldOrg, "org", c.Org)
 		if c.Project != "" {
-			ps = append(ps, Problem{Field: "project", Msg: "org scope takes no project; drop it or use --scope project"})
+			ps = append(ps, Problem{Field: FieldProject, Msg: "org scope takes no project; drop it or use --scope project"})
 		}
 	case ScopeProject, "":
-		checkID("org", "org", c.Org)
-		checkID("project", "project", c.Project)
+		checkID(FieldOrg, "org", c.Org)
+		checkID(FieldProject, "project", c.Project)
 	default:
-		ps = append(ps, Problem{Field: "scope", Msg: oneOf(string(c.Scope), Scopes).Error()})
+		ps = append(ps, Problem{Field: FieldScope, Msg: oneOf(string(c.Scope), Scopes).Error()})
 	}
 	return ps
 }

@@ -94,6 +94,17 @@ func (c Connector) SecretSlots() []SecretSlot {
 	return slots
 }
 
+// StoredSlots lists the secrets c keeps in the keychain, in order: its
+// SecretSlots, and the SSH key's passphrase for an SSH connector whose key
+// has one (passphrase: one is stored already or being given now).
+func (c Connector) StoredSlots(passphrase bool) []SecretSlot {
+	slots := c.SecretSlots()
+	if passphrase && c.Connection == SSH {
+		slots = append(slots, SlotSSHKey)
+	}
+	return slots
+}
+
 // NeedsSeparateAPIToken reports whether API access uses a token of its own
 // rather than the HTTP password.
 func (c Connector) NeedsSeparateAPIToken() bool {

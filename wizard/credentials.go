@@ -92,14 +92,14 @@ func validateCredentials(c Connector, now time.Time) Problems {
 	switch c.Connection {
 	case HTTP:
 		if c.SSHKeyPath != "" {
-			ps = append(ps, Problem{Field: "ssh-key", Msg: "an ssh key is only used with --connection ssh; drop it or switch to ssh"})
+			ps = append(ps, Problem{Field: FieldSSHKey, Msg: "an ssh key is only used with --connection ssh; drop it or switch to ssh"})
 		}
 		if err := ValidatePasswordKind(c.Edition, c.PasswordKind, now); err != nil {
-			ps = append(ps, Problem{Field: "password-kind", Msg: err.Error(), Fix: string(recommendedKind(c.Edition))})
+			ps = append(ps, Problem{Field: FieldPasswordKind, Msg: err.Error(), Fix: string(recommendedKind(c.Edition))})
 			return ps
 		}
 		if err := ValidateUsername(c.Edition, c.PasswordKind, c.Username); err != nil {
-			p := Problem{Field: "username", Msg: err.Error()}
+			p := Problem{Field: FieldUsername, Msg: err.Error()}
 			if c.Edition == Cloud && c.PasswordKind == AccessToken {
 				p.Fix = AccessTokenUsername
 			}
@@ -107,7 +107,7 @@ func validateCredentials(c Connector, now time.Time) Problems {
 		}
 	case SSH:
 		if strings.TrimSpace(c.SSHKeyPath) == "" {
-			ps = append(ps, Problem{Field: "ssh-key", Msg: "ssh needs a pem rsa private key: give its path, or create one with ssh-keygen -t rsa -b 4096 -m PEM"})
+			ps = append(ps, Problem{Field: FieldSSHKey, Msg: "ssh needs a pem rsa private key: give its path, or create one with ssh-keygen -t rsa -b 4096 -m PEM"})
 		}
 	}
 	return ps

@@ -6,14 +6,17 @@ import (
 )
 
 func TestFieldHelp(t *testing.T) {
-	fields := []string{
-		"name", "id", "description", "tag", "edition", "url-type", "connection", "url", "test-repo",
-		"username", "password-kind", "password", "ssh-key", "api-access", "api-email", "api-username",
-		"api-token", "api-token-same-as-password", "connectivity", "delegate-selector", "ca-file",
-		"scope", "org", "project", "token-expires",
+	fields := []Field{
+		FieldName, FieldID, FieldDescription, FieldTag, FieldEdition, FieldURLType, FieldConnection, FieldURL, FieldTestRepo,
+		FieldUsername, FieldPasswordKind, FieldPassword, FieldSSHKey, FieldSSHPassphrase, FieldTokenExpires,
+		FieldAPIAccess, FieldAPIEmail, FieldAPIUsername, FieldAPIToken, FieldAPITokenSameAsPassword, FieldScopes,
+		FieldConnectivity, FieldDelegateSelector, FieldCAFile, FieldScope, FieldOrg, FieldProject,
+	}
+	if len(fields) != len(fieldHelp) {
+		t.Errorf("%d fields listed, %d have help: a constant or its help is missing", len(fields), len(fieldHelp))
 	}
 	for _, f := range fields {
-		t.Run(f, func(t *testing.T) {
+		t.Run(string(f), func(t *testing.T) {
 			h := FieldHelp(f)
 			if h == "" {
 				t.Fatalf("no help for %q", f)

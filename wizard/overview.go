@@ -68,7 +68,7 @@ func ParseTags(items []string) ([]Tag, Problems) {
 		for _, part := range splitTagList(item) {
 			t, err := ParseTag(part)
 			if err != nil {
-				ps = append(ps, Problem{Field: "tag", Msg: err.Error()})
+				ps = append(ps, Problem{Field: FieldTag, Msg: err.Error()})
 				continue
 			}
 			if i, ok := index[t.Key]; ok {
@@ -80,7 +80,7 @@ func ParseTags(items []string) ([]Tag, Problems) {
 		}
 	}
 	if len(tags) > MaxTags {
-		ps = append(ps, Problem{Field: "tag", Msg: fmt.Sprintf("%d tags given; harness allows at most %d", len(tags), MaxTags)})
+		ps = append(ps, Problem{Field: FieldTag, Msg: fmt.Sprintf("%d tags given; harness allows at most %d", len(tags), MaxTags)})
 	}
 	return tags, ps
 }
@@ -107,24 +107,24 @@ func FormatTags(tags []Tag) string {
 func validateOverview(c Connector) Problems {
 	var ps Problems
 	if err := ValidateName(c.Name); err != nil {
-		ps = append(ps, Problem{Field: "name", Msg: err.Error()})
+		ps = append(ps, Problem{Field: FieldName, Msg: err.Error()})
 	}
 	id := c.ID
 	if id == "" {
 		id = DeriveID(c.Name)
 	}
 	if err := ValidateID(id); err != nil && c.Name != "" {
-		ps = append(ps, Problem{Field: "id", Msg: err.Error(), Fix: suggestID(id)})
+		ps = append(ps, Problem{Field: FieldID, Msg: err.Error(), Fix: suggestID(id)})
 	}
 	if err := ValidateDescription(c.Description); err != nil {
-		ps = append(ps, Problem{Field: "description", Msg: err.Error()})
+		ps = append(ps, Problem{Field: FieldDescription, Msg: err.Error()})
 	}
 	if len(c.Tags) > MaxTags {
-		ps = append(ps, Problem{Field: "tag", Msg: fmt.Sprintf("%d tags given; harness allows at most %d", len(c.Tags), MaxTags)})
+		ps = append(ps, Problem{Field: FieldTag, Msg: fmt.Sprintf("%d tags given; harness allows at most %d", len(c.Tags), MaxTags)})
 	}
 	for _, t := range c.Tags {
 		if strings.TrimSpace(t.Key) == "" {
-			ps = append(ps, Problem{Field: "tag", Msg: "a tag has no key; write key:value or key"})
+			ps = append(ps, Problem{Field: FieldTag, Msg: "a tag has no key; write key:value or key"})
 		}
 	}
 	return ps

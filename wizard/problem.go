@@ -2,17 +2,17 @@ package wizard
 
 import "strings"
 
-// Problem is one thing wrong with a setting: the field (named as its
-// command-line flag, without dashes), a short lowercase message that says
-// what is wrong and what to do, and an optional proposed value.
+// Problem is one thing wrong with a setting: the field, a short lowercase
+// message that says what is wrong and what to do, and an optional proposed
+// value.
 type Problem struct {
-	Field string
+	Field Field
 	Msg   string
 	Fix   string // a corrected value the UI can offer, or ""
 }
 
 // Error renders the problem as "field: message".
-func (p Problem) Error() string { return p.Field + ": " + p.Msg }
+func (p Problem) Error() string { return string(p.Field) + ": " + p.Msg }
 
 // Problems is a list of Problem, itself an error when non-empty.
 type Problems []Problem
@@ -27,7 +27,7 @@ func (ps Problems) Error() string {
 }
 
 // Field returns the first problem of field, if any.
-func (ps Problems) Field(field string) (Problem, bool) {
+func (ps Problems) Field(field Field) (Problem, bool) {
 	for _, p := range ps {
 		if p.Field == field {
 			return p, true

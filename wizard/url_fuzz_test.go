@@ -188,7 +188,7 @@ func FuzzNormalizeURL(f *testing.F) {
 			t.Fatalf("not idempotent: %q -> %q -> %q", raw, n1, n2)
 		}
 		for _, p := range ps {
-			if p.Field != urlField {
+			if p.Field != FieldURL {
 				t.Errorf("problem on field %q", p.Field)
 			}
 			checkMessage(t, p.Msg)
@@ -218,7 +218,7 @@ func FuzzNormalizeTestRepo(f *testing.F) {
 			t.Fatalf("not idempotent: %q -> %q -> %q", raw, n1, n2)
 		}
 		for _, p := range ps {
-			if p.Field != testRepoField {
+			if p.Field != FieldTestRepo {
 				t.Errorf("problem on field %q", p.Field)
 			}
 			checkMessage(t, p.Msg)

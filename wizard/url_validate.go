@@ -7,12 +7,6 @@ import (
 	"time"
 )
 
-// The flag names of the URL fields.
-const (
-	urlField      = "url"
-	testRepoField = "test-repo"
-)
-
 const passwordInURLMsg = "a password in the url is never saved; remove it and enter it in the password field"
 
 // NormalizeURL returns the URL as it will be saved and exported (scheme,
@@ -31,18 +25,18 @@ func normalizeURL(e Edition, t URLType, c Connection, raw, testRepo string) (str
 	s := strings.TrimSpace(raw)
 	if r := redactUserinfo(s); r != s {
 		norm, ps := normalizeURL(e, t, c, r, testRepo)
-		return norm, append(Problems{{Field: urlField, Msg: passwordInURLMsg, Fix: norm}}, ps...)
+		return norm, append(Problems{{Field: FieldURL, Msg: passwordInURLMsg, Fix: norm}}, ps...)
 	}
 	if s == "" {
 		msg := "enter the url"
 		if f := URLFormat(e, t, c); f != "" {
 			msg += ", e.g. " + f
 		}
-		return "", Problems{{Field: urlField, Msg: msg}}
+		return "", Problems{{Field: FieldURL, Msg: msg}}
 	}
 	p, err := ParseCloneURL(s)
 	if err != nil {
-		return s, Problems{{Field: urlField, Msg: err.Error(), Fix: urlFixOf(err)}}
+		return s, Problems{{Field: FieldURL, Msg: err.Error(), Fix: urlFixOf(err)}}
 	}
 	q := p.saved()
 	return q.String(), urlProblems(q, e, t, c, testRepo)
@@ -52,7 +46,7 @@ func normalizeURL(e Edition, t URLType, c Connection, raw, testRepo string) (str
 // connection; unknown choices are not checked (validateDetails reports them).
 func urlProblems(p ParsedURL, e Edition, t URLType, c Connection, testRepo string) Problems {
 	var ps Problems
-	add := func(msg, fix string) { ps = append(ps, Problem{Field: urlField, Msg: msg, Fix: fix}) }
+	add := func(msg, fix string) { ps = append(ps, Problem{Field: FieldURL, Msg: msg, Fix: fix}) }
 	if slices.Contains(Editions, e) && p.Edition != e {
 		if p.Edition == Cloud {
 			add("bitbucket.org is bitbucket cloud; set edition to cloud, or enter your data center server's url", "")
@@ -117,14 +111,14 @@ func NormalizeTestRepo(e Edition, raw string) (string, Problems) {
 	}
 	n := len(segs)
 	if n == 0 {
-		return "", Problems{{Field: testRepoField, Msg: "enter a repository to test the connection with, e.g. " + TestRepoFormat(e)}}
+		return "", Problems{{Field: FieldTestRepo, Msg: "enter a repository to test the connection with, e.g. " + TestRepoFormat(e)}}
 	}
 	if !strings.HasSuffix(segs[n-1], ".git") {
 		segs[n-1] += ".git"
 	}
 	norm := strings.Join(segs, "/")
 	problem := func(msg, fix string) (string, Problems) {
-		return norm, Problems{{Field: testRepoField, Msg: msg, Fix: fix}}
+		return norm, Problems{{Field: FieldTestRepo, Msg: msg, Fix: fix}}
 	}
 	switch last := segs[n-1]; {
 	case !validRepoSlug(strings.TrimSuffix(last, ".git")):
@@ -148,19 +142,19 @@ func NormalizeTestRepo(e Edition, raw string) (string, Problems) {
 func testRepoFromURL(e Edition, s string) (string, Problems) {
 	if r := redactUserinfo(s); r != s {
 		norm, ps := testRepoFromURL(e, r)
-		return norm, append(Problems{{Field: testRepoField, Msg: passwordInURLMsg, Fix: norm}}, ps...)
+		return norm, append(Problems{{Field: FieldTestRepo, Msg: passwordInURLMsg, Fix: norm}}, ps...)
 	}
 	want := "enter the repository path, e.g. " + TestRepoFormat(e)
 	p, err := ParseCloneURL(s)
 	switch {
 	case err != nil:
-		return s, Problems{{Field: testRepoField, Msg: want + ", not a url"}}
+		return s, Problems{{Field: FieldTestRepo, Msg: want + ", not a url"}}
 	case p.Repo == "":
-		return s, Problems{{Field: testRepoField, Msg: "this url names no repository; " + want}}
+		return s, Problems{{Field: FieldTestRepo, Msg: "this url names no repository; " + want}}
 	}
 	norm := p.Owner + "/" + p.Repo + ".git"
 	if slices.Contains(Editions, e) && p.Edition != e {
-		return norm, Problems{{Field: testRepoField, Msg: "this is a " + strings.ToLower(p.Edition.Label()) + " url; " + want}}
+		return norm, Problems{{Field: FieldTestRepo, Msg: "this is a " + strings.ToLower(p.Edition.Label()) + " url; " + want}}
 	}
 	return norm, nil
 }
@@ -170,13 +164,13 @@ func testRepoFromURL(e Edition, s string) (string, Problems) {
 func validateDetails(c Connector, _ time.Time) Problems {
 	var ps Problems
 	if !slices.Contains(Editions, c.Edition) {
-		ps = append(ps, Problem{Field: "edition", Msg: oneOf(string(c.Edition), Editions).Error()})
+		ps = append(ps, Problem{Field: FieldEdition, Msg: oneOf(string(c.Edition), Editions).Error()})
 	}
 	if !slices.Contains(URLTypes, c.URLType) {
-		ps = append(ps, Problem{Field: "url-type", Msg: oneOf(string(c.URLType), URLTypes).Error()})
+		ps = append(ps, Problem{Field: FieldURLType, Msg: oneOf(string(c.URLType), URLTypes).Error()})
 	}
 	if !slices.Contains(Connections, c.Connection) {
-		ps = append(ps, Problem{Field: "connection", Msg: oneOf(string(c.Connection), Connections).Error()})
+		ps = append(ps, Problem{Field: FieldConnection, Msg: oneOf(string(c.Connection), Connections).Error()})
 	}
 	_, ups := normalizeURL(c.Edition, c.URLType, c.Connection, c.URL, c.TestRepo)
 	ps = append(ps, ups...)
@@ -194,7 +188,7 @@ func checkTestRepo(c Connector) Problems {
 	s := strings.Trim(strings.TrimSpace(c.TestRepo), "/")
 	if known && c.Edition == DataCenter && p.Owner != "" && s != "" && !strings.ContainsAny(s, "/:@") {
 		f := p.Owner + "/" + strings.TrimSuffix(s, ".git") + ".git"
-		return Problems{{Field: testRepoField, Msg: "add the project key: " + f, Fix: f}}
+		return Problems{{Field: FieldTestRepo, Msg: "add the project key: " + f, Fix: f}}
 	}
 	tr, ps := NormalizeTestRepo(c.Edition, c.TestRepo)
 	if len(ps) > 0 || !known || c.Edition != Cloud {
@@ -203,11 +197,11 @@ func checkTestRepo(c Connector) Problems {
 	segs := strings.Split(tr, "/")
 	switch {
 	case p.Owner == "" && len(segs) == 1:
-		return Problems{{Field: testRepoField, Msg: "the url names no workspace; use WORKSPACE/" + tr}}
+		return Problems{{Field: FieldTestRepo, Msg: "the url names no workspace; use WORKSPACE/" + tr}}
 	case p.Owner != "" && len(segs) == 2 && strings.EqualFold(segs[0], p.Owner):
-		return Problems{{Field: testRepoField, Msg: "the url already names workspace " + p.Owner + "; use " + segs[1], Fix: segs[1]}}
+		return Problems{{Field: FieldTestRepo, Msg: "the url already names workspace " + p.Owner + "; use " + segs[1], Fix: segs[1]}}
 	case p.Owner != "" && len(segs) == 2:
-		return Problems{{Field: testRepoField, Msg: fmt.Sprintf(
+		return Problems{{Field: FieldTestRepo, Msg: fmt.Sprintf(
 			"the url names workspace %s, not %s; use a repository of %s, e.g. %s", p.Owner, segs[0], p.Owner, segs[1])}}
 	}
 	return nil

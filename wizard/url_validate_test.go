@@ -142,7 +142,7 @@ func TestNormalizeURLProblems(t *testing.T) {
 			if norm != tc.norm {
 				t.Errorf("normalised = %q, want %q", norm, tc.norm)
 			}
-			p := wantURLProblem(t, ps, urlField, tc.msg)
+			p := wantURLProblem(t, ps, FieldURL, tc.msg)
 			if p.Fix != tc.fix {
 				t.Errorf("fix = %q, want %q", p.Fix, tc.fix)
 			}
@@ -191,7 +191,7 @@ func TestNormalizeTestRepo(t *testing.T) {
 			}
 			continue
 		}
-		if p := wantURLProblem(t, ps, testRepoField, tc.msg); p.Fix != tc.fix {
+		if p := wantURLProblem(t, ps, FieldTestRepo, tc.msg); p.Fix != tc.fix {
 			t.Errorf("NormalizeTestRepo(%s, %q) fix = %q, want %q", tc.e, tc.raw, p.Fix, tc.fix)
 		}
 	}
@@ -217,7 +217,8 @@ func TestValidateDetails(t *testing.T) {
 	cases := []struct {
 		name         string
 		c            Connector
-		field, msg   string
+		field        Field
+		msg          string
 		fix          string
 		wantProblems int
 	}{
@@ -282,7 +283,7 @@ func TestValidateDetails(t *testing.T) {
 
 // wantURLProblem returns the problem on field whose message contains msg,
 // failing the test when there is none or its message is badly formed.
-func wantURLProblem(t *testing.T, ps Problems, field, msg string) Problem {
+func wantURLProblem(t *testing.T, ps Problems, field Field, msg string) Problem {
 	t.Helper()
 	for _, p := range ps {
 		if p.Field == field && strings.Contains(p.Msg, msg) {

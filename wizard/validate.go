@@ -42,18 +42,19 @@ func (s Step) Title() string {
 	return fmt.Sprintf("step %d", int(s))
 }
 
-// StepOf returns the step a field (named as its flag) belongs to.
-func StepOf(field string) Step {
+// StepOf returns the step a field belongs to (StepReview for one that is
+// no setting).
+func StepOf(field Field) Step {
 	switch field {
-	case "name", "id", "description", "tag":
+	case FieldName, FieldID, FieldDescription, FieldTag:
 		return StepOverview
-	case "edition", "url-type", "connection", "url", "test-repo":
+	case FieldEdition, FieldURLType, FieldConnection, FieldURL, FieldTestRepo:
 		return StepDetails
-	case "username", "password-kind", "ssh-key", "password", "token-expires":
+	case FieldUsername, FieldPasswordKind, FieldSSHKey, FieldSSHPassphrase, FieldPassword, FieldTokenExpires:
 		return StepCredentials
-	case "api-access", "api-email", "api-username", "api-token-same-as-password", "api-token":
+	case FieldAPIAccess, FieldAPIEmail, FieldAPIUsername, FieldAPITokenSameAsPassword, FieldAPIToken, FieldScopes:
 		return StepAPIAccess
-	case "connectivity", "delegate-selector", "ca-file", "scope", "org", "project":
+	case FieldConnectivity, FieldDelegateSelector, FieldCAFile, FieldScope, FieldOrg, FieldProject:
 		return StepConnectivity
 	}
 	return StepReview

@@ -16,7 +16,7 @@ func cloudHTTP() Connector {
 }
 
 // wantProblem asserts that ps has a problem on field whose message contains msg.
-func wantProblem(t *testing.T, ps Problems, field, msg string) {
+func wantProblem(t *testing.T, ps Problems, field Field, msg string) {
 	t.Helper()
 	for _, p := range ps {
 		if p.Field == field && strings.Contains(p.Msg, msg) {
@@ -34,7 +34,7 @@ func TestValidateAPIAccess(t *testing.T) {
 		name  string
 		edit  func(*Connector)
 		now   time.Time
-		field string
+		field Field
 		msg   string
 	}{
 		{"email on dc", func(c *Connector) {
@@ -141,7 +141,7 @@ func TestValidateWholeConnector(t *testing.T) {
 	}
 	c.ID = "bad-id"
 	wantProblem(t, c.Validate(today), "id", "no hyphens")
-	for _, f := range []string{"name", "url", "username", "api-email", "delegate-selector", "org"} {
+	for _, f := range []Field{FieldName, FieldURL, FieldUsername, FieldAPIEmail, FieldDelegateSelector, FieldOrg} {
 		if StepOf(f) == StepReview {
 			t.Errorf("StepOf(%q) not mapped", f)
 		}

@@ -98,7 +98,7 @@ func crashHelper(raw string) int {
 	f.store.LockWait = time.Duration(cfg.LockWaitMS) * time.Millisecond
 	f.store.Owner = "bbconnect rotate (test helper)"
 	f.store.OnLockWait = func(lock.Owner) { fmt.Println("waiting") }
-	r := f.rotator(func(context.Context, wizard.Connector, map[wizard.SecretSlot]string) error {
+	r := f.rotator(func(context.Context, wizard.Connector, wizard.Secrets) error {
 		if cfg.HoldInTest {
 			fmt.Println("testing")
 			_, _ = in.ReadString('\n')

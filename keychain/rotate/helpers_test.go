@@ -212,9 +212,9 @@ func (f fixture) request(migrate bool) Request {
 }
 
 func okTester(t *testing.T) Tester {
-	return func(_ context.Context, c wizard.Connector, s map[wizard.SecretSlot]string) error {
-		if s[wizard.SlotPassword] != newToken {
-			t.Errorf("tester got password %q, want the new token", s[wizard.SlotPassword])
+	return func(_ context.Context, c wizard.Connector, s wizard.Secrets) error {
+		if s.Password != newToken {
+			t.Errorf("tester got password %q, want the new token", s.Password)
 		}
 		return nil
 	}

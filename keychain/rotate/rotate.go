@@ -34,9 +34,10 @@ type Secrets interface {
 }
 
 // Tester runs the live connection test of c with the given secrets (every
-// slot c needs). The connection-test package provides the real one; a nil
-// Tester skips the test and the Result says so.
-type Tester func(ctx context.Context, c wizard.Connector, secrets map[wizard.SecretSlot]string) error
+// slot c stores, with the expiry of each token). The connection-test
+// package provides the real one; a nil Tester skips the test and the
+// Result says so.
+type Tester func(ctx context.Context, c wizard.Connector, secrets wizard.Secrets) error
 
 // Rotator rotates the tokens of saved connectors.
 type Rotator struct {
@@ -251,10 +252,15 @@ func (r *Rotator) stageAndTest(ctx context.Context, p profile.Profile, j journal
 		}
 	}
 	hook("staged")
-	secrets := map[wizard.SecretSlot]string{}
+	var secrets wizard.Secrets
 	for _, s := range slotsOf(j.Connector, p.Tokens, values) {
+		if m, ok := j.Tokens[s]; ok {
+			secrets.SetExpires(s, m.Expires)
+		} else {
+			secrets.SetExpires(s, p.Tokens[s].Expires)
+		}
 		if v, ok := values[s]; ok {
-			secrets[s] = v
+			secrets.Set(s, v)
 			continue
 		}
 		v, err := r.Secrets.Get(ctx, j.ID, s)
@@ -264,7 +270,7 @@ func (r *Rotator) stageAndTest(ctx context.Context, p profile.Profile, j journal
 			}
 			return unchanged(err)
 		}
-		secrets[s] = v
+		secrets.Set(s, v)
 	}
 	if r.Tester != nil {
 		if err := r.Tester(ctx, j.Connector, secrets); err != nil {

@@ -25,7 +25,14 @@ func TestRotate(t *testing.T) {
 	exp := rotated.AddDate(0, 6, 0)
 	req := f.request(false)
 	req.Expires = map[wizard.SecretSlot]time.Time{wizard.SlotPassword: exp}
-	res, err := f.rotator(okTester(t)).Rotate(context.Background(), req)
+	ok := okTester(t)
+	tester := func(ctx context.Context, c wizard.Connector, s wizard.Secrets) error {
+		if !s.PasswordExpires.Equal(exp) {
+			t.Errorf("the tester sees the new token expire on %v, want %v", s.PasswordExpires, exp)
+		}
+		return ok(ctx, c, s)
+	}
+	res, err := f.rotator(tester).Rotate(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,8 +76,8 @@ func TestRotateWithoutTester(t *testing.T) {
 func TestRotateTestFailureChangesNothing(t *testing.T) {
 	f := mockFixture(t, cloudConnector("failing"))
 	before, _ := os.ReadFile(f.store.Path(f.id))
-	tester := func(_ context.Context, _ wizard.Connector, s map[wizard.SecretSlot]string) error {
-		return errors.New("401 unauthorized for token " + s[wizard.SlotPassword])
+	tester := func(_ context.Context, _ wizard.Connector, s wizard.Secrets) error {
+		return errors.New("401 unauthorized for token " + s.Password)
 	}
 	_, err := f.rotator(tester).Rotate(context.Background(), f.request(false))
 	var tf *TestFailedError
@@ -92,7 +99,7 @@ func TestRotateTestFailureChangesNothing(t *testing.T) {
 func TestRotateCancelledDuringTest(t *testing.T) {
 	f := mockFixture(t, cloudConnector("cancelled"))
 	ctx, cancel := context.WithCancel(context.Background())
-	tester := func(ctx context.Context, _ wizard.Connector, _ map[wizard.SecretSlot]string) error {
+	tester := func(ctx context.Context, _ wizard.Connector, _ wizard.Secrets) error {
 		cancel() // Ctrl+C while the live test runs
 		return ctx.Err()
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/wizard"
@@ -29,29 +28,22 @@ func summary(j journal) string {
 
 // redact removes every new secret value from a tester's error text.
 func redact(err error, values map[wizard.SecretSlot]string) error {
-	msg := err.Error()
-	out := msg
-	for _, v := range values {
-		if v != "" {
-			out = strings.ReplaceAll(out, v, "[redacted]")
-		}
+	var s wizard.Secrets
+	for slot, v := range values {
+		s.Set(slot, v)
 	}
-	if out == msg {
-		return err
+	if out := s.Redact(err.Error()); out != err.Error() {
+		return errors.New(out)
 	}
-	return errors.New(out)
+	return err
 }
 
-// slotsOf lists the secrets c uses: its SecretSlots, plus the SSH key
+// slotsOf lists the secrets c stores: its SecretSlots, plus the SSH key
 // passphrase of an SSH connector when one is stored or being given.
 func slotsOf(c wizard.Connector, stored map[wizard.SecretSlot]profile.TokenMeta, given map[wizard.SecretSlot]string) []wizard.SecretSlot {
-	slots := c.SecretSlots()
 	_, inStore := stored[wizard.SlotSSHKey]
 	_, inGiven := given[wizard.SlotSSHKey]
-	if c.Connection == wizard.SSH && (inStore || inGiven) {
-		slots = append(slots, wizard.SlotSSHKey)
-	}
-	return slots
+	return c.StoredSlots(inStore || inGiven)
 }
 
 func sortSlots(s []wizard.SecretSlot) {

@@ -19,7 +19,7 @@ import (
 // url); api access to the api email or the token the api uses; scopes to
 // that token; visibility to the repository or that token; credential age
 // to the token that expires.
-func FixField(c wizard.Connector, ch Check) string {
+func FixField(c wizard.Connector, ch Check) wizard.Field {
 	if ch.Status != Fail && ch.Status != Warn {
 		return ""
 	}
@@ -37,24 +37,24 @@ func FixField(c wizard.Connector, ch Check) string {
 	}
 	switch ch.Name {
 	case CheckReachGit, CheckReachAPI:
-		return "url"
+		return wizard.FieldURL
 	case CheckGit:
 		return gitField(c, has)
 	case CheckAPI:
 		switch {
 		case has("app password") && c.APIAccess == wizard.APIUsernameAppPassword:
-			return "api-access"
+			return wizard.FieldAPIAccess
 		case has("email used where the bitbucket username belongs", "not the token owner's bitbucket username"):
-			return "username"
+			return wizard.FieldUsername
 		case has("atlassian email", "api email"):
-			return "api-email"
+			return wizard.FieldAPIEmail
 		case has("repository not found"):
 			return repoField(c)
 		}
 		return restTokenField(c)
 	case CheckScopes:
 		if has("app password") && c.APIAccess == wizard.APIUsernameAppPassword {
-			return "api-access"
+			return wizard.FieldAPIAccess
 		}
 		return restTokenField(c)
 	case CheckVisibility:
@@ -71,64 +71,64 @@ func FixField(c wizard.Connector, ch Check) string {
 // transportField routes what any check can meet on the way to the server:
 // certificates, host names, ports, schemes. ok is false when the text is
 // about something else.
-func transportField(has func(...string) bool) (string, bool) {
+func transportField(has func(...string) bool) (wizard.Field, bool) {
 	switch {
 	case has("ca file", "ca bundle", "is not trusted"):
-		return "ca-file", true
+		return wizard.FieldCAFile, true
 	case has("certificate renewed", "timed out", "closed the connection", "rate limited", "server error", "line of known_hosts",
 		"internal error", "update bbconnect", "cancelled"):
 		return "", true
 	case has("fix the url", "check the url", "host not found", "dns lookup", "connection refused", "hostname mismatch",
 		"does not speak tls", "is not host:port", "check the port", "redirects", "over plain http", "ssh host key",
 		"not a git repository url", "did not answer like git", "could not talk to", "api url"):
-		return "url", true
+		return wizard.FieldURL, true
 	}
 	return "", false
 }
 
-func gitField(c wizard.Connector, has func(...string) bool) string {
+func gitField(c wizard.Connector, has func(...string) bool) wizard.Field {
 	switch {
 	case has("no ssh key", "openssh-format key", "ssh key not accepted", "pem rsa", "private key", "passphrase"):
-		return "ssh-key"
+		return wizard.FieldSSHKey
 	case has("email used where the bitbucket username belongs", "clear the username"):
-		return "username"
+		return wizard.FieldUsername
 	case has("repository not found", "repository not visible", "repository is empty", "git refused", "repository path"):
 		return repoField(c)
 	case c.Connection == wizard.SSH:
-		return "ssh-key"
+		return wizard.FieldSSHKey
 	}
-	return "password"
+	return wizard.FieldPassword
 }
 
-func ageField(c wizard.Connector, has func(...string) bool) string {
+func ageField(c wizard.Connector, has func(...string) bool) wizard.Field {
 	switch {
 	case has("api access token"):
-		return "api-token"
+		return wizard.FieldAPIToken
 	case c.Connection == wizard.HTTP && (c.PasswordKind == wizard.AppPassword || !has("app password")):
-		return "password"
+		return wizard.FieldPassword
 	case c.APIAccess == wizard.APIUsernameAppPassword:
-		return "api-access"
+		return wizard.FieldAPIAccess
 	}
 	return restTokenField(c)
 }
 
 // repoField is where the repository a test reads is set: the test
 // repository of an account url, else the url itself.
-func repoField(c wizard.Connector) string {
+func repoField(c wizard.Connector) wizard.Field {
 	if c.URLType == wizard.Account {
-		return "test-repo"
+		return wizard.FieldTestRepo
 	}
-	return "url"
+	return wizard.FieldURL
 }
 
 // restTokenField is the field holding the token the REST checks use: the
 // api token when api access has its own, else the http password.
-func restTokenField(c wizard.Connector) string {
+func restTokenField(c wizard.Connector) wizard.Field {
 	if c.NeedsSeparateAPIToken() {
-		return "api-token"
+		return wizard.FieldAPIToken
 	}
 	if c.Connection == wizard.SSH {
-		return "api-access"
+		return wizard.FieldAPIAccess
 	}
-	return "password"
+	return wizard.FieldPassword
 }

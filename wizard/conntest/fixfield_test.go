@@ -49,7 +49,7 @@ func TestFixField(t *testing.T) {
 		name string
 		c    wizard.Connector
 		ch   Check
-		want string
+		want wizard.Field
 	}{
 		{"pass routes nowhere", cloudRepo, Check{Name: CheckGit, Status: Pass, Diagnosis: "read it"}, ""},
 		{"skipped routes nowhere", cloudRepo, checkOf(CheckAPI, skip("api access is off")), ""},
@@ -114,7 +114,7 @@ func TestFixFieldEmulator(t *testing.T) {
 		c     wizard.Connector
 		sec   Secrets
 		check string
-		want  string
+		want  wizard.Field
 	}{
 		{"wrong password on git", cloudHTTP(s, wizard.APIToken, d.Username), Secrets{Password: "ATATT3xWRONG"}, CheckGit, "password"},
 		{"email where the username belongs", cloudHTTP(s, wizard.APIToken, d.Email), Secrets{Password: d.APIToken}, CheckGit, "username"},

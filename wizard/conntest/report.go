@@ -1,10 +1,6 @@
 package conntest
 
-import (
-	"strings"
-
-	"github.com/bbconnect/bbconnect/wizard"
-)
+import "github.com/bbconnect/bbconnect/wizard"
 
 // Status is how a check ended.
 type Status string
@@ -91,28 +87,8 @@ func Plan(c wizard.Connector) []string {
 // String and GoString redact them.
 type Secrets = wizard.Secrets
 
-// redactor removes any secret value that slipped into a text.
-type redactor []string
-
-func newRedactor(s Secrets) redactor {
-	var r redactor
-	for _, v := range s.Values() {
-		if len(v) >= 4 {
-			r = append(r, v)
-		}
-	}
-	return r
-}
-
-func (r redactor) clean(text string) string {
-	for _, v := range r {
-		text = strings.ReplaceAll(text, v, "[redacted]")
-	}
-	return text
-}
-
-func (r redactor) check(c Check) Check {
-	c.Diagnosis = r.clean(c.Diagnosis)
-	c.Fix = r.clean(c.Fix)
+// redact returns c with every secret value of s removed from its texts.
+func redact(c Check, s Secrets) Check {
+	c.Diagnosis, c.Fix = s.Redact(c.Diagnosis), s.Redact(c.Fix)
 	return c
 }

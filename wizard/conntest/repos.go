@@ -76,7 +76,7 @@ func ListRepos(ctx context.Context, c wizard.Connector, s Secrets, cfg Config) (
 	defer cancel()
 	repos, f := e.listRepos(ctx)
 	if f != nil {
-		return nil, errors.New(newRedactor(s).clean(f.diag + ": " + f.fix))
+		return nil, errors.New(s.Redact(f.diag + ": " + f.fix))
 	}
 	return repos, nil
 }

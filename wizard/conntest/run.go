@@ -19,7 +19,6 @@ import (
 func Run(ctx context.Context, c wizard.Connector, s Secrets, cfg Config, progress func(Event)) Report {
 	e := newEnv(c, s, cfg)
 	defer e.close()
-	red := newRedactor(s)
 	fns := map[string]func(context.Context) finding{
 		CheckReachGit:   e.checkReachGit,
 		CheckReachAPI:   e.checkReachAPI,
@@ -53,10 +52,10 @@ func Run(ctx context.Context, c wizard.Connector, s Secrets, cfg Config, progres
 			if errors.Is(ctx.Err(), context.Canceled) && f.status != Pass && f.status != Warn {
 				f = cancelled
 			}
-			ch := red.check(Check{
+			ch := redact(Check{
 				Name: name, Status: f.status, Diagnosis: f.diag, Fix: f.fix,
 				DurationMS: time.Since(start).Milliseconds(), HostKeyFingerprint: f.hostFP,
-			})
+			}, s)
 			checks[i] = ch
 			emit(Event{Name: name, Done: true, Check: ch})
 		}()

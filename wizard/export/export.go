@@ -180,7 +180,7 @@ func apiUsername(c wizard.Connector) string {
 // only what the export needs; the wizard's own rules live in wizard.Validate.
 func check(c wizard.Connector) wizard.Problems {
 	var ps wizard.Problems
-	add := func(field, msg string) { ps = append(ps, wizard.Problem{Field: field, Msg: msg}) }
+	add := func(field wizard.Field, msg string) { ps = append(ps, wizard.Problem{Field: field, Msg: msg}) }
 	if err := wizard.ValidateName(c.Name); err != nil {
 		add("name", err.Error())
 	}
@@ -223,7 +223,7 @@ func check(c wizard.Connector) wizard.Problems {
 // checkScope checks the org and project identifiers the scope needs.
 func checkScope(c wizard.Connector) wizard.Problems {
 	var ps wizard.Problems
-	need := func(field, what, v string) {
+	need := func(field wizard.Field, what, v string) {
 		switch {
 		case strings.TrimSpace(v) == "":
 			ps = append(ps, wizard.Problem{Field: field, Msg: fmt.Sprintf("%s is empty: enter the harness %s identifier", field, what)})

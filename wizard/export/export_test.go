@@ -162,7 +162,7 @@ func TestExportProblems(t *testing.T) {
 	tests := []struct {
 		name   string
 		mutate func(c *wizard.Connector)
-		field  string
+		field  wizard.Field
 	}{
 		{"no name", func(c *wizard.Connector) { c.Name, c.ID = " ", "bb" }, "name"},
 		{"bad name", func(c *wizard.Connector) { c.Name = "a:b" }, "name"},

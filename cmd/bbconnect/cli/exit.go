@@ -72,11 +72,12 @@ func formatProblems(ps wizard.Problems) string {
 }
 
 // flagName turns a problem field into the flag that sets it.
-func flagName(field string) string {
-	if field == "" || strings.HasPrefix(field, "-") || strings.HasPrefix(field, "BBCONNECT_") {
-		return field
+func flagName(field wizard.Field) string {
+	f := string(field)
+	if f == "" || strings.HasPrefix(f, "-") || strings.HasPrefix(f, "BBCONNECT_") {
+		return f
 	}
-	return "--" + field
+	return "--" + f
 }
 
 // Exit prints err (if any) to w and returns the exit status for it.

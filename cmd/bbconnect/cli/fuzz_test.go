@@ -39,7 +39,7 @@ func FuzzStdinLines(f *testing.F) {
 			if got := vals[s.slot]; got != want {
 				t.Fatalf("%s = %q, want %q", s.slot, got, want)
 			}
-			if _, bad := ps.Field(s.flag); bad != (want == "") {
+			if _, bad := ps.Field(wizard.Field(s.flag)); bad != (want == "") {
 				t.Fatalf("%s: problem %v for line %q", s.flag, bad, want)
 			}
 		}
@@ -102,8 +102,8 @@ func FuzzClock(f *testing.F) {
 }
 
 // knownFields are the flags a problem of setup may name.
-var knownFields = func() map[string]bool {
-	m := map[string]bool{"format": true, "token-expires": true}
+var knownFields = func() map[wizard.Field]bool {
+	m := map[wizard.Field]bool{fieldFormat: true, wizard.FieldTokenExpires: true}
 	for _, n := range settingNames {
 		m[n] = true
 	}
@@ -146,7 +146,7 @@ func FuzzSettings(f *testing.F) {
 			t.Fatalf("%d problems in %d lines", len(ps), len(lines))
 		}
 		for _, p := range ps {
-			if !strings.Contains(text, "--"+p.Field+": ") {
+			if !strings.Contains(text, "--"+string(p.Field)+": ") {
 				t.Fatalf("no line for --%s in %q", p.Field, text)
 			}
 		}

@@ -34,11 +34,11 @@ func interactiveSetup(ctx context.Context, opts *SetupOptions, ps wizard.Problem
 	f := opts.Factory
 	for _, n := range nonInteractiveOnly {
 		if opts.Given(n) {
-			ps = append(ps, wizard.Problem{Field: n, Msg: "only with --non-interactive; the wizard asks for this itself"})
+			ps = append(ps, wizard.Problem{Field: wizard.Field(n), Msg: "only with --non-interactive; the wizard asks for this itself"})
 		}
 	}
 	if opts.anySetting() {
-		ps = append(ps, wizard.Problem{Field: "non-interactive", Msg: "settings given as flags need --non-interactive (add it, with every setting); the wizard asks for them itself"})
+		ps = append(ps, wizard.Problem{Field: fieldNonInteractive, Msg: "settings given as flags need --non-interactive (add it, with every setting); the wizard asks for them itself"})
 	}
 	if len(ps) > 0 {
 		return problemsError{ps}

@@ -88,9 +88,7 @@ func (r TestReport) redacted(s Secrets) TestReport {
 	out := r
 	out.Checks = make([]Check, len(r.Checks))
 	for i, c := range r.Checks {
-		c.Name = redact(c.Name, s.Values()...)
-		c.Diagnosis = redact(c.Diagnosis, s.Values()...)
-		c.Fix = redact(c.Fix, s.Values()...)
+		c.Name, c.Diagnosis, c.Fix = s.Redact(c.Name), s.Redact(c.Diagnosis), s.Redact(c.Fix)
 		out.Checks[i] = c
 	}
 	return out

@@ -181,7 +181,7 @@ func rotateRun(ctx context.Context, opts *RotateOptions) error {
 		if ctx.Err() != nil {
 			return ErrInterrupted
 		}
-		return failuref("%s", redact(err.Error(), secret))
+		return failuref("%s", wizard.Redact(err.Error(), secret))
 	}
 	fmt.Fprintf(f.IO.Out, "✓ rotated the %s of %s\n", strings.Join(slotNames(res.Replaced), " and "), c.ID)
 	if res.Summary != "" {

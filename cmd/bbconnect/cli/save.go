@@ -118,14 +118,14 @@ func writeConnector(ctx context.Context, st ProfileStore, kc SecretStore, p Prof
 	undo := func(cause error) error {
 		_, kerr := kc.DeleteAll(ctx, id)
 		_, perr := st.Delete(id)
-		msg := fmt.Sprintf("nothing was saved: %s", redact(cause.Error(), s.Values()...))
+		msg := fmt.Sprintf("nothing was saved: %s", s.RedactErr(cause))
 		if kerr != nil || perr != nil {
 			msg += fmt.Sprintf("\nthe clean-up was incomplete; remove what is left with bbconnect delete %s --yes", id)
 		}
 		return failuref("%s", msg)
 	}
 	var items []string
-	for _, slot := range storedSlots(p.Connector, s) {
+	for _, slot := range p.Connector.StoredSlots(s.SSHPassphrase != "") {
 		if err := kc.Set(ctx, id, slot, s.Value(slot)); err != nil {
 			return nil, undo(fmt.Errorf("cannot store the %s in the keychain: %s", slot, keychainHelp(err)))
 		}
@@ -135,15 +135,6 @@ func writeConnector(ctx context.Context, st ProfileStore, kc SecretStore, p Prof
 		return nil, undo(err)
 	}
 	return items, nil
-}
-
-// storedSlots are the slots of c that have a secret to store.
-func storedSlots(c wizard.Connector, s Secrets) []wizard.SecretSlot {
-	slots := c.SecretSlots()
-	if s.SSHPassphrase != "" {
-		slots = append(slots, wizard.SlotSSHKey)
-	}
-	return slots
 }
 
 // tokenMetas records the kind and dates of each stored token: the expiry
@@ -194,15 +185,9 @@ func readSetupSecrets(opts *SetupOptions, c wizard.Connector) (Secrets, error) {
 	if len(sps) > 0 {
 		return Secrets{}, problemsError{sps}
 	}
-	s := Secrets{Password: vals[wizard.SlotPassword], APIToken: vals[wizard.SlotAPIToken], SSHPassphrase: vals[wizard.SlotSSHKey]}
-	if c.Connection != wizard.HTTP {
-		s.Password = ""
-	}
-	if !c.NeedsSeparateAPIToken() {
-		s.APIToken = ""
-	}
-	if !needPassphrase {
-		s.SSHPassphrase = ""
+	var s Secrets
+	for _, slot := range c.StoredSlots(needPassphrase) {
+		s.Set(slot, vals[slot])
 	}
 	return s, nil
 }

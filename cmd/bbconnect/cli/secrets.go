@@ -50,7 +50,7 @@ func refusedProblems(fs *pflag.FlagSet) wizard.Problems {
 	ps := make(wizard.Problems, 0, len(given))
 	for _, name := range given {
 		ps = append(ps, wizard.Problem{
-			Field: name,
+			Field: wizard.Field(name),
 			Msg:   "secrets are never taken as flag values (they would end up in shell history and the process list); " + refusedFlags[name],
 		})
 	}
@@ -83,9 +83,9 @@ func stdinLines(in io.Reader, srcs []secretSource) (map[wizard.SecretSlot]string
 		line = strings.TrimRight(line, "\r\n")
 		switch {
 		case err != nil && !errors.Is(err, io.EOF):
-			ps = append(ps, wizard.Problem{Field: s.flag, Msg: "cannot read standard input; pipe " + s.what + " in, one line"})
+			ps = append(ps, wizard.Problem{Field: wizard.Field(s.flag), Msg: "cannot read standard input; pipe " + s.what + " in, one line"})
 		case strings.TrimSpace(line) == "":
-			ps = append(ps, wizard.Problem{Field: s.flag, Msg: "no " + strings.TrimPrefix(s.what, "the ") + " on standard input; pipe it in, one secret per line (" + stdinOrder(srcs) + ")"})
+			ps = append(ps, wizard.Problem{Field: wizard.Field(s.flag), Msg: "no " + strings.TrimPrefix(s.what, "the ") + " on standard input; pipe it in, one secret per line (" + stdinOrder(srcs) + ")"})
 		default:
 			out[s.slot] = strings.TrimSpace(line)
 		}
@@ -116,7 +116,7 @@ func gatherSecrets(f *Factory, srcs []secretSource) (map[wizard.SecretSlot]strin
 		if v := strings.TrimSpace(f.getenv(s.env)); v != "" {
 			vals[s.slot] = v
 		} else if s.required {
-			ps = append(ps, wizard.Problem{Field: s.flag, Msg: s.what + " is needed; pipe it with --" + s.flag + " or set " + s.env})
+			ps = append(ps, wizard.Problem{Field: wizard.Field(s.flag), Msg: s.what + " is needed; pipe it with --" + s.flag + " or set " + s.env})
 		}
 	}
 	for _, s := range srcs {
@@ -135,18 +135,8 @@ func stdinIsTerminalProblem(f *Factory, srcs []secretSource) wizard.Problems {
 	}
 	for _, s := range srcs {
 		if s.stdin {
-			return wizard.Problems{{Field: s.flag, Msg: "standard input is a terminal, where a secret would show as you type; pipe it in (e.g. from your secret manager) or set " + s.env}}
+			return wizard.Problems{{Field: wizard.Field(s.flag), Msg: "standard input is a terminal, where a secret would show as you type; pipe it in (e.g. from your secret manager) or set " + s.env}}
 		}
 	}
 	return nil
-}
-
-// redact removes every secret value from text.
-func redact(text string, secrets ...string) string {
-	for _, s := range secrets {
-		if len(s) >= 4 {
-			text = strings.ReplaceAll(text, s, "[redacted]")
-		}
-	}
-	return text
 }

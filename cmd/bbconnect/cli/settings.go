@@ -31,19 +31,19 @@ type settingFlags struct {
 
 // enumFlag describes one flag that takes a fixed set of values.
 type enumFlag struct {
-	name   string
+	name   wizard.Field
 	values []string
 }
 
 var enumFlags = []enumFlag{
-	{"edition", names(wizard.Editions)},
-	{"url-type", names(wizard.URLTypes)},
-	{"connection", names(wizard.Connections)},
-	{"password-kind", names(wizard.PasswordKinds)},
-	{"api-access", names(wizard.APIAccessKinds)},
-	{"connectivity", names(wizard.Connectivities)},
-	{"scope", names(wizard.Scopes)},
-	{"format", formats},
+	{wizard.FieldEdition, names(wizard.Editions)},
+	{wizard.FieldURLType, names(wizard.URLTypes)},
+	{wizard.FieldConnection, names(wizard.Connections)},
+	{wizard.FieldPasswordKind, names(wizard.PasswordKinds)},
+	{wizard.FieldAPIAccess, names(wizard.APIAccessKinds)},
+	{wizard.FieldConnectivity, names(wizard.Connectivities)},
+	{wizard.FieldScope, names(wizard.Scopes)},
+	{fieldFormat, formats},
 }
 
 func names[T ~string](vals []T) []string {
@@ -56,50 +56,54 @@ func names[T ~string](vals []T) []string {
 
 // register adds the setting flags to fs.
 func (s *settingFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&s.Name, "name", "", "connector name, as shown in Harness")
-	fs.StringVar(&s.ID, "id", "", "connector identifier (default: made from --name the way Harness does)")
-	fs.StringVar(&s.Description, "description", "", "connector description")
-	fs.StringArrayVar(&s.Tags, "tag", nil, "tag as `key:value` or key (repeatable, or comma-separated)")
+	str := func(p *string, f wizard.Field, usage string) { fs.StringVar(p, string(f), "", usage) }
+	list := func(p *[]string, f wizard.Field, usage string) { fs.StringArrayVar(p, string(f), nil, usage) }
+	str(&s.Name, wizard.FieldName, "connector name, as shown in Harness")
+	str(&s.ID, wizard.FieldID, "connector identifier (default: made from --name the way Harness does)")
+	str(&s.Description, wizard.FieldDescription, "connector description")
+	list(&s.Tags, wizard.FieldTag, "tag as `key:value` or key (repeatable, or comma-separated)")
 
-	fs.StringVar(&s.Edition, "edition", "", "Bitbucket edition: cloud or datacenter (default cloud)")
-	fs.StringVar(&s.URLType, "url-type", "", "URL type: account or repository (default account)")
-	fs.StringVar(&s.Connection, "connection", "", "connection type: http or ssh (default http)")
-	fs.StringVar(&s.URL, "url", "", "account or repository URL")
-	fs.StringVar(&s.TestRepo, "test-repo", "", "test repository for account URLs: REPO-NAME.git (cloud) or PROJECT-ID/REPO-NAME.git (data center)")
+	str(&s.Edition, wizard.FieldEdition, "Bitbucket edition: cloud or datacenter (default cloud)")
+	str(&s.URLType, wizard.FieldURLType, "URL type: account or repository (default account)")
+	str(&s.Connection, wizard.FieldConnection, "connection type: http or ssh (default http)")
+	str(&s.URL, wizard.FieldURL, "account or repository URL")
+	str(&s.TestRepo, wizard.FieldTestRepo, "test repository for account URLs: REPO-NAME.git (cloud) or PROJECT-ID/REPO-NAME.git (data center)")
 
-	fs.StringVar(&s.Username, "username", "", "Bitbucket username for HTTP (not your email)")
-	fs.StringVar(&s.PasswordKind, "password-kind", "", "what the HTTP password is: api-token, access-token, app-password (cloud) or http-access-token (data center)")
-	fs.StringVar(&s.SSHKey, "ssh-key", "", "path of the PEM RSA private key for SSH")
+	str(&s.Username, wizard.FieldUsername, "Bitbucket username for HTTP (not your email)")
+	str(&s.PasswordKind, wizard.FieldPasswordKind, "what the HTTP password is: api-token, access-token, app-password (cloud) or http-access-token (data center)")
+	str(&s.SSHKey, wizard.FieldSSHKey, "path of the PEM RSA private key for SSH")
 
-	fs.StringVar(&s.APIAccess, "api-access", "", "API access: none, email-api-token, access-token or username-app-password (default none)")
-	fs.StringVar(&s.APIEmail, "api-email", "", "Atlassian account email for email-api-token")
-	fs.StringVar(&s.APIUsername, "api-username", "", "Bitbucket username for username-app-password")
-	fs.BoolVar(&s.APITokenSameAsPassword, "api-token-same-as-password", false, "use the HTTP password as the API token")
+	str(&s.APIAccess, wizard.FieldAPIAccess, "API access: none, email-api-token, access-token or username-app-password (default none)")
+	str(&s.APIEmail, wizard.FieldAPIEmail, "Atlassian account email for email-api-token")
+	str(&s.APIUsername, wizard.FieldAPIUsername, "Bitbucket username for username-app-password")
+	fs.BoolVar(&s.APITokenSameAsPassword, string(wizard.FieldAPITokenSameAsPassword), false, "use the HTTP password as the API token")
 
-	fs.StringVar(&s.Connectivity, "connectivity", "", "who connects: platform or delegate (default platform)")
-	fs.StringArrayVar(&s.DelegateSelectors, "delegate-selector", nil, "only delegates with this tag (repeatable)")
-	fs.StringVar(&s.CAFile, "ca-file", "", "PEM CA bundle for a self-signed Data Center server")
+	str(&s.Connectivity, wizard.FieldConnectivity, "who connects: platform or delegate (default platform)")
+	list(&s.DelegateSelectors, wizard.FieldDelegateSelector, "only delegates with this tag (repeatable)")
+	str(&s.CAFile, wizard.FieldCAFile, "PEM CA bundle for a self-signed Data Center server")
 
-	fs.StringVar(&s.Scope, "scope", "", "Harness scope: account, org or project (default account)")
-	fs.StringVar(&s.Org, "org", "", "Harness organization identifier (org and project scope)")
-	fs.StringVar(&s.Project, "project", "", "Harness project identifier (project scope)")
+	str(&s.Scope, wizard.FieldScope, "Harness scope: account, org or project (default account)")
+	str(&s.Org, wizard.FieldOrg, "Harness organization identifier (org and project scope)")
+	str(&s.Project, wizard.FieldProject, "Harness project identifier (project scope)")
 }
 
 // settingNames lists the flags register adds, to tell whether any was given.
-var settingNames = []string{
-	"name", "id", "description", "tag", "edition", "url-type", "connection", "url", "test-repo",
-	"username", "password-kind", "ssh-key", "api-access", "api-email", "api-username",
-	"api-token-same-as-password", "connectivity", "delegate-selector", "ca-file", "scope", "org", "project",
+var settingNames = []wizard.Field{
+	wizard.FieldName, wizard.FieldID, wizard.FieldDescription, wizard.FieldTag,
+	wizard.FieldEdition, wizard.FieldURLType, wizard.FieldConnection, wizard.FieldURL, wizard.FieldTestRepo,
+	wizard.FieldUsername, wizard.FieldPasswordKind, wizard.FieldSSHKey,
+	wizard.FieldAPIAccess, wizard.FieldAPIEmail, wizard.FieldAPIUsername, wizard.FieldAPITokenSameAsPassword,
+	wizard.FieldConnectivity, wizard.FieldDelegateSelector, wizard.FieldCAFile, wizard.FieldScope, wizard.FieldOrg, wizard.FieldProject,
 }
 
 // registerCompletions offers the values of every enum flag cmd has.
 func registerCompletions(cmd *cobra.Command) {
 	for _, e := range enumFlags {
-		if cmd.Flags().Lookup(e.name) == nil {
+		if cmd.Flags().Lookup(string(e.name)) == nil {
 			continue
 		}
 		vals := e.values
-		_ = cmd.RegisterFlagCompletionFunc(e.name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		_ = cmd.RegisterFlagCompletionFunc(string(e.name), func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return vals, cobra.ShellCompDirectiveNoFileComp
 		})
 	}
@@ -111,7 +115,7 @@ func registerCompletions(cmd *cobra.Command) {
 func (s *settingFlags) connector() (wizard.Connector, wizard.Problems) {
 	c := wizard.NewConnector()
 	var ps wizard.Problems
-	parse := func(field, raw string, apply func(string) error) {
+	parse := func(field wizard.Field, raw string, apply func(string) error) {
 		if raw == "" {
 			return
 		}
@@ -119,28 +123,28 @@ func (s *settingFlags) connector() (wizard.Connector, wizard.Problems) {
 			ps = append(ps, wizard.Problem{Field: field, Msg: err.Error()})
 		}
 	}
-	parse("edition", s.Edition, func(v string) (err error) { c.Edition, err = parseKeep(wizard.ParseEdition, v, c.Edition); return })
-	parse("url-type", s.URLType, func(v string) (err error) { c.URLType, err = parseKeep(wizard.ParseURLType, v, c.URLType); return })
-	parse("connection", s.Connection, func(v string) (err error) {
+	parse(wizard.FieldEdition, s.Edition, func(v string) (err error) { c.Edition, err = parseKeep(wizard.ParseEdition, v, c.Edition); return })
+	parse(wizard.FieldURLType, s.URLType, func(v string) (err error) { c.URLType, err = parseKeep(wizard.ParseURLType, v, c.URLType); return })
+	parse(wizard.FieldConnection, s.Connection, func(v string) (err error) {
 		c.Connection, err = parseKeep(wizard.ParseConnection, v, c.Connection)
 		return
 	})
 	if c.Edition == wizard.DataCenter {
 		c.PasswordKind = wizard.HTTPAccessToken
 	}
-	parse("password-kind", s.PasswordKind, func(v string) (err error) {
+	parse(wizard.FieldPasswordKind, s.PasswordKind, func(v string) (err error) {
 		c.PasswordKind, err = parseKeep(wizard.ParsePasswordKind, v, c.PasswordKind)
 		return
 	})
-	parse("api-access", s.APIAccess, func(v string) (err error) {
+	parse(wizard.FieldAPIAccess, s.APIAccess, func(v string) (err error) {
 		c.APIAccess, err = parseKeep(wizard.ParseAPIAccessKind, v, c.APIAccess)
 		return
 	})
-	parse("connectivity", s.Connectivity, func(v string) (err error) {
+	parse(wizard.FieldConnectivity, s.Connectivity, func(v string) (err error) {
 		c.Connectivity, err = parseKeep(wizard.ParseConnectivity, v, c.Connectivity)
 		return
 	})
-	parse("scope", s.Scope, func(v string) (err error) { c.Scope, err = parseKeep(wizard.ParseScope, v, c.Scope); return })
+	parse(wizard.FieldScope, s.Scope, func(v string) (err error) { c.Scope, err = parseKeep(wizard.ParseScope, v, c.Scope); return })
 
 	tags, tagProblems := wizard.ParseTags(s.Tags)
 	ps = append(ps, tagProblems...)
@@ -181,7 +185,7 @@ func splitList(items []string) []string {
 // already fail to parse, so a bad --edition is reported once, not again
 // as every rule that depends on it.
 func mergeProblems(parse, validation wizard.Problems) wizard.Problems {
-	failed := map[string]bool{}
+	failed := map[wizard.Field]bool{}
 	for _, p := range parse {
 		failed[p.Field] = true
 	}

@@ -120,7 +120,7 @@ one line per problem, each naming its flag.`,
 // anySetting reports whether a connector setting was given as a flag.
 func (o *SetupOptions) anySetting() bool {
 	for _, n := range settingNames {
-		if o.Given != nil && o.Given(n) {
+		if o.Given != nil && o.Given(string(n)) {
 			return true
 		}
 	}
@@ -168,7 +168,7 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 // the connector: secret sources that do not apply, and flag combinations.
 func (o *SetupOptions) flagProblems(c wizard.Connector) wizard.Problems {
 	var ps wizard.Problems
-	add := func(field, msg string) { ps = append(ps, wizard.Problem{Field: field, Msg: msg}) }
+	add := func(field, msg string) { ps = append(ps, wizard.Problem{Field: wizard.Field(field), Msg: msg}) }
 	if o.DryRun {
 		for _, n := range []string{"password-stdin", "api-token-stdin", "ssh-passphrase-stdin", "skip-test", "save-failing", "output"} {
 			if o.Given(n) {

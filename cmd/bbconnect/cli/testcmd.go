@@ -164,11 +164,8 @@ func selectProfiles(st ProfileStore, opts *TestOptions) ([]Profile, error) {
 func testOne(ctx context.Context, f *Factory, kc SecretStore, p Profile, ts TestSettings) (TestReport, error) {
 	c := p.Connector
 	var s Secrets
-	slots := c.SecretSlots()
-	if _, ok := p.Tokens[wizard.SlotSSHKey]; ok {
-		slots = append(slots, wizard.SlotSSHKey)
-	}
-	for _, slot := range slots {
+	_, passphrase := p.Tokens[wizard.SlotSSHKey]
+	for _, slot := range c.StoredSlots(passphrase) {
 		v, err := kc.Get(ctx, c.ID, slot)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -184,14 +181,7 @@ func testOne(ctx context.Context, f *Factory, kc SecretStore, p Profile, ts Test
 			}
 			return TestReport{Connector: c.ID, OK: false, Checks: []Check{check}}, nil
 		}
-		switch slot {
-		case wizard.SlotPassword:
-			s.Password = v
-		case wizard.SlotAPIToken:
-			s.APIToken = v
-		case wizard.SlotSSHKey:
-			s.SSHPassphrase = v
-		}
+		s.Set(slot, v)
 	}
 	return runTest(ctx, f, c, s, ts)
 }

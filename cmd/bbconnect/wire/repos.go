@@ -21,7 +21,7 @@ type tuiRepos struct {
 // List implements tui.RepoLister with conntest.ListRepos (concurrent Cloud
 // pages, Data Center nextPageStart).
 func (r tuiRepos) List(ctx context.Context, c wizard.Connector, s tui.Secrets) ([]tui.Repo, error) {
-	repos, err := conntest.ListRepos(ctx, c, s.Values(), testConfig(r.f, r.ts))
+	repos, err := conntest.ListRepos(ctx, c, s, testConfig(r.f, r.ts))
 	if err != nil {
 		return nil, err
 	}

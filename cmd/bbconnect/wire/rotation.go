@@ -44,12 +44,10 @@ func (t tuiRotator) Rotate(ctx context.Context, r tui.Rotation) (tui.RotationRes
 	c := r.Connector
 	values := map[wizard.SecretSlot]string{}
 	expires := map[wizard.SecretSlot]time.Time{}
-	for slot, exp := range map[wizard.SecretSlot]time.Time{
-		wizard.SlotPassword: r.Secrets.PasswordExpires, wizard.SlotAPIToken: r.Secrets.APITokenExpires, wizard.SlotSSHKey: {},
-	} {
+	for _, slot := range wizard.AllSlots {
 		if v := r.Secrets.Value(slot); v != "" {
 			values[slot] = v
-			if !exp.IsZero() {
+			if exp := r.Secrets.Expires(slot); !exp.IsZero() {
 				expires[slot] = exp
 			}
 		}
@@ -57,12 +55,8 @@ func (t tuiRotator) Rotate(ctx context.Context, r tui.Rotation) (tui.RotationRes
 	rot := t.r
 	test := t.test
 	test.hostKey = r.HostKey
-	rot.Tester = func(ctx context.Context, c wizard.Connector, s map[wizard.SecretSlot]string) error {
-		sec := tui.Secrets{
-			Password: s[wizard.SlotPassword], APIToken: s[wizard.SlotAPIToken], SSHPassphrase: s[wizard.SlotSSHKey],
-			PasswordExpires: expires[wizard.SlotPassword], APITokenExpires: expires[wizard.SlotAPIToken],
-		}
-		return reportErr(test.Run(ctx, c, sec, nil))
+	rot.Tester = func(ctx context.Context, c wizard.Connector, s wizard.Secrets) error {
+		return reportErr(test.Run(ctx, c, s, nil))
 	}
 	res, err := rot.Rotate(ctx, rotate.Request{ID: c.ID, Secrets: values, Connector: &c, Expires: expires})
 	out := tui.RotationResult{Summary: res.Summary, Recovered: res.Recovered, Tested: res.Tested}

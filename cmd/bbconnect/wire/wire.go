@@ -76,9 +76,7 @@ func pending(st profile.Store) ([]string, error) {
 func rotateSecrets(ctx context.Context, f *cli.Factory, dir string, kc cli.SecretStore, req cli.RotateRequest) (cli.RotateResult, error) {
 	r := rotate.Rotator{Store: store(f, dir), Secrets: kc, Now: clock(f)}
 	if req.Test != nil {
-		r.Tester = func(ctx context.Context, c wizard.Connector, s map[wizard.SecretSlot]string) error {
-			return req.Test(ctx, c, cli.Secrets{Password: s[wizard.SlotPassword], APIToken: s[wizard.SlotAPIToken], SSHPassphrase: s[wizard.SlotSSHKey]})
-		}
+		r.Tester = rotate.Tester(req.Test)
 	}
 	res, err := r.Rotate(ctx, rotate.Request{ID: req.ID, Secrets: req.Secrets, Connector: req.Connector, Expires: req.Expires})
 	return cli.RotateResult{

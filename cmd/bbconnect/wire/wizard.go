@@ -129,10 +129,8 @@ func savedTokens(c wizard.Connector, old map[wizard.SecretSlot]profile.TokenMeta
 	for _, s := range meta.NewTokens {
 		fresh[s] = true
 	}
-	slots := c.SecretSlots()
-	if _, had := old[wizard.SlotSSHKey]; c.Connection == wizard.SSH && (had || fresh[wizard.SlotSSHKey]) {
-		slots = append(slots, wizard.SlotSSHKey)
-	}
+	_, had := old[wizard.SlotSSHKey]
+	slots := c.StoredSlots(had || fresh[wizard.SlotSSHKey])
 	out := make(map[wizard.SecretSlot]profile.TokenMeta, len(slots))
 	for _, slot := range slots {
 		kind := profile.KindOf(c, slot)
@@ -218,7 +216,7 @@ func (t tuiTester) Run(ctx context.Context, c wizard.Connector, s tui.Secrets, p
 	}
 	cfg := testConfig(t.f, ts)
 	cfg.ConfirmedHostKey = t.hostKey
-	r := conntest.Run(ctx, c, s.Values(), cfg, p)
+	r := conntest.Run(ctx, c, s, cfg, p)
 	out := tui.TestReport{OK: r.OK}
 	for _, ch := range r.Checks {
 		out.Checks = append(out.Checks, toTUICheck(c, ch))
