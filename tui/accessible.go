@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 	"github.com/bbconnect/bbconnect/wizard/sshkey"
 )
 
@@ -50,7 +51,7 @@ type accessible struct {
 	// profiles are the saved connectors the picker lists.
 	profiles []Profile
 	// report is the last test's; saved the last save's outcome.
-	report *TestReport
+	report *conntest.Report
 	saved  *saveOutcome
 	// pickerErr is what the picker says when it shows next.
 	pickerErr error

@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
 // The accessible runner's places (see nav.go), each asked line by line
@@ -141,14 +142,14 @@ func (a *accessible) test() (navInput, error) {
 		}
 		return a.yesNo("Save the connector without a test?", true, evNext, evBack)
 	}
-	report := runTester(a.ctx, a.d.Tester, st, func(TestEvent) {})
+	report := runTester(a.ctx, a.d.Tester, st, func(conntest.Event) {})
 	if a.ctx.Err() != nil {
 		return navInput{}, ErrInterrupted
 	}
 	a.report = &report
 	for _, ch := range report.Checks {
 		a.printf("%s\n", checkLine(Styles{}, ch))
-		if ch.Status == CheckFail && ch.Fix != "" {
+		if ch.Status == conntest.Fail && ch.Fix != "" {
 			a.printf("    fix: %s\n", ch.Fix)
 		}
 	}
@@ -166,7 +167,7 @@ func (a *accessible) test() (navInput, error) {
 }
 
 // failed asks what to do after a failed test.
-func (a *accessible) failed(report TestReport) (navInput, error) {
+func (a *accessible) failed(report conntest.Report) (navInput, error) {
 	const (
 		fix = iota
 		retry
@@ -174,7 +175,7 @@ func (a *accessible) failed(report TestReport) (navInput, error) {
 		accept
 		review
 	)
-	step, field := fixOf(report.Checks)
+	step, field := fixOf(a.st.connector(), report.Checks)
 	where := step.Title()
 	if field != "" {
 		where += " (" + string(field) + ")"

@@ -289,7 +289,7 @@ func TestAccessiblePicker(t *testing.T) {
 func TestAccessibleBackToFix(t *testing.T) {
 	// Not parallel: Run sets the process-wide Lip Gloss renderer.
 	f := pickerFakes(t)
-	f.tester.fail, f.tester.field = "git read access", "username"
+	f.tester.fail, f.tester.diag = "git read access", "email used where the bitbucket username belongs"
 	input := strings.Join([]string{
 		"2", "3", // cloud_one: test the connection
 		"", // the test failed: back to fix it (the default)

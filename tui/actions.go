@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
 // pick carries out the picker's choice: it sets up the state for the
@@ -84,11 +85,11 @@ func (m *Model) openPicker() tea.Cmd {
 // recordTest keeps how a picker's test of a saved connector ended in its
 // profile, as bbconnect test does: nothing else is written. It says what
 // failed.
-func recordTest(d *Deps, conn wizard.Connector, report *TestReport) error {
+func recordTest(d *Deps, conn wizard.Connector, report *conntest.Report) error {
 	if report == nil || d.Profiles == nil {
 		return nil
 	}
-	meta := SaveMeta{LastTest: &TestResult{At: d.now(), OK: report.OK, Summary: testSummary(*report)}}
+	meta := SaveMeta{LastTest: &TestResult{At: d.now(), OK: report.OK, Summary: report.Summary()}}
 	if _, err := d.Profiles.Save(conn, meta); err != nil {
 		return fmt.Errorf("recording the test of %s failed: %w", conn.ID, err)
 	}

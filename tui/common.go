@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
 // component is what every screen implements: a small model with its own
@@ -76,12 +77,12 @@ type (
 	// testEventMsg carries one progress event of a running test.
 	testEventMsg struct {
 		run int
-		ev  TestEvent
+		ev  conntest.Event
 	}
 	// testDoneMsg carries the report of a finished test.
 	testDoneMsg struct {
 		run    int
-		report TestReport
+		report conntest.Report
 	}
 )
 

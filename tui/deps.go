@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
 // Deps are the services the wizard uses. Every field may be nil: the screen
@@ -19,7 +20,7 @@ type Deps struct {
 	Profiles ProfileStore
 	// Secrets stores the tokens in the OS keychain.
 	Secrets SecretStore
-	// Tester runs the live connection test.
+	// Tester runs the live connection test (package conntest's report).
 	Tester Tester
 	// Exports writes the exported Harness YAML.
 	Exports ExportWriter
@@ -103,44 +104,6 @@ type ExportWriter interface {
 	WriteExport(id string, data []byte) (path string, err error)
 }
 
-// CheckStatus is how one connection-test check ended.
-type CheckStatus string
-
-// The statuses of a check.
-const (
-	CheckPass    CheckStatus = "pass"
-	CheckWarn    CheckStatus = "warn"
-	CheckFail    CheckStatus = "fail"
-	CheckSkipped CheckStatus = "skipped"
-)
-
-// Check is one finished connection-test check.
-type Check struct {
-	Name      string
-	Status    CheckStatus
-	Diagnosis string
-	Fix       string
-	// Field names the setting to change (as its flag, e.g. "username"), when known.
-	Field    wizard.Field
-	Duration time.Duration
-	// HostKeyFingerprint is the SHA256 fingerprint of an unknown SSH host key the user may confirm (see HostKeyTester).
-	HostKeyFingerprint string
-}
-
-// TestEvent is progress of a running test: a check started (Done false) or
-// finished (Done true, with Check filled in).
-type TestEvent struct {
-	Name  string
-	Done  bool
-	Check Check
-}
-
-// TestReport is the outcome of one connection test.
-type TestReport struct {
-	OK     bool
-	Checks []Check
-}
-
 // Secrets are the secret values typed in the wizard (wizard.Secrets, with
 // the expiry of each token). They stay in memory and are handed to the
 // Tester, the Rotator and the SecretStore only.
@@ -153,7 +116,7 @@ type Tester interface {
 	// Run tests c with the secrets, calling progress for every started and
 	// finished check (from any goroutine), and returns the report. It stops
 	// when ctx is cancelled.
-	Run(ctx context.Context, c wizard.Connector, s Secrets, progress func(TestEvent)) TestReport
+	Run(ctx context.Context, c wizard.Connector, s Secrets, progress func(conntest.Event)) conntest.Report
 }
 
 func (d *Deps) now() time.Time {

@@ -102,7 +102,7 @@ func TestPickerErrandsReturnToPicker(t *testing.T) {
 // and the fix is then saved as an edit of the connector.
 func TestBackToFixReturnsToTest(t *testing.T) {
 	f := pickerFakes(t)
-	f.tester.fail, f.tester.field = "git read access", "username"
+	f.tester.fail, f.tester.diag = "git read access", "email used where the bitbucket username belongs"
 	fl, tm := pickerFlow(t, f)
 	fl.typ("t")
 	fl.wait("the test failed: b goes back to fix it")

@@ -23,6 +23,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
 // testNow is the fixed clock of every test: App Passwords are removed.
@@ -127,11 +128,13 @@ func (e *memExports) len() int {
 	return len(e.data)
 }
 
-// fakeTester reports the checks it is given; fail names a check to fail.
+// fakeTester reports the checks it is given; fail names a check to fail,
+// with diag as its diagnosis ("401 unauthorized" when empty), which
+// conntest.FixField routes to a field.
 type fakeTester struct {
 	mu      sync.Mutex
 	fail    string
-	field   wizard.Field
+	diag    string
 	runs    int
 	secrets []Secrets
 }
@@ -140,21 +143,24 @@ func (f *fakeTester) Plan(wizard.Connector) []string {
 	return []string{"reach git host", "git read access", "api access"}
 }
 
-func (f *fakeTester) Run(_ context.Context, c wizard.Connector, s Secrets, progress func(TestEvent)) TestReport {
+func (f *fakeTester) Run(_ context.Context, c wizard.Connector, s Secrets, progress func(conntest.Event)) conntest.Report {
 	f.mu.Lock()
 	f.runs++
 	f.secrets = append(f.secrets, s)
-	fail, field := f.fail, f.field
+	fail, diag := f.fail, f.diag
 	f.mu.Unlock()
-	r := TestReport{OK: true}
+	if diag == "" {
+		diag = "401 unauthorized"
+	}
+	r := conntest.Report{OK: true}
 	for _, name := range f.Plan(c) {
-		progress(TestEvent{Name: name})
-		ch := Check{Name: name, Status: CheckPass, Diagnosis: "ok", Duration: 12 * time.Millisecond}
+		progress(conntest.Event{Name: name})
+		ch := conntest.Check{Name: name, Status: conntest.Pass, Diagnosis: "ok", DurationMS: 12}
 		if name == fail {
-			ch = Check{Name: name, Status: CheckFail, Diagnosis: "401 unauthorized", Fix: "check the token", Field: field}
+			ch = conntest.Check{Name: name, Status: conntest.Fail, Diagnosis: diag, Fix: "check the token"}
 			r.OK = false
 		}
-		progress(TestEvent{Name: name, Done: true, Check: ch})
+		progress(conntest.Event{Name: name, Done: true, Check: ch})
 		r.Checks = append(r.Checks, ch)
 	}
 	return r

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
 // trustedHostKey is an SSH host key the user trusted on the test screen by
@@ -50,12 +51,12 @@ func (m *testModel) unknownHostKey() string {
 
 // unknownHostKeyOf is the fingerprint of the unknown SSH host key a
 // failing check reports, when tester can run again trusting it ("" else).
-func unknownHostKeyOf(tester Tester, checks []Check) string {
+func unknownHostKeyOf(tester Tester, checks []conntest.Check) string {
 	if _, ok := tester.(HostKeyTester); !ok {
 		return ""
 	}
 	for _, ch := range checks {
-		if ch.Status == CheckFail && ch.HostKeyFingerprint != "" {
+		if ch.Status == conntest.Fail && ch.HostKeyFingerprint != "" {
 			return ch.HostKeyFingerprint
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
 const unknownFP = "SHA256:q3VjDD5RZfb1jOAx0l4hRmxbKp2E7nBrvU0XN+d8Sxs"
@@ -26,31 +27,31 @@ func (h *hostKeyTester) Plan(wizard.Connector) []string {
 	return []string{"reach git host", "git read access"}
 }
 
-func (h *hostKeyTester) Run(ctx context.Context, c wizard.Connector, s Secrets, progress func(TestEvent)) TestReport {
+func (h *hostKeyTester) Run(ctx context.Context, c wizard.Connector, s Secrets, progress func(conntest.Event)) conntest.Report {
 	return h.run(c, "", progress)
 }
 
-func (h *hostKeyTester) RunWithHostKey(_ context.Context, c wizard.Connector, _ Secrets, fp string, progress func(TestEvent)) TestReport {
+func (h *hostKeyTester) RunWithHostKey(_ context.Context, c wizard.Connector, _ Secrets, fp string, progress func(conntest.Event)) conntest.Report {
 	h.mu.Lock()
 	h.trusted = append(h.trusted, fp)
 	h.mu.Unlock()
 	return h.run(c, fp, progress)
 }
 
-func (h *hostKeyTester) run(c wizard.Connector, fp string, progress func(TestEvent)) TestReport {
-	r := TestReport{OK: true}
+func (h *hostKeyTester) run(c wizard.Connector, fp string, progress func(conntest.Event)) conntest.Report {
+	r := conntest.Report{OK: true}
 	for _, name := range h.Plan(c) {
-		progress(TestEvent{Name: name})
-		ch := Check{Name: name, Status: CheckPass, Diagnosis: "ok"}
+		progress(conntest.Event{Name: name})
+		ch := conntest.Check{Name: name, Status: conntest.Pass, Diagnosis: "ok"}
 		if name == "git read access" && fp != unknownFP {
-			ch = Check{
-				Name: name, Status: CheckFail, HostKeyFingerprint: unknownFP,
+			ch = conntest.Check{
+				Name: name, Status: conntest.Fail, HostKeyFingerprint: unknownFP,
 				Diagnosis: "ssh host key unknown: bitbucket.example.com:7999 presented " + unknownFP + ", which is not in known_hosts",
 				Fix:       "compare " + unknownFP + " with the fingerprint your bitbucket admin publishes, then accept it",
 			}
 			r.OK = false
 		}
-		progress(TestEvent{Name: name, Done: true, Check: ch})
+		progress(conntest.Event{Name: name, Done: true, Check: ch})
 		r.Checks = append(r.Checks, ch)
 	}
 	return r
@@ -61,7 +62,7 @@ type plainHostKeyTester struct{ h hostKeyTester }
 
 func (p *plainHostKeyTester) Plan(c wizard.Connector) []string { return p.h.Plan(c) }
 
-func (p *plainHostKeyTester) Run(ctx context.Context, c wizard.Connector, s Secrets, progress func(TestEvent)) TestReport {
+func (p *plainHostKeyTester) Run(ctx context.Context, c wizard.Connector, s Secrets, progress func(conntest.Event)) conntest.Report {
 	return p.h.Run(ctx, c, s, progress)
 }
 

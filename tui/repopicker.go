@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
 // repoPickerModel is the repository picker: offered when an account
@@ -38,7 +39,7 @@ type repoPickerModel struct {
 
 // repoItem is a listed repository with what the filter searches.
 type repoItem struct {
-	repo Repo
+	repo conntest.Repo
 	path string // owner/slug
 	hay  string // lower-case path and name
 }
@@ -46,7 +47,7 @@ type repoItem struct {
 // reposMsg carries the outcome of one listing.
 type reposMsg struct {
 	run   int
-	repos []Repo
+	repos []conntest.Repo
 	err   error
 }
 
@@ -176,13 +177,7 @@ func (m *repoPickerModel) choose() tea.Cmd {
 	switch {
 	case m.err == nil && len(m.shown) > 0:
 		r := m.items[m.shown[m.cursor]].repo
-		field := r.Field
-		if field == "" {
-			field = r.Slug + ".git"
-			if m.c.st.c.Edition == wizard.DataCenter {
-				field = r.Owner + "/" + field
-			}
-		}
+		field := r.TestRepoField(m.c.st.c.Edition)
 		cands = append(cands, field)
 		if r.Owner != "" && !strings.Contains(field, "/") {
 			// The bare bitbucket.org URL names no workspace: the test
@@ -210,7 +205,7 @@ func (m *repoPickerModel) choose() tea.Cmd {
 	return nil
 }
 
-func makeRepoItems(repos []Repo) []repoItem {
+func makeRepoItems(repos []conntest.Repo) []repoItem {
 	items := make([]repoItem, len(repos))
 	for i, r := range repos {
 		path := r.Slug

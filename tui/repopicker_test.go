@@ -14,13 +14,14 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
 // fakeLister lists repos, or fails with err; with block set it waits until
 // block is closed or the listing is cancelled.
 type fakeLister struct {
 	mu      sync.Mutex
-	repos   []Repo
+	repos   []conntest.Repo
 	err     error
 	block   chan struct{}
 	calls   int
@@ -28,7 +29,7 @@ type fakeLister struct {
 	conns   []wizard.Connector
 }
 
-func (l *fakeLister) List(ctx context.Context, c wizard.Connector, s Secrets) ([]Repo, error) {
+func (l *fakeLister) List(ctx context.Context, c wizard.Connector, s Secrets) ([]conntest.Repo, error) {
 	l.mu.Lock()
 	l.calls++
 	l.secrets = append(l.secrets, s)
@@ -52,11 +53,11 @@ func (l *fakeLister) callCount() int {
 }
 
 // demoRepos are what the fake lister sees in workspace acme.
-func demoRepos() []Repo {
-	return []Repo{
-		{Owner: "acme", Slug: "harness-demo", Name: "Harness demo", Field: "harness-demo.git"},
-		{Owner: "acme", Slug: "empty-repo", Name: "empty-repo", Empty: true, Field: "empty-repo.git"},
-		{Owner: "acme", Slug: "internal-tools", Name: "Internal tools", Field: "internal-tools.git"},
+func demoRepos() []conntest.Repo {
+	return []conntest.Repo{
+		{Owner: "acme", Slug: "harness-demo", Name: "Harness demo"},
+		{Owner: "acme", Slug: "empty-repo", Name: "empty-repo", Empty: true},
+		{Owner: "acme", Slug: "internal-tools", Name: "Internal tools"},
 	}
 }
 
@@ -151,9 +152,9 @@ func TestRepoPickerLoadingThenFilterAndPick(t *testing.T) {
 
 func TestRepoPickerMoveAndScroll(t *testing.T) {
 	t.Parallel()
-	var repos []Repo
+	var repos []conntest.Repo
 	for i := range 40 {
-		repos = append(repos, Repo{Owner: "acme", Slug: fmt.Sprintf("repo-%02d", i)})
+		repos = append(repos, conntest.Repo{Owner: "acme", Slug: fmt.Sprintf("repo-%02d", i)})
 	}
 	p, cm := pickerAt(t, cloudAccessToken(), &fakeLister{repos: repos})
 	settle(p, p.Init())
@@ -257,19 +258,17 @@ func TestRepoPickerField(t *testing.T) {
 	bare.URL = "https://bitbucket.org"
 	tests := map[string]struct {
 		c    wizard.Connector
-		repo Repo
+		repo conntest.Repo
 		want string
 	}{
-		"cloud workspace url":   {cloudAccessToken(), Repo{Owner: "acme", Slug: "app", Field: "app.git"}, "app.git"},
-		"cloud bare url":        {bare, Repo{Owner: "acme", Slug: "app", Field: "app.git"}, "acme/app.git"},
-		"data center":           {dc, Repo{Owner: "PROJ", Slug: "app", Field: "PROJ/app.git"}, "PROJ/app.git"},
-		"data center no field":  {dc, Repo{Owner: "PROJ", Slug: "app"}, "PROJ/app.git"},
-		"cloud no field no url": {bare, Repo{Owner: "acme", Slug: "app"}, "acme/app.git"},
+		"cloud workspace url": {cloudAccessToken(), conntest.Repo{Owner: "acme", Slug: "app"}, "app.git"},
+		"cloud bare url":      {bare, conntest.Repo{Owner: "acme", Slug: "app"}, "acme/app.git"},
+		"data center":         {dc, conntest.Repo{Owner: "PROJ", Slug: "app"}, "PROJ/app.git"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			p, cm := pickerAt(t, tt.c, &fakeLister{repos: []Repo{tt.repo}})
+			p, cm := pickerAt(t, tt.c, &fakeLister{repos: []conntest.Repo{tt.repo}})
 			settle(p, p.Init())
 			press(p, tea.KeyMsg{Type: tea.KeyEnter})
 			if got := cm.st.c.TestRepo; got != tt.want {
@@ -299,9 +298,9 @@ func TestFilterRepos(t *testing.T) {
 }
 
 func BenchmarkFilterRepos(b *testing.B) {
-	repos := make([]Repo, 20000)
+	repos := make([]conntest.Repo, 20000)
 	for i := range repos {
-		repos[i] = Repo{Owner: "workspace", Slug: fmt.Sprintf("service-%05d", i), Name: fmt.Sprintf("Service %d", i)}
+		repos[i] = conntest.Repo{Owner: "workspace", Slug: fmt.Sprintf("service-%05d", i), Name: fmt.Sprintf("Service %d", i)}
 	}
 	items := makeRepoItems(repos)
 	b.ReportAllocs()

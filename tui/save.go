@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
 // saveOutcome is what saving wrote, and where.
@@ -123,7 +123,7 @@ func writeExport(d *Deps, out saveOutcome) saveOutcome {
 
 // saveMeta is what the profile keeps besides the settings: which tokens
 // were typed in this run, when the tokens expire, and the last test.
-func (st *state) saveMeta(conn wizard.Connector, sec Secrets, report *TestReport, at time.Time) SaveMeta {
+func (st *state) saveMeta(conn wizard.Connector, sec Secrets, report *conntest.Report, at time.Time) SaveMeta {
 	var meta SaveMeta
 	for _, slot := range conn.StoredSlots(sec.SSHPassphrase != "") {
 		if v := sec.Value(slot); v != "" && v != st.loaded.Value(slot) {
@@ -139,42 +139,15 @@ func (st *state) saveMeta(conn wizard.Connector, sec Secrets, report *TestReport
 		}
 	}
 	if report != nil {
-		meta.LastTest = &TestResult{At: at, OK: report.OK, Summary: testSummary(*report)}
+		meta.LastTest = &TestResult{At: at, OK: report.OK, Summary: report.Summary()}
 	}
 	return meta
-}
-
-// testSummary is one line about a finished test: the first failure, or
-// how many checks passed.
-func testSummary(r TestReport) string {
-	counts := map[CheckStatus]int{}
-	for _, ch := range r.Checks {
-		if ch.Status == CheckFail && !r.OK {
-			line := ch.Name
-			if ch.Diagnosis != "" {
-				line += ": " + ch.Diagnosis
-			}
-			return trunc(strings.Join(strings.Fields(line), " "), 160)
-		}
-		counts[ch.Status]++
-	}
-	if !r.OK {
-		return "the test did not finish"
-	}
-	parts := []string{fmt.Sprintf("%d passed", counts[CheckPass])}
-	if n := counts[CheckWarn]; n > 0 {
-		parts = append(parts, fmt.Sprintf("%d with a warning", n))
-	}
-	if n := counts[CheckSkipped]; n > 0 {
-		parts = append(parts, fmt.Sprintf("%d skipped", n))
-	}
-	return strings.Join(parts, ", ")
 }
 
 // save starts saving what was typed (see startSave); the Saved screen
 // waits for it, and Ctrl+C meanwhile stops it.
 func (m *Model) save() tea.Cmd {
-	var report *TestReport
+	var report *conntest.Report
 	if t := m.testPage(); t != nil {
 		report = t.report
 	}
@@ -194,7 +167,7 @@ func (m *Model) save() tea.Cmd {
 // interrupted edit keeps a working token; cancelling ctx stops a rotation,
 // which then keeps the old token. It returns what the screen shows while
 // run works. Both front ends save here.
-func startSave(ctx context.Context, st *state, action Action, report *TestReport) (pending saveOutcome, run func() saveOutcome) {
+func startSave(ctx context.Context, st *state, action Action, report *conntest.Report) (pending saveOutcome, run func() saveOutcome) {
 	d := st.d
 	conn := st.connector()
 	sec := st.secretsFor(conn)

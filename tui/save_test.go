@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
 // Saving after the connection test records how it ended, which tokens are
@@ -90,47 +91,33 @@ func TestPickerTestDoesNotSave(t *testing.T) {
 // check names, else by the check's name (TestTestScreen presses it).
 func TestFixStep(t *testing.T) {
 	t.Parallel()
+	acct := cloudAccessToken()
+	acct.URLType, acct.URL, acct.TestRepo = wizard.Account, "https://bitbucket.org/acme", "app.git"
+	acct.APIAccess, acct.APIEmail = wizard.APIEmailAPIToken, "jdoe@example.com"
 	tests := []struct {
-		check string
-		field wizard.Field
-		want  wizard.Step
+		check, diag string
+		want        wizard.Step
+		field       wizard.Field
 	}{
-		{"git read access", "test-repo", wizard.StepDetails},
-		{"git read access", "username", wizard.StepCredentials},
-		{"api access", "api-email", wizard.StepAPIAccess},
-		{"scopes", "api-token", wizard.StepAPIAccess},
-		{"reach git host", "ca-file", wizard.StepConnectivity},
-		{"reach git host", "url", wizard.StepDetails},
-		{"reach git host", "", wizard.StepDetails},
-		{"api access", "", wizard.StepCredentials},
+		{"git read access", "repository not found", wizard.StepDetails, wizard.FieldTestRepo},
+		{"git read access", "email used where the bitbucket username belongs", wizard.StepCredentials, wizard.FieldUsername},
+		{"api access", "the atlassian email is wrong", wizard.StepAPIAccess, wizard.FieldAPIEmail},
+		{"scopes", "the token lacks read:repository", wizard.StepAPIAccess, wizard.FieldAPIToken},
+		{"reach git host", "the certificate is not trusted", wizard.StepConnectivity, wizard.FieldCAFile},
+		{"reach git host", "host not found", wizard.StepDetails, wizard.FieldURL},
+		{"reach git host", "timed out", wizard.StepDetails, ""},
+		{"api access", "rate limited", wizard.StepCredentials, ""},
 	}
 	for _, tt := range tests {
-		m := newTestScreen(&common{deps: &Deps{}})
+		m := newTestScreen(&common{deps: &Deps{}, st: newState(&acct, &Deps{})})
 		m.order = []string{"reach api host", tt.check}
-		m.checks = map[string]Check{
-			"reach api host": {Name: "reach api host", Status: CheckWarn, Field: "url"},
-			tt.check:         {Name: tt.check, Status: CheckFail, Field: tt.field},
+		m.checks = map[string]conntest.Check{
+			"reach api host": {Name: "reach api host", Status: conntest.Warn, Diagnosis: "host not found"},
+			tt.check:         {Name: tt.check, Status: conntest.Fail, Diagnosis: tt.diag},
 		}
-		m.report = &TestReport{}
-		if got, field := m.fix(); got != tt.want || field != tt.field && got != wizard.StepDetails {
-			t.Errorf("%s/%s: fix = %s %q, want %s", tt.check, tt.field, got.Title(), field, tt.want.Title())
-		}
-	}
-}
-
-func TestTestSummary(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		r    TestReport
-		want string
-	}{
-		{TestReport{OK: true, Checks: []Check{{Status: CheckPass}, {Status: CheckPass}, {Status: CheckSkipped}, {Status: CheckWarn}}}, "2 passed, 1 with a warning, 1 skipped"},
-		{TestReport{Checks: []Check{{Name: "reach git host", Status: CheckPass}, {Name: "git read access", Status: CheckFail, Diagnosis: "wrong\npassword"}}}, "git read access: wrong password"},
-		{TestReport{Checks: []Check{{Status: CheckPass}, {Status: CheckSkipped, Diagnosis: "cancelled"}}}, "the test did not finish"},
-	}
-	for _, tt := range tests {
-		if got := testSummary(tt.r); got != tt.want {
-			t.Errorf("testSummary = %q, want %q", got, tt.want)
+		m.report = &conntest.Report{}
+		if got, field := m.fix(); got != tt.want || field != tt.field {
+			t.Errorf("%s/%s: fix = %s %q, want %s %q", tt.check, tt.diag, got.Title(), field, tt.want.Title(), tt.field)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
 // testModel is the connection test screen: a spinner per running check,
@@ -27,9 +28,9 @@ type testModel struct {
 	cancel  context.CancelFunc
 	events  chan tea.Msg
 	order   []string
-	checks  map[string]Check
+	checks  map[string]conntest.Check
 	started map[string]bool
-	report  *TestReport
+	report  *conntest.Report
 	confirm bool
 }
 
@@ -41,7 +42,7 @@ func newTestScreen(c *common) *testModel {
 func (m *testModel) Init() tea.Cmd {
 	m.stop()
 	m.report, m.confirm = nil, false
-	m.checks, m.started = map[string]Check{}, map[string]bool{}
+	m.checks, m.started = map[string]conntest.Check{}, map[string]bool{}
 	t := m.c.deps.Tester
 	if t == nil {
 		return nil
@@ -55,7 +56,7 @@ func (m *testModel) Init() tea.Cmd {
 	run, ch := m.run, make(chan tea.Msg, 64)
 	m.events = ch
 	go func() {
-		progress := func(ev TestEvent) {
+		progress := func(ev conntest.Event) {
 			select {
 			case ch <- testEventMsg{run: run, ev: ev}:
 			case <-ctx.Done():
@@ -72,7 +73,7 @@ func (m *testModel) Init() tea.Cmd {
 
 // runTester tests the connector typed in st with its secrets, trusting
 // the SSH host key the user confirmed (both front ends test here).
-func runTester(ctx context.Context, t Tester, st *state, progress func(TestEvent)) TestReport {
+func runTester(ctx context.Context, t Tester, st *state, progress func(conntest.Event)) conntest.Report {
 	conn := st.connector()
 	secrets := st.secretsFor(conn)
 	if hk, ok := t.(HostKeyTester); ok {
@@ -173,11 +174,13 @@ func (m *testModel) passed() bool { return !m.running && m.report != nil && m.re
 // fix is the step and field to go back to: the field the first failing
 // check names (conntest.FixField), else Credentials for credential checks
 // and Details for the rest.
-func (m *testModel) fix() (wizard.Step, wizard.Field) { return fixOf(m.ordered()) }
+func (m *testModel) fix() (wizard.Step, wizard.Field) {
+	return fixOf(m.c.st.connector(), m.ordered())
+}
 
 // ordered are the finished checks in the order shown.
-func (m *testModel) ordered() []Check {
-	var out []Check
+func (m *testModel) ordered() []conntest.Check {
+	var out []conntest.Check
 	for _, name := range m.order {
 		if ch, ok := m.checks[name]; ok {
 			out = append(out, ch)
@@ -186,16 +189,16 @@ func (m *testModel) ordered() []Check {
 	return out
 }
 
-// fixOf is the step and field that fix the first failing check (see
-// testModel.fix), in both front ends.
-func fixOf(checks []Check) (wizard.Step, wizard.Field) {
+// fixOf is the step and field of c that fix the first failing check
+// (conntest.FixField; see testModel.fix), in both front ends.
+func fixOf(c wizard.Connector, checks []conntest.Check) (wizard.Step, wizard.Field) {
 	for _, ch := range checks {
-		if ch.Status != CheckFail {
+		if ch.Status != conntest.Fail {
 			continue
 		}
-		if ch.Field != "" {
-			if s := wizard.StepOf(ch.Field); s != wizard.StepReview {
-				return s, ch.Field
+		if f := conntest.FixField(c, ch); f != "" {
+			if s := wizard.StepOf(f); s != wizard.StepReview {
+				return s, f
 			}
 		}
 		if strings.Contains(ch.Name, "reach") {
@@ -229,7 +232,7 @@ func (m *testModel) View() string {
 		switch {
 		case done:
 			b.WriteString(checkLine(s, ch) + "\n")
-			if ch.Status == CheckFail && ch.Fix != "" {
+			if ch.Status == conntest.Fail && ch.Fix != "" {
 				b.WriteString(s.Fix.Render("    fix: "+ch.Fix) + "\n")
 			}
 		case m.running && m.started[name]:
@@ -258,24 +261,24 @@ func (m *testModel) View() string {
 	return b.String()
 }
 
-func checkLine(s Styles, ch Check) string {
+func checkLine(s Styles, ch conntest.Check) string {
 	icon, st := "?", s.Faint
 	switch ch.Status {
-	case CheckPass:
+	case conntest.Pass:
 		icon, st = "✓", s.Pass
-	case CheckWarn:
+	case conntest.Warn:
 		icon, st = "!", s.Warn
-	case CheckFail:
+	case conntest.Fail:
 		icon, st = "✗", s.Fail
-	case CheckSkipped:
+	case conntest.Skipped:
 		icon, st = "–", s.Skipped
 	}
 	line := st.Render(icon + " " + ch.Name)
 	if ch.Diagnosis != "" {
 		line += ": " + ch.Diagnosis
 	}
-	if ch.Duration > 0 {
-		line += s.Faint.Render(fmt.Sprintf(" (%d ms)", ch.Duration.Milliseconds()))
+	if ch.DurationMS > 0 {
+		line += s.Faint.Render(fmt.Sprintf(" (%d ms)", ch.DurationMS))
 	}
 	return line
 }

@@ -1,6 +1,12 @@
 package conntest
 
-import "github.com/bbconnect/bbconnect/wizard"
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/bbconnect/bbconnect/wizard"
+)
 
 // Status is how a check ended.
 type Status string
@@ -44,6 +50,45 @@ func (r Report) Failed() []Check {
 		}
 	}
 	return out
+}
+
+// Err is nil for a report that is OK, else one line: the first failed
+// check and its diagnosis, or that the test did not finish.
+func (r Report) Err() error {
+	if r.OK {
+		return nil
+	}
+	if f := r.Failed(); len(f) > 0 {
+		return errors.New(f[0].Name + ": " + f[0].Diagnosis)
+	}
+	return errors.New("the connection test did not finish")
+}
+
+// Summary is one line about the report, as a profile keeps its last test:
+// the first failure, or how many checks passed, warned and were skipped.
+func (r Report) Summary() string {
+	counts := map[Status]int{}
+	for _, ch := range r.Checks {
+		if ch.Status == Fail && !r.OK {
+			line := ch.Name
+			if ch.Diagnosis != "" {
+				line += ": " + ch.Diagnosis
+			}
+			return clean(strings.Join(strings.Fields(line), " "), 160)
+		}
+		counts[ch.Status]++
+	}
+	if !r.OK {
+		return "the test did not finish"
+	}
+	parts := []string{fmt.Sprintf("%d passed", counts[Pass])}
+	if n := counts[Warn]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d with a warning", n))
+	}
+	if n := counts[Skipped]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d skipped", n))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Check returns the check called name, if the report has it.

@@ -120,3 +120,23 @@ func TestFilterRepos(t *testing.T) {
 		t.Errorf("cloud field = %q", got)
 	}
 }
+
+func TestReportSummaryAndErr(t *testing.T) {
+	tests := []struct {
+		r    Report
+		want string
+		err  string
+	}{
+		{Report{OK: true, Checks: []Check{{Status: Pass}, {Status: Pass}, {Status: Skipped}, {Status: Warn}}}, "2 passed, 1 with a warning, 1 skipped", ""},
+		{Report{Checks: []Check{{Name: "reach git host", Status: Pass}, {Name: "git read access", Status: Fail, Diagnosis: "wrong\npassword"}}}, "git read access: wrong password", "git read access: wrong\npassword"},
+		{Report{Checks: []Check{{Status: Pass}, {Status: Skipped, Diagnosis: "cancelled"}}}, "the test did not finish", "the connection test did not finish"},
+	}
+	for _, tt := range tests {
+		if got := tt.r.Summary(); got != tt.want {
+			t.Errorf("Summary = %q, want %q", got, tt.want)
+		}
+		if err := tt.r.Err(); (err == nil) != (tt.err == "") || err != nil && err.Error() != tt.err {
+			t.Errorf("Err = %v, want %q", err, tt.err)
+		}
+	}
+}

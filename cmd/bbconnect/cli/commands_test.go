@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
 // seed saves a connector with its secrets, as setup would have.
@@ -198,12 +199,12 @@ func TestTestCommand(t *testing.T) {
 	if h.tests.calls[0].Password != tokenA {
 		t.Error("the secret was not read from the keychain")
 	}
-	if lt := h.saved()["a"].LastTest; lt == nil || !lt.OK || lt.Summary != "passed (1 pass, 1 skipped)" {
+	if lt := h.saved()["a"].LastTest; lt == nil || !lt.OK || lt.Summary != "1 passed, 1 skipped" {
 		t.Errorf("last test = %+v", lt)
 	}
 
 	r = h.run("", "test", "a", "--json")
-	var one TestReport
+	var one conntest.Report
 	if err := json.Unmarshal([]byte(r.stdout), &one); err != nil || one.Connector != "a" || !one.OK || len(one.Checks) != 2 {
 		t.Errorf("one id --json: %v\n%s", err, r.stdout)
 	}
@@ -213,7 +214,7 @@ func TestTestCommand(t *testing.T) {
 
 	h.tests.fail = true
 	r = h.run("", "test", "--all", "--json")
-	var many []TestReport
+	var many []conntest.Report
 	if err := json.Unmarshal([]byte(r.stdout), &many); err != nil || len(many) != 2 || many[0].Connector != "a" || many[0].OK {
 		t.Errorf("--all --json: %v\n%s", err, r.stdout)
 	}

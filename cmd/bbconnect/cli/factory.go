@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
 // Environment variables bbconnect reads.
@@ -99,7 +100,7 @@ type TestSettings struct {
 }
 
 // TestFunc runs the live connection test of c with its secrets.
-type TestFunc func(ctx context.Context, c wizard.Connector, s Secrets, ts TestSettings, progress func(TestEvent)) TestReport
+type TestFunc func(ctx context.Context, c wizard.Connector, s Secrets, ts TestSettings, progress func(conntest.Event)) conntest.Report
 
 // KeyInfo is what InspectKey learns about an SSH private key.
 type KeyInfo struct {

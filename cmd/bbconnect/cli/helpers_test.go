@@ -13,6 +13,7 @@ import (
 
 	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
 // testNow is the fixed clock of the tests (after App Passwords were removed).
@@ -184,21 +185,21 @@ type fakeTester struct {
 	leak     bool // put the password into a diagnosis, to prove redaction
 }
 
-func (ft *fakeTester) run(_ context.Context, c wizard.Connector, s Secrets, ts TestSettings, _ func(TestEvent)) TestReport {
+func (ft *fakeTester) run(_ context.Context, c wizard.Connector, s Secrets, ts TestSettings, _ func(conntest.Event)) conntest.Report {
 	ft.mu.Lock()
 	defer ft.mu.Unlock()
 	ft.calls = append(ft.calls, s)
 	ft.settings = append(ft.settings, ts)
-	r := TestReport{Connector: c.ID, OK: !ft.fail, Checks: []Check{
-		{Name: "reach git host", Status: StatusPass, Diagnosis: "tls ok", DurationMS: 12},
-		{Name: "api access", Status: StatusSkipped, Diagnosis: "api access is off"},
+	r := conntest.Report{Connector: c.ID, OK: !ft.fail, Checks: []conntest.Check{
+		{Name: "reach git host", Status: conntest.Pass, Diagnosis: "tls ok", DurationMS: 12},
+		{Name: "api access", Status: conntest.Skipped, Diagnosis: "api access is off"},
 	}}
 	if ft.fail {
 		diag := "wrong password"
 		if ft.leak {
 			diag += " " + s.Password
 		}
-		r.Checks = append(r.Checks, Check{Name: "git read access", Status: StatusFail, Diagnosis: diag, Fix: "paste the token again", DurationMS: 40})
+		r.Checks = append(r.Checks, conntest.Check{Name: "git read access", Status: conntest.Fail, Diagnosis: diag, Fix: "paste the token again", DurationMS: 40})
 	}
 	return r
 }

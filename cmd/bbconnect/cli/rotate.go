@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -167,10 +166,7 @@ func rotateRun(ctx context.Context, opts *RotateOptions) error {
 				return err
 			}
 			writeReport(f.IO.ErrOut, r)
-			if r.failed() {
-				return errors.New(firstFailure(r))
-			}
-			return nil
+			return r.Err()
 		}
 	}
 	res, err := f.Rotate(ctx, dir, kc, req)
@@ -276,16 +272,6 @@ func readRotationSecret(opts *RotateOptions, slot wizard.SecretSlot) (string, er
 		return "", usageErrorf("no new token was given; paste it at the prompt, or pipe it with --token-stdin")
 	}
 	return v, nil
-}
-
-// firstFailure is the diagnosis of the first failed check.
-func firstFailure(r TestReport) string {
-	for _, c := range r.Checks {
-		if c.Status == StatusFail {
-			return c.Name + ": " + c.Diagnosis
-		}
-	}
-	return "the connection test failed"
 }
 
 func slotNames(slots []wizard.SecretSlot) []string {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
 // saveNonInteractive is `setup --non-interactive` without --dry-run. The
@@ -56,8 +57,8 @@ func saveNonInteractive(ctx context.Context, opts *SetupOptions, c wizard.Connec
 			return err
 		}
 		writeReport(f.IO.ErrOut, report)
-		last = &TestResult{At: now, OK: !report.failed(), Summary: report.summary()}
-		if report.failed() && !opts.SaveFailing {
+		last = &TestResult{At: now, OK: report.OK, Summary: report.Summary()}
+		if !report.OK && !opts.SaveFailing {
 			return failuref("nothing was saved: the connection test failed; fix what it names and re-run, or add --save-failing to save it anyway")
 		}
 	} else {
@@ -194,16 +195,16 @@ func readSetupSecrets(opts *SetupOptions, c wizard.Connector) (Secrets, error) {
 
 // runTest runs the live test, or says it is not available. Ctrl+C during
 // the test is ErrInterrupted.
-func runTest(ctx context.Context, f *Factory, c wizard.Connector, s Secrets, ts TestSettings) (TestReport, error) {
+func runTest(ctx context.Context, f *Factory, c wizard.Connector, s Secrets, ts TestSettings) (conntest.Report, error) {
 	if f.Test == nil {
-		return TestReport{}, errNotAvailable("the connection test", "re-run with --skip-test to save without it")
+		return conntest.Report{}, errNotAvailable("the connection test", "re-run with --skip-test to save without it")
 	}
 	report := f.Test(ctx, c, s, ts, nil)
 	if ctx.Err() != nil {
-		return TestReport{}, ErrInterrupted
+		return conntest.Report{}, ErrInterrupted
 	}
 	if report.Connector == "" {
 		report.Connector = c.ID
 	}
-	return report.redacted(s), nil
+	return redacted(report, s), nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
 const (
@@ -241,9 +242,9 @@ func TestSaveInterrupted(t *testing.T) {
 	h := newHarness(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	h.f.Test = func(_ context.Context, c wizard.Connector, _ Secrets, _ TestSettings, _ func(TestEvent)) TestReport {
+	h.f.Test = func(_ context.Context, c wizard.Connector, _ Secrets, _ TestSettings, _ func(conntest.Event)) conntest.Report {
 		cancel()
-		return TestReport{Connector: c.ID, Checks: []Check{{Name: "reach git host", Status: StatusFail, Diagnosis: "cancelled"}}}
+		return conntest.Report{Connector: c.ID, Checks: []conntest.Check{{Name: "reach git host", Status: conntest.Fail, Diagnosis: "cancelled"}}}
 	}
 	r := h.runCtx(ctx, tokenA+"\n", with(cloudArgs, "--password-stdin")...)
 	if r.code != ExitInterrupted || !strings.Contains(r.stderr, "interrupted: nothing was written") {

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
 // TestOptions are the inputs of `bbconnect test`.
@@ -92,7 +93,7 @@ func testRun(ctx context.Context, opts *TestOptions) error {
 			return err
 		}
 	}
-	reports := make([]TestReport, 0, len(profiles))
+	reports := make([]conntest.Report, 0, len(profiles))
 	anyFailed := false
 	for i, p := range profiles {
 		r, err := testOne(ctx, f, kc, p, TestSettings{
@@ -102,9 +103,9 @@ func testRun(ctx context.Context, opts *TestOptions) error {
 		if err != nil {
 			return err
 		}
-		anyFailed = anyFailed || r.failed()
+		anyFailed = anyFailed || !r.OK
 		reports = append(reports, r)
-		last := TestResult{At: now, OK: !r.failed(), Summary: r.summary()}
+		last := TestResult{At: now, OK: r.OK, Summary: r.Summary()}
 		if _, err := st.RecordTest(ctx, p.Connector.ID, last); err != nil {
 			fmt.Fprintf(f.IO.ErrOut, "! could not save the test result of %s: %v\n", p.Connector.ID, err)
 		}
@@ -161,7 +162,7 @@ func selectProfiles(st ProfileStore, opts *TestOptions) ([]Profile, error) {
 
 // testOne reads a connector's secrets from the keychain and tests it. A
 // secret missing from the keychain is a failed check, not a crash.
-func testOne(ctx context.Context, f *Factory, kc SecretStore, p Profile, ts TestSettings) (TestReport, error) {
+func testOne(ctx context.Context, f *Factory, kc SecretStore, p Profile, ts TestSettings) (conntest.Report, error) {
 	c := p.Connector
 	var s Secrets
 	_, passphrase := p.Tokens[wizard.SlotSSHKey]
@@ -169,17 +170,17 @@ func testOne(ctx context.Context, f *Factory, kc SecretStore, p Profile, ts Test
 		v, err := kc.Get(ctx, c.ID, slot)
 		if err != nil {
 			if ctx.Err() != nil {
-				return TestReport{}, ErrInterrupted
+				return conntest.Report{}, ErrInterrupted
 			}
-			check := Check{
-				Name: "keychain", Status: StatusFail,
+			check := conntest.Check{
+				Name: "keychain", Status: conntest.Fail,
 				Diagnosis: fmt.Sprintf("the %s of %s cannot be read from the keychain: %v", slot, c.ID, err),
 				Fix:       fmt.Sprintf("store it again: bbconnect rotate %s --slot %s", c.ID, slot),
 			}
 			if isUnavailable(err) {
 				check.Fix = "unlock or start your keychain, then retry"
 			}
-			return TestReport{Connector: c.ID, OK: false, Checks: []Check{check}}, nil
+			return conntest.Report{Connector: c.ID, OK: false, Checks: []conntest.Check{check}}, nil
 		}
 		s.Set(slot, v)
 	}

@@ -217,7 +217,7 @@ func TestLiveAgainstEmulator(t *testing.T) {
 		t.Fatalf("setup: exit %d\n%s%s", code, out, errOut)
 	}
 	code, out, errOut = w.run("", "test", "live", "--json")
-	var r cli.TestReport
+	var r conntest.Report
 	if err := json.Unmarshal([]byte(out), &r); err != nil || code != cli.ExitOK || !r.OK || r.Connector != "live" || len(r.Checks) == 0 {
 		t.Errorf("test --json: exit %d, %v\n%s%s", code, err, out, errOut)
 	}

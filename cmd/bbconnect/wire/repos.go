@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/bbconnect/bbconnect/cmd/bbconnect/cli"
-	"github.com/bbconnect/bbconnect/tui"
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
@@ -20,21 +19,13 @@ type tuiRepos struct {
 
 // List implements tui.RepoLister with conntest.ListRepos (concurrent Cloud
 // pages, Data Center nextPageStart).
-func (r tuiRepos) List(ctx context.Context, c wizard.Connector, s tui.Secrets) ([]tui.Repo, error) {
-	repos, err := conntest.ListRepos(ctx, c, s, testConfig(r.f, r.ts))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]tui.Repo, len(repos))
-	for i, rp := range repos {
-		out[i] = tui.Repo{Owner: rp.Owner, Slug: rp.Slug, Name: rp.Name, Empty: rp.Empty, Field: rp.TestRepoField(c.Edition)}
-	}
-	return out, nil
+func (r tuiRepos) List(ctx context.Context, c wizard.Connector, s wizard.Secrets) ([]conntest.Repo, error) {
+	return conntest.ListRepos(ctx, c, s, testConfig(r.f, r.ts))
 }
 
 // RunWithHostKey implements tui.HostKeyTester: the test again, trusting the
 // SSH host key whose fingerprint the user confirmed on the test screen.
-func (t tuiTester) RunWithHostKey(ctx context.Context, c wizard.Connector, s tui.Secrets, fingerprint string, progress func(tui.TestEvent)) tui.TestReport {
+func (t tuiTester) RunWithHostKey(ctx context.Context, c wizard.Connector, s wizard.Secrets, fingerprint string, progress func(conntest.Event)) conntest.Report {
 	t.hostKey = fingerprint
 	return t.Run(ctx, c, s, progress)
 }

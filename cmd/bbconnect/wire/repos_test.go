@@ -51,29 +51,29 @@ func TestReposListsTheEmulatorsRepositories(t *testing.T) {
 	tests := map[string]struct {
 		c      wizard.Connector
 		secret string
-		want   tui.Repo
+		want   conntest.Repo
 		empty  string
 		total  int
 	}{
 		"cloud": {
 			c: cloud, secret: d.AccessToken, total: 3 + extraRepos, empty: d.EmptyRepo,
-			want: tui.Repo{Owner: d.Workspace, Slug: d.Repo, Field: d.Repo + ".git"},
+			want: conntest.Repo{Owner: d.Workspace, Slug: d.Repo},
 		},
 		"data center": {
 			c: dc, secret: d.DCToken,
-			want: tui.Repo{Owner: d.DCProject, Slug: d.DCRepo, Field: d.DCProject + "/" + d.DCRepo + ".git"},
+			want: conntest.Repo{Owner: d.DCProject, Slug: d.DCRepo},
 		},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			repos, err := tuiRepos{f: f}.List(context.Background(), tt.c, tui.Secrets{Password: tt.secret})
+			repos, err := tuiRepos{f: f}.List(context.Background(), tt.c, wizard.Secrets{Password: tt.secret})
 			if err != nil {
 				t.Fatalf("List: %v", err)
 			}
 			if tt.total > 0 && len(repos) != tt.total {
 				t.Errorf("listed %d repositories, want %d", len(repos), tt.total)
 			}
-			seen := map[string]tui.Repo{}
+			seen := map[string]conntest.Repo{}
 			for _, r := range repos {
 				if _, dup := seen[r.Owner+"/"+r.Slug]; dup {
 					t.Errorf("%s/%s listed twice", r.Owner, r.Slug)
@@ -81,7 +81,7 @@ func TestReposListsTheEmulatorsRepositories(t *testing.T) {
 				seen[r.Owner+"/"+r.Slug] = r
 			}
 			got, ok := seen[tt.want.Owner+"/"+tt.want.Slug]
-			if !ok || got.Field != tt.want.Field || got.Empty {
+			if !ok || got.Empty {
 				t.Errorf("repository %s/%s = %+v (listed: %v)", tt.want.Owner, tt.want.Slug, got, ok)
 			}
 			if tt.empty != "" && !seen[tt.want.Owner+"/"+tt.empty].Empty {
@@ -96,7 +96,7 @@ func TestReposErrorHasNoSecret(t *testing.T) {
 	c := wizard.NewConnector()
 	c.Name, c.URL, c.PasswordKind = "c", "https://bitbucket.org/"+srv.Demo.Workspace, wizard.AccessToken
 	const bad = "ATCTT3xNotARealTokenAtAll0123456789"
-	_, err := tuiRepos{f: f}.List(context.Background(), c, tui.Secrets{Password: bad})
+	_, err := tuiRepos{f: f}.List(context.Background(), c, wizard.Secrets{Password: bad})
 	if err == nil {
 		t.Fatal("a wrong token listed repositories")
 	}
@@ -120,25 +120,25 @@ func TestHostKeyTrustedByFingerprint(t *testing.T) {
 	c.URL, c.TestRepo, c.SSHKeyPath, c.PasswordKind = "ssh://git@"+srv.SSHAddr+"/", d.DCProject+"/"+d.DCRepo+".git", d.SSHKeyPath, ""
 	tester := tuiTester{store: profile.Store{Dir: t.TempDir(), Now: time.Now}, f: f}
 	var ht tui.HostKeyTester = tester
-	find := func(r tui.TestReport) tui.Check {
+	find := func(r conntest.Report) conntest.Check {
 		for _, ch := range r.Checks {
 			if ch.Name == conntest.CheckGit {
 				return ch
 			}
 		}
 		t.Fatalf("no %q check in %+v", conntest.CheckGit, r)
-		return tui.Check{}
+		return conntest.Check{}
 	}
-	first := find(tester.Run(context.Background(), c, tui.Secrets{}, nil))
-	if first.Status != tui.CheckFail || !strings.HasPrefix(first.HostKeyFingerprint, "SHA256:") {
+	first := find(tester.Run(context.Background(), c, wizard.Secrets{}, nil))
+	if first.Status != conntest.Fail || !strings.HasPrefix(first.HostKeyFingerprint, "SHA256:") {
 		t.Fatalf("unknown host key: %+v", first)
 	}
-	again := find(ht.RunWithHostKey(context.Background(), c, tui.Secrets{}, first.HostKeyFingerprint, nil))
-	if again.Status != tui.CheckPass {
+	again := find(ht.RunWithHostKey(context.Background(), c, wizard.Secrets{}, first.HostKeyFingerprint, nil))
+	if again.Status != conntest.Pass {
 		t.Fatalf("with the key trusted: %+v", again)
 	}
-	wrong := find(ht.RunWithHostKey(context.Background(), c, tui.Secrets{}, "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", nil))
-	if wrong.Status != tui.CheckFail || wrong.HostKeyFingerprint != first.HostKeyFingerprint {
+	wrong := find(ht.RunWithHostKey(context.Background(), c, wizard.Secrets{}, "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", nil))
+	if wrong.Status != conntest.Fail || wrong.HostKeyFingerprint != first.HostKeyFingerprint {
 		t.Fatalf("with another key trusted: %+v", wrong)
 	}
 }

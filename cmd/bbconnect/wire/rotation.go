@@ -2,7 +2,6 @@ package wire
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/bbconnect/bbconnect/cmd/bbconnect/cli"
@@ -56,7 +55,7 @@ func (t tuiRotator) Rotate(ctx context.Context, r tui.Rotation) (tui.RotationRes
 	test := t.test
 	test.hostKey = r.HostKey
 	rot.Tester = func(ctx context.Context, c wizard.Connector, s wizard.Secrets) error {
-		return reportErr(test.Run(ctx, c, s, nil))
+		return test.Run(ctx, c, s, nil).Err()
 	}
 	res, err := rot.Rotate(ctx, rotate.Request{ID: c.ID, Secrets: values, Connector: &c, Expires: expires})
 	out := tui.RotationResult{Summary: res.Summary, Recovered: res.Recovered, Tested: res.Tested}
@@ -68,17 +67,4 @@ func (t tuiRotator) Rotate(ctx context.Context, r tui.Rotation) (tui.RotationRes
 	}
 	out.ProfilePath = t.r.Store.Path(c.ID)
 	return out, nil
-}
-
-// reportErr is nil for a passing test, else the first failure in one line.
-func reportErr(r tui.TestReport) error {
-	if r.OK {
-		return nil
-	}
-	for _, ch := range r.Checks {
-		if ch.Status == tui.CheckFail {
-			return errors.New(ch.Name + ": " + ch.Diagnosis)
-		}
-	}
-	return errors.New("the connection test did not finish")
 }

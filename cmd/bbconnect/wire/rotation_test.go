@@ -107,7 +107,7 @@ func TestWizardRotationUsesTheJournaledRotator(t *testing.T) {
 	before := w.load(t, c.ID)
 	ctx := context.Background()
 
-	res, err := w.deps.Rotator.Rotate(ctx, tui.Rotation{Connector: c, Secrets: tui.Secrets{Password: "ATATT3xWRONG-new-token"}})
+	res, err := w.deps.Rotator.Rotate(ctx, tui.Rotation{Connector: c, Secrets: wizard.Secrets{Password: "ATATT3xWRONG-new-token"}})
 	if err == nil || !strings.Contains(err.Error(), "the new token failed the connection test") || !strings.Contains(err.Error(), "old token is still in use") {
 		t.Fatalf("Rotate = %+v, %v", res, err)
 	}
@@ -128,7 +128,7 @@ func TestWizardRotationUsesTheJournaledRotator(t *testing.T) {
 	}
 
 	expires := time.Date(2027, 6, 30, 0, 0, 0, 0, time.UTC)
-	res, err = w.deps.Rotator.Rotate(ctx, tui.Rotation{Connector: c, Secrets: tui.Secrets{Password: d.APIToken, PasswordExpires: expires}})
+	res, err = w.deps.Rotator.Rotate(ctx, tui.Rotation{Connector: c, Secrets: wizard.Secrets{Password: d.APIToken, PasswordExpires: expires}})
 	if err != nil {
 		t.Fatalf("Rotate: %v", err)
 	}
@@ -163,7 +163,7 @@ func TestWizardRotationMigratesAppPasswords(t *testing.T) {
 	}
 	c := w.deps.Rotator.Migrate(old)
 	c.APIEmail = d.Email // the wizard's API access step asks it
-	res, err := w.deps.Rotator.Rotate(context.Background(), tui.Rotation{Connector: c, Secrets: tui.Secrets{Password: d.APIToken}})
+	res, err := w.deps.Rotator.Rotate(context.Background(), tui.Rotation{Connector: c, Secrets: wizard.Secrets{Password: d.APIToken}})
 	if err != nil {
 		t.Fatalf("Rotate: %v", err)
 	}
@@ -234,15 +234,15 @@ func TestWizardProfileSave(t *testing.T) {
 	}
 }
 
-// Each check of a real report names the field that fixes it.
+// Each failing check of a real report points at the field that fixes it.
 func TestWizardChecksNameTheirField(t *testing.T) {
 	w := newRotationWorld(t)
 	c := w.cloudConnector("fields")
 	c.Username = w.srv.Demo.Email // the email where the username belongs
-	r := w.deps.Tester.Run(context.Background(), c, tui.Secrets{Password: w.srv.Demo.APIToken}, nil)
+	r := w.deps.Tester.Run(context.Background(), c, wizard.Secrets{Password: w.srv.Demo.APIToken}, nil)
 	for _, ch := range r.Checks {
 		if ch.Name == conntest.CheckGit {
-			if ch.Status != tui.CheckFail || ch.Field != "username" {
+			if ch.Status != conntest.Fail || conntest.FixField(c, ch) != wizard.FieldUsername {
 				t.Fatalf("git check = %+v", ch)
 			}
 			return

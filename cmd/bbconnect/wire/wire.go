@@ -30,8 +30,8 @@ func Wire(f *cli.Factory) {
 	f.Profiles = func(dir string) (cli.ProfileStore, error) { return store(f, dir), nil }
 	f.Export = renderExport
 	f.HarnessSecrets = harnessSecrets
-	f.Test = func(ctx context.Context, c wizard.Connector, s cli.Secrets, ts cli.TestSettings, progress func(cli.TestEvent)) cli.TestReport {
-		return runTest(ctx, c, s, testConfig(f, ts), progress)
+	f.Test = func(ctx context.Context, c wizard.Connector, s wizard.Secrets, ts cli.TestSettings, progress func(conntest.Event)) conntest.Report {
+		return conntest.Run(ctx, c, s, testConfig(f, ts), progress)
 	}
 	f.InspectKey = inspectKey
 	f.Wizard = func(ctx context.Context, ios *cli.IOStreams, req cli.WizardRequest) error {
@@ -167,21 +167,4 @@ func testConfig(f *cli.Factory, ts cli.TestSettings) conntest.Config {
 	cfg.TokenExpires = ts.TokenExpires
 	cfg.APITokenExpires = ts.APITokenExpires
 	return cfg
-}
-
-func runTest(ctx context.Context, c wizard.Connector, s cli.Secrets, cfg conntest.Config, progress func(cli.TestEvent)) cli.TestReport {
-	var p func(conntest.Event)
-	if progress != nil {
-		p = func(e conntest.Event) { progress(cli.TestEvent{Name: e.Name, Done: e.Done, Check: fromCheck(e.Check)}) }
-	}
-	r := conntest.Run(ctx, c, s, cfg, p)
-	out := cli.TestReport{Connector: r.Connector, OK: r.OK, Checks: make([]cli.Check, 0, len(r.Checks))}
-	for _, ch := range r.Checks {
-		out.Checks = append(out.Checks, fromCheck(ch))
-	}
-	return out
-}
-
-func fromCheck(c conntest.Check) cli.Check {
-	return cli.Check{Name: c.Name, Status: string(c.Status), Diagnosis: c.Diagnosis, Fix: c.Fix, DurationMS: c.DurationMS}
 }

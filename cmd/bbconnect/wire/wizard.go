@@ -199,13 +199,7 @@ type tuiTester struct {
 
 func (t tuiTester) Plan(c wizard.Connector) []string { return conntest.Plan(c) }
 
-func (t tuiTester) Run(ctx context.Context, c wizard.Connector, s tui.Secrets, progress func(tui.TestEvent)) tui.TestReport {
-	var p func(conntest.Event)
-	if progress != nil {
-		p = func(e conntest.Event) {
-			progress(tui.TestEvent{Name: e.Name, Done: e.Done, Check: toTUICheck(c, e.Check)})
-		}
-	}
+func (t tuiTester) Run(ctx context.Context, c wizard.Connector, s wizard.Secrets, progress func(conntest.Event)) conntest.Report {
 	ts := t.ts
 	ts.TokenExpires, ts.APITokenExpires = t.expiries(c)
 	if !s.PasswordExpires.IsZero() {
@@ -216,12 +210,7 @@ func (t tuiTester) Run(ctx context.Context, c wizard.Connector, s tui.Secrets, p
 	}
 	cfg := testConfig(t.f, ts)
 	cfg.ConfirmedHostKey = t.hostKey
-	r := conntest.Run(ctx, c, s, cfg, p)
-	out := tui.TestReport{OK: r.OK}
-	for _, ch := range r.Checks {
-		out.Checks = append(out.Checks, toTUICheck(c, ch))
-	}
-	return out
+	return conntest.Run(ctx, c, s, cfg, progress)
 }
 
 // expiries are the token expiry dates the credential-age check uses when
@@ -241,15 +230,6 @@ func (t tuiTester) expiries(c wizard.Connector) (password, apiToken time.Time) {
 		}
 	}
 	return tokens[wizard.SlotPassword].Expires, tokens[wizard.SlotAPIToken].Expires
-}
-
-// toTUICheck is a check as the test screen shows it, with the setting that
-// fixes it (conntest.FixField) for its "back to fix" key.
-func toTUICheck(conn wizard.Connector, c conntest.Check) tui.Check {
-	return tui.Check{
-		Name: c.Name, Status: tui.CheckStatus(c.Status), Diagnosis: c.Diagnosis, Fix: c.Fix, Field: conntest.FixField(conn, c),
-		Duration: time.Duration(c.DurationMS) * time.Millisecond, HostKeyFingerprint: c.HostKeyFingerprint,
-	}
 }
 
 // tuiExports writes the wizard's export next to the profiles.
