@@ -195,14 +195,14 @@ func rotateRun(ctx context.Context, opts *RotateOptions) error {
 func rotationTarget(c wizard.Connector, opts *RotateOptions) (wizard.Connector, wizard.Problems) {
 	if !rotate.NeedsMigration(c) {
 		if opts.Email != "" {
-			return c, wizard.Problems{{Field: "email", Msg: "only used to move api access off an app password; this connector does not use one"}}
+			return c, wizard.Problems{{Field: fieldEmail, Msg: "only used to move api access off an app password; this connector does not use one"}}
 		}
 		return c, nil
 	}
 	var ps wizard.Problems
 	if c.APIAccess == wizard.APIUsernameAppPassword {
 		if err := wizard.ValidateEmail(opts.Email); err != nil {
-			ps = append(ps, wizard.Problem{Field: "email", Msg: err.Error() + " (api access moves from username and app password to email and api token)"})
+			ps = append(ps, wizard.Problem{Field: fieldEmail, Msg: err.Error() + " (api access moves from username and app password to email and api token)"})
 		}
 	}
 	return rotate.MigrateFromAppPassword(c, opts.Email), ps
@@ -214,7 +214,7 @@ func rotationSlot(c wizard.Connector, given string) (wizard.SecretSlot, wizard.P
 	slots := c.SecretSlots()
 	if given == "" {
 		if len(slots) == 0 {
-			return "", wizard.Problems{{Field: "slot", Msg: "this connector has no token: an ssh key without api access has nothing to rotate (replace the key file itself)"}}
+			return "", wizard.Problems{{Field: fieldSlot, Msg: "this connector has no token: an ssh key without api access has nothing to rotate (replace the key file itself)"}}
 		}
 		return slots[0], nil
 	}
@@ -223,7 +223,7 @@ func rotationSlot(c wizard.Connector, given string) (wizard.SecretSlot, wizard.P
 			return s, nil
 		}
 	}
-	return "", wizard.Problems{{Field: "slot", Msg: fmt.Sprintf("%q is not a token of this connector; choose one of %s", given, strings.Join(slotNames(slots), ", "))}}
+	return "", wizard.Problems{{Field: fieldSlot, Msg: fmt.Sprintf("%q is not a token of this connector; choose one of %s", given, strings.Join(slotNames(slots), ", "))}}
 }
 
 // slotExpiry reads --token-expires for the token in slot: API tokens at

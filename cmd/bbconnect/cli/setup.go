@@ -139,7 +139,7 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 	c, ps := opts.Settings.connector()
 	format, ferr := parseFormat(opts.Format)
 	if ferr != nil {
-		ps = append(ps, wizard.Problem{Field: "format", Msg: ferr.Error()})
+		ps = append(ps, wizard.Problem{Field: fieldFormat, Msg: ferr.Error()})
 	}
 	if !opts.NonInteractive {
 		return interactiveSetup(ctx, opts, ps, now)
@@ -194,7 +194,7 @@ func (o *SetupOptions) flagProblems(c wizard.Connector) wizard.Problems {
 		add("save-failing", "--skip-test runs no test that could fail; drop one of the two")
 	}
 	if o.Output != "" && strings.HasSuffix(o.Output, "/") {
-		add("output", "give a file path, not a folder")
+		add(string(fieldOutput), "give a file path, not a folder")
 	}
 	return ps
 }
