@@ -60,6 +60,12 @@ type accessible struct {
 	restore func() // puts the terminal back while a secret is read
 }
 
+// prompting counts the goroutines that ask the accessible prompts. After
+// Ctrl+C, Run returns while one may still be blocked in a read; tests wait
+// on it (once its input is closed) before the next Run resets the
+// process-wide Lip Gloss renderer that the prompt reads.
+var prompting sync.WaitGroup
+
 func runAccessible(ctx context.Context, opts Options) (Result, error) {
 	d := &opts.Deps
 	a := &accessible{ctx: ctx, w: opts.Out, r: newLineReader(opts.In), in: opts.In, out: opts.Out, d: d}
@@ -81,7 +87,9 @@ func runAccessible(ctx context.Context, opts Options) (Result, error) {
 		err error
 	}
 	done := make(chan outcome, 1)
+	prompting.Add(1)
 	go func() {
+		defer prompting.Done()
 		r, err := a.run()
 		done <- outcome{r, err}
 	}()

@@ -217,6 +217,8 @@ func TestAccessibleCtrlC(t *testing.T) {
 	if len(f.profiles.saved) != 0 || f.secrets.len() != 0 || f.exports.len() != 0 {
 		t.Fatal("something was written")
 	}
+	_ = pw.Close() // the prompt left reading gets EOF and ends
+	prompting.Wait()
 }
 
 // syncWriter serialises writes from the prompting goroutine and the test.
