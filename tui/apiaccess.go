@@ -47,8 +47,9 @@ func newAPIAccessForm(st *state) *stepForm {
 		Description(wizard.FieldHelp("api-username")).
 		Value(&st.c.APIUsername).
 		Validate(keep(st, &st.c.APIUsername, func(u string) error { return wizard.ValidateUsername(wizard.Cloud, wizard.AppPassword, u) }))
+	defaultSameToken(st)
 	same := huh.NewConfirm().
-		Title("Use the same token as above?").
+		Title(sameTokenTitle(st.c.PasswordKind)).
 		Description(wizard.FieldHelp("api-token-same-as-password")).
 		Value(&st.c.APITokenSameAsPassword)
 	scopes := scopesField(st, "Scopes the API token needs",
@@ -129,6 +130,39 @@ func canReuse(st *state) bool {
 	c.APITokenSameAsPassword = true
 	_, bad := c.ValidateStep(wizard.StepAPIAccess, st.now()).Field("api-token-same-as-password")
 	return !bad
+}
+
+// defaultSameToken answers "use the token you typed in Credentials?" yes
+// the first time it is asked, when that token can call the API for the
+// same account (an API token with Email and API Token, an access token
+// with Access Token); a saved connector keeps its answer.
+func defaultSameToken(st *state) {
+	if st.sameAsked || st.stored {
+		return
+	}
+	st.sameAsked = true
+	on, method := st.apiOn, st.apiMethod
+	st.apiOn = true
+	c := st.connector()
+	c.APITokenSameAsPassword = true
+	_, bad := c.ValidateStep(wizard.StepAPIAccess, st.now()).Field("api-token-same-as-password")
+	st.apiOn, st.apiMethod = on, method
+	st.c.APITokenSameAsPassword = st.c.Connection == wizard.HTTP && !bad
+}
+
+// sameTokenTitle asks about the token typed in Credentials, by its kind.
+func sameTokenTitle(k wizard.PasswordKind) string {
+	return "Use the " + tokenName(k) + " you typed in Credentials?"
+}
+
+// tokenName is a password kind's name within a sentence: "API token",
+// "access token", "HTTP access token".
+func tokenName(k wizard.PasswordKind) string {
+	name := k.Label()
+	if len(name) > 1 && name[1] >= 'a' && name[1] <= 'z' {
+		name = strings.ToLower(name[:1]) + name[1:]
+	}
+	return name
 }
 
 func reusing(st *state) bool { return canReuse(st) && st.c.APITokenSameAsPassword }

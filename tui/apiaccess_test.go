@@ -39,7 +39,7 @@ func TestAPIAccessMethods(t *testing.T) {
 	d.typ("@example.com")
 	d.enter()
 	// The HTTP password is an API token: it may serve for API access too.
-	d.mustSee("Use the same token as above?")
+	d.mustSee("Use the API token you typed in Credentials?")
 	d.typ("n")
 	d.mustSee("Scopes the API token needs")
 	d.enter()
@@ -67,7 +67,7 @@ func TestAPIAccessSameTokenOnlyWhenItFits(t *testing.T) {
 	d.enter() // Email and API Token: an access token cannot serve.
 	d.typ("jdoe@example.com")
 	d.enter()
-	d.mustNotSee("Use the same token as above?")
+	d.mustNotSee("Use the API token you typed in Credentials?")
 	d.mustSee("Scopes the API token needs")
 
 	ssh := dcSSH("/k")
@@ -76,6 +76,26 @@ func TestAPIAccessSameTokenOnlyWhenItFits(t *testing.T) {
 	d.mustSee("Access Token")
 	d.mustNotSee("Email and API Token")
 	d.enter()
-	d.mustNotSee("Use the same token as above?")
+	d.mustNotSee("Use the API token you typed in Credentials?")
 	d.mustSee("Access token")
+}
+
+// When the HTTP password is an API token, "use the API token you typed in
+// Credentials?" answers yes unless told otherwise: enter alone reuses it
+// (no second token asked), and it speaks of that API token.
+func TestAPIAccessSameTokenDefaultsYes(t *testing.T) {
+	t.Parallel()
+	d := atStep(t, newFakes(), cloudHTTP(), 4)
+	d.typ("y")
+	d.enter() // Email and API Token
+	d.typ("jdoe@example.com")
+	d.enter()
+	d.mustSee("Use the API token you typed in Credentials?")
+	d.mustSeeText("the token you typed in Credentials also calls the Bitbucket API")
+	d.enter()
+	d.mustTitle("Review")
+	d.mustSee("the API token from Credentials")
+	if c := d.m.c.st.connector(); !c.APITokenSameAsPassword || c.NeedsSeparateAPIToken() {
+		t.Fatalf("enter did not reuse the token: %+v", c)
+	}
 }

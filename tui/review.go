@@ -113,7 +113,7 @@ func reviewSections(c wizard.Connector, st *state) []reviewSection {
 		}
 		tok := masked(st.secrets.APIToken, apiTokenTitle(c.APIAccess))
 		if !c.NeedsSeparateAPIToken() {
-			tok = "same as the password"
+			tok = "the " + tokenName(c.PasswordKind) + " from Credentials"
 		}
 		api.rows = append(api.rows, [2]string{"Token", tok})
 	}

@@ -40,7 +40,10 @@ type state struct {
 	apiOn     bool
 	apiMethod wizard.APIAccessKind
 	// keySource is keyExisting or keyGenerate; runKeygen asks to run ssh-keygen.
-	keySource  string
+	keySource string
+	// sameAsked is set once "use the token you typed in Credentials?"
+	// got its default (see defaultSameToken).
+	sameAsked  bool
 	keygenRun  bool
 	keygenPath string
 	keyInfo    sshkey.Info

@@ -63,7 +63,7 @@ var fieldHelp = map[Field]string{
 	FieldAPIEmail:               "The email address of your Atlassian account.",
 	FieldAPIUsername:            "Your Bitbucket username, as in your account settings; it may differ from the git username.",
 	FieldAPIToken:               "The account-level token for API calls. It is kept in your OS keychain.",
-	FieldAPITokenSameAsPassword: "Use the HTTP password as the API token too. It then needs every scope listed.",
+	FieldAPITokenSameAsPassword: "Yes: the token you typed in Credentials also calls the Bitbucket API, so it needs every scope listed. No: API access gets a token of its own.",
 	FieldScopes:                 "The scopes to tick when you create the API token in Bitbucket.",
 	FieldTokenExpires:           "When the token expires, as chosen when it was made (YYYY-MM-DD): API tokens expire within one year. bbconnect warns before then.",
 	FieldConnectivity:           "Harness Platform connects directly (needed for Harness Cloud builds); a Delegate connects from inside your network.",
