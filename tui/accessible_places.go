@@ -22,8 +22,8 @@ func (a *accessible) picker() (navInput, error) {
 	}
 	a.printf("\n== Saved connectors ==\n")
 	now := a.d.now()
-	for i, p := range a.profiles {
-		a.printf("%d. %s\n", i+1, strings.TrimRight(pickerRow(p), " "))
+	for _, p := range a.profiles {
+		a.printf("  %s\n", strings.TrimRight(pickerRow(p), " "))
 		if note := profileNote(p, now); note != "" {
 			a.printf("   %s\n", note)
 		}

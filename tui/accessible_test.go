@@ -256,7 +256,7 @@ func TestAccessiblePicker(t *testing.T) {
 		t.Fatalf("Run: %v\n%s", err, got)
 	}
 	for _, want := range []string{
-		"== Saved connectors ==", "1. cloud_one", "token expires in 40 days", "Which connector?", "Test the connection",
+		"== Saved connectors ==", "  cloud_one ", "token expires in 40 days", "Which connector?", "Test the connection",
 		"✓ git read access: ok", "the connection works.",
 		"== Exported ==", "Export:    /exports/cloud_one.yaml",
 		"== Credentials (step 1 of 2) ==", "== Review (step 2 of 2) ==", "== Rotated ==",

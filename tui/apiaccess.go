@@ -137,7 +137,7 @@ func canReuse(st *state) bool {
 // same account (an API token with Email and API Token, an access token
 // with Access Token); a saved connector keeps its answer.
 func defaultSameToken(st *state) {
-	if st.sameAsked || st.stored {
+	if st.sameAsked || st.stored || st.idLocked {
 		return
 	}
 	st.sameAsked = true

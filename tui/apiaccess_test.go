@@ -85,7 +85,9 @@ func TestAPIAccessSameTokenOnlyWhenItFits(t *testing.T) {
 // (no second token asked), and it speaks of that API token.
 func TestAPIAccessSameTokenDefaultsYes(t *testing.T) {
 	t.Parallel()
-	d := atStep(t, newFakes(), cloudHTTP(), 4)
+	c := cloudHTTP()
+	c.ID = "" // not saved yet: a saved connector keeps its answer
+	d := atStep(t, newFakes(), c, 4)
 	d.typ("y")
 	d.enter() // Email and API Token
 	d.typ("jdoe@example.com")

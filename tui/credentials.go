@@ -115,6 +115,7 @@ func newCredentialsForm(st *state) *stepForm {
 // passwordField is the masked token input. The value stays in memory.
 func passwordField(st *state) *huh.Input {
 	return huh.NewInput().
+		Key("password").
 		Title(st.c.PasswordKind.Label()).
 		Description(secretHelp("password", st.deps())).
 		EchoMode(huh.EchoModePassword).

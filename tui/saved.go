@@ -183,7 +183,7 @@ func nextInHarness(o saveOutcome) []string {
 		out = append(out, "1. Create any secret it refers to that is missing, at its scope, and update",
 			"   the value of those whose token you replaced:")
 		secrets()
-		out = append(out, "2. Connectors > the connector > YAML, paste the export over it, save, and Test.")
+		out = append(out, "2. Connectors > the connector > YAML: paste the export over it, save, Test.")
 	case o.rotation:
 		out = append(out, "1. Update the value of the secrets the connector refers to (Secrets > the",
 			"   secret > Edit), at its scope; keep their identifiers:")
