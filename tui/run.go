@@ -1,7 +1,15 @@
 // Package tui is the terminal wizard of bbconnect: a bubbletea program whose
-// root model routes between one small model per step (Overview, Details,
-// Credentials, API access, Connectivity, Review, Connection test, Saved,
-// and a picker of saved connectors). Each settings step embeds a huh form.
+// root model routes between one small model per screen (Overview, Details,
+// Credentials, API access, Connectivity, Review, the repository picker,
+// Connection test, Saved, and a picker of saved connectors). Each settings
+// step embeds a huh form.
+//
+// Where the wizard goes is one pure navigation, nav.go: its places, the
+// events between them and the facts they depend on. Both front ends use
+// it: the bubbletea root (screens in a slice, by place) and the accessible
+// runner (the same places asked line by line). It lives here, not in
+// package wizard, because its places are this front end's screens (picker,
+// repository picker, test, saving); wizard.Step keeps the settings steps.
 // No rule lives here: every check, option and word of help comes from
 // package wizard; tui only presents it.
 package tui
