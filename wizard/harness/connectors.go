@@ -66,15 +66,19 @@ func (c *Client) GetConnectorRaw(ctx context.Context, scope Scope, id string) (*
 	}
 	var v ConnectorResponse
 	if len(data) == 0 || string(data) == "null" {
-		return nil, &Error{Call: "GET " + path, HTTPStatus: http.StatusNotFound, Code: "RESOURCE_NOT_FOUND",
-			Message: "no connector " + id + " at " + scope.String()}
+		return nil, &Error{
+			Call: "GET " + path, HTTPStatus: http.StatusNotFound, Code: "RESOURCE_NOT_FOUND",
+			Message: "no connector " + id + " at " + scope.String(),
+		}
 	}
 	if err := getJSON("GET "+path, data, &v); err != nil {
 		return nil, err
 	}
 	if v.Connector == nil {
-		return nil, &Error{Call: "GET " + path, HTTPStatus: http.StatusNotFound, Code: "RESOURCE_NOT_FOUND",
-			Message: "no connector " + id + " at " + scope.String()}
+		return nil, &Error{
+			Call: "GET " + path, HTTPStatus: http.StatusNotFound, Code: "RESOURCE_NOT_FOUND",
+			Message: "no connector " + id + " at " + scope.String(),
+		}
 	}
 	return &v, nil
 }
@@ -216,8 +220,10 @@ func (c *Client) Test(ctx context.Context, scope Scope, id string) (*TestResult,
 	if err := getJSON("POST "+path, data, &v); err != nil {
 		return nil, err
 	}
-	r := &TestResult{HTTPStatus: http.StatusOK, Status: cleanText(v.Status), ErrorSummary: cleanText(v.ErrorSummary),
-		Errors: v.Errors, DelegateID: cleanText(v.DelegateID)}
+	r := &TestResult{
+		HTTPStatus: http.StatusOK, Status: cleanText(v.Status), ErrorSummary: cleanText(v.ErrorSummary),
+		Errors: v.Errors, DelegateID: cleanText(v.DelegateID),
+	}
 	if v.TestedAt > 0 {
 		r.TestedAt = time.UnixMilli(v.TestedAt).UTC()
 	}

@@ -211,7 +211,7 @@ func pathEscape(s string) string { return url.PathEscape(s) }
 // something else.
 func getJSON(name string, data json.RawMessage, v any) error {
 	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("harness %s: the answer is not what harness sends (%v)", name, err)
+		return fmt.Errorf("harness %s: the answer is not what harness sends (%w)", name, err)
 	}
 	return nil
 }

@@ -123,8 +123,10 @@ func TestFileSecretAndSSHCredential(t *testing.T) {
 func connectorObj(id string, extra map[string]any) RawConnector {
 	spec := map[string]any{
 		"url": "https://bitbucket.org/ws", "validationRepo": "repo.git", "type": "Account",
-		"authentication": map[string]any{"type": "Http", "spec": map[string]any{"type": "UsernamePassword",
-			"spec": map[string]any{"username": "dev", "passwordRef": "account.bb_password"}}},
+		"authentication": map[string]any{"type": "Http", "spec": map[string]any{
+			"type": "UsernamePassword",
+			"spec": map[string]any{"username": "dev", "passwordRef": "account.bb_password"},
+		}},
 		"executeOnDelegate": false,
 	}
 	for k, v := range extra {
@@ -153,8 +155,10 @@ func TestUpsertConnectorMergesRawSpec(t *testing.T) {
 	f := newFake(t)
 	c := f.client(t, "k")
 	// Harness holds keys bbconnect does not set (proxy, a future key) and executeOnDelegate.
-	f.conns["|/bb"] = connectorObj("bb", map[string]any{"proxy": true, "futureKey": map[string]any{"x": 1.0},
-		"delegateSelectors": []any{"old"}, "executeOnDelegate": true})
+	f.conns["|/bb"] = connectorObj("bb", map[string]any{
+		"proxy": true, "futureKey": map[string]any{"x": 1.0},
+		"delegateSelectors": []any{"old"}, "executeOnDelegate": true,
+	})
 	f.conns["|/bb"]["gitDetails"] = map[string]any{"branch": "main"}
 	desired := connectorObj("bb", nil)
 	desired["spec"].(map[string]any)["url"] = "https://bitbucket.org/ws2"

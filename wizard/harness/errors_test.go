@@ -17,11 +17,11 @@ const (
 
 func TestDecodeErrorEnvelopes(t *testing.T) {
 	tests := []struct {
-		name, body              string
-		status                  int
-		code, summary, corr     string
-		notFound, dup, html     bool
-		messages, fields        int
+		name, body          string
+		status              int
+		code, summary, corr string
+		notFound, dup, html bool
+		messages, fields    int
 	}{
 		{"failure", failureBody, 400, "INVALID_REQUEST", "Invalid request, scope in payload and params do not match.", "abc-123", false, false, false, 0, 1},
 		{"error", errorBody, 400, "DUPLICATE_FIELD", "Connector [bb] already exists", "def-456", false, true, false, 1, 0},
@@ -74,7 +74,7 @@ func TestErrorNamesCallStatusCodeCorrelation(t *testing.T) {
 	if strings.Contains(msg, "?") || strings.Contains(msg, "accountIdentifier") {
 		t.Errorf("error shows a query: %q", msg)
 	}
-	var wrapped error = fmt.Errorf("push: %w", e)
+	wrapped := fmt.Errorf("push: %w", e)
 	if !IsDuplicate(fmt.Errorf("x: %w", DecodeError("POST x", 400, []byte(errorBody)))) || IsNotFound(wrapped) {
 		t.Error("Is helpers do not see through wrapping")
 	}
@@ -113,8 +113,10 @@ func TestDecodeErrorRedactsAndCleans(t *testing.T) {
 }
 
 func FuzzDecodeError(f *testing.F) {
-	for _, s := range []string{failureBody, errorBody, "", "null", "[]", `{"status":1}`, "<html>", `{"message":"\u0000\u001b"}`,
-		`{"responseMessages":[null,{"message":""}],"errors":[null]}`, `{"code":"RESOURCE_NOT_FOUND_EXCEPTION"}`} {
+	for _, s := range []string{
+		failureBody, errorBody, "", "null", "[]", `{"status":1}`, "<html>", `{"message":"\u0000\u001b"}`,
+		`{"responseMessages":[null,{"message":""}],"errors":[null]}`, `{"code":"RESOURCE_NOT_FOUND_EXCEPTION"}`,
+	} {
 		f.Add(400, []byte(s))
 	}
 	f.Fuzz(func(t *testing.T, status int, body []byte) {

@@ -90,8 +90,10 @@ func failure(w http.ResponseWriter, status int, code, msg string) {
 }
 
 func errorEnv(w http.ResponseWriter, status int, code, msg string) {
-	writeJSON(w, status, map[string]any{"status": "ERROR", "code": code, "message": nil, "correlationId": "corr-2",
-		"detailedMessage": nil, "responseMessages": []any{map[string]any{"code": code, "level": "ERROR", "message": msg}}, "metadata": nil})
+	writeJSON(w, status, map[string]any{
+		"status": "ERROR", "code": code, "message": nil, "correlationId": "corr-2",
+		"detailedMessage": nil, "responseMessages": []any{map[string]any{"code": code, "level": "ERROR", "message": msg}}, "metadata": nil,
+	})
 }
 
 func pageOf(items []any, q map[string][]string) map[string]any {
@@ -102,8 +104,10 @@ func pageOf(items []any, q map[string][]string) map[string]any {
 	}
 	total := (len(items) + size - 1) / size
 	lo, hi := min(idx*size, len(items)), min((idx+1)*size, len(items))
-	return map[string]any{"content": items[lo:hi], "pageIndex": idx, "pageSize": size, "totalPages": total,
-		"totalItems": len(items), "pageItemCount": hi - lo, "empty": hi == lo}
+	return map[string]any{
+		"content": items[lo:hi], "pageIndex": idx, "pageSize": size, "totalPages": total,
+		"totalItems": len(items), "pageItemCount": hi - lo, "empty": hi == lo,
+	}
 }
 
 func first(v []string) string {

@@ -182,8 +182,10 @@ func ctxErr(err error) error {
 // scope is the listing's, used when the object does not name its own.
 func Classify(sc Scope, r ConnectorResponse) Finding {
 	conn := r.Connector
-	f := Finding{Identifier: str(conn, "identifier"), Name: str(conn, "name"),
-		Org: str(conn, "orgIdentifier"), Project: str(conn, "projectIdentifier")}
+	f := Finding{
+		Identifier: str(conn, "identifier"), Name: str(conn, "name"),
+		Org: str(conn, "orgIdentifier"), Project: str(conn, "projectIdentifier"),
+	}
 	if f.Org == "" && f.Project == "" {
 		f.Org, f.Project = sc.Org, sc.Project
 	}

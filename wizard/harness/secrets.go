@@ -236,8 +236,10 @@ func (c *Client) CreateTextSecret(ctx context.Context, scope Scope, s TextSecret
 	if err != nil {
 		return err
 	}
-	return c.writeSecret(ctx, request{method: "POST", path: "/ng/api/v2/secrets", id: s.ID, query: scope.query(),
-		body: body, noRetry: true, secrets: []string{s.Value}})
+	return c.writeSecret(ctx, request{
+		method: "POST", path: "/ng/api/v2/secrets", id: s.ID, query: scope.query(),
+		body: body, noRetry: true, secrets: []string{s.Value},
+	})
 }
 
 // UpdateTextSecret replaces a text secret's value (and name, tags). Scope,
@@ -247,8 +249,10 @@ func (c *Client) UpdateTextSecret(ctx context.Context, scope Scope, s TextSecret
 	if err != nil {
 		return err
 	}
-	return c.writeSecret(ctx, request{method: "PUT", path: "/ng/api/v2/secrets/" + pathEscape(s.ID), id: s.ID,
-		query: scope.query(), body: body, secrets: []string{s.Value}})
+	return c.writeSecret(ctx, request{
+		method: "PUT", path: "/ng/api/v2/secrets/" + pathEscape(s.ID), id: s.ID,
+		query: scope.query(), body: body, secrets: []string{s.Value},
+	})
 }
 
 // CreateFileSecret uploads a file secret at scope (never retried).
@@ -257,8 +261,10 @@ func (c *Client) CreateFileSecret(ctx context.Context, scope Scope, f FileSecret
 	if err != nil {
 		return err
 	}
-	return c.writeSecret(ctx, request{method: "POST", path: "/ng/api/v2/secrets/files", id: f.ID, query: scope.query(),
-		body: body, contentType: ct, noRetry: true})
+	return c.writeSecret(ctx, request{
+		method: "POST", path: "/ng/api/v2/secrets/files", id: f.ID, query: scope.query(),
+		body: body, contentType: ct, noRetry: true,
+	})
 }
 
 // UpdateFileSecret replaces a file secret's content.
@@ -267,8 +273,10 @@ func (c *Client) UpdateFileSecret(ctx context.Context, scope Scope, f FileSecret
 	if err != nil {
 		return err
 	}
-	return c.writeSecret(ctx, request{method: "PUT", path: "/ng/api/v2/secrets/files/" + pathEscape(f.ID), id: f.ID,
-		query: scope.query(), body: body, contentType: ct})
+	return c.writeSecret(ctx, request{
+		method: "PUT", path: "/ng/api/v2/secrets/files/" + pathEscape(f.ID), id: f.ID,
+		query: scope.query(), body: body, contentType: ct,
+	})
 }
 
 // CreateSSHCredential creates an SSHKey secret at scope (never retried).
@@ -308,8 +316,10 @@ func checkEntity(name string, data json.RawMessage, key string) error {
 		Message string `json:"message"`
 	}
 	_ = json.Unmarshal(gm, &g)
-	e := &Error{Call: name, HTTPStatus: 200, Code: "GOVERNANCE_BLOCKED",
-		Message: "a harness policy (opa) blocked this " + key}
+	e := &Error{
+		Call: name, HTTPStatus: 200, Code: "GOVERNANCE_BLOCKED",
+		Message: "a harness policy (opa) blocked this " + key,
+	}
 	if m := cleanText(g.Message); m != "" {
 		e.Messages = []string{m}
 	} else if s := cleanText(g.Status); s != "" {
