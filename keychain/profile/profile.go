@@ -37,6 +37,7 @@ type Profile struct {
 	Connector wizard.Connector                `json:"connector"`
 	Tokens    map[wizard.SecretSlot]TokenMeta `json:"tokens,omitempty"`
 	LastTest  *TestResult                     `json:"last_test,omitempty"`
+	Harness   *HarnessLink                    `json:"harness,omitempty"`
 	Created   time.Time                       `json:"created"`
 	Updated   time.Time                       `json:"updated"`
 }

@@ -1,0 +1,67 @@
+package keychain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// harnessPrefix starts the user name of a Harness API key item. No
+// connector Id can start with a dot, so it never meets a connector's item.
+const harnessPrefix = ".harness/"
+
+// HarnessItemName is the user name of the Harness API key of account:
+// ".harness/<account>", one item per Harness account.
+func HarnessItemName(account string) string { return harnessPrefix + account }
+
+func harnessItem(account string) (string, error) {
+	if strings.TrimSpace(account) == "" || strings.ContainsAny(account, "/\x00\n\r ") {
+		return "", fmt.Errorf("%q is not a harness account id: copy it from the harness url (…/account/ID/…)", account)
+	}
+	return HarnessItemName(account), nil
+}
+
+// SetHarnessKey stores the Harness API key of account, replacing any
+// previous one.
+func (k *Keychain) SetHarnessKey(ctx context.Context, account, key string) error {
+	item, err := harnessItem(account)
+	if err != nil {
+		return err
+	}
+	if key == "" {
+		return errors.New("the harness api key is empty: paste the token again")
+	}
+	err = k.do(ctx, func() error { return k.backend.Set(Service, item, key) })
+	return classify(err, "store", item, key)
+}
+
+// HarnessKey reads the Harness API key of account. A missing item is an
+// error matching ErrNotFound.
+func (k *Keychain) HarnessKey(ctx context.Context, account string) (string, error) {
+	item, err := harnessItem(account)
+	if err != nil {
+		return "", err
+	}
+	var v string
+	err = k.do(ctx, func() error {
+		var e error
+		v, e = k.backend.Get(Service, item)
+		return e
+	})
+	if err != nil {
+		return "", classify(err, "read", item, "")
+	}
+	return v, nil
+}
+
+// DeleteHarnessKey removes the Harness API key of account. A missing item
+// is an error matching ErrNotFound.
+func (k *Keychain) DeleteHarnessKey(ctx context.Context, account string) error {
+	item, err := harnessItem(account)
+	if err != nil {
+		return err
+	}
+	err = k.do(ctx, func() error { return k.backend.Delete(Service, item) })
+	return classify(err, "delete", item, "")
+}

@@ -1,0 +1,77 @@
+package profile
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// HarnessLink ties a saved connector to its copy in Harness: where it was
+// pushed (or imported from), the Harness secrets it refers to, and
+// Harness's own last test. Never a secret value.
+type HarnessLink struct {
+	Account   string      `json:"account"`
+	URL       string      `json:"url"`
+	SecretIDs []string    `json:"secret_ids,omitempty"`
+	PushedAt  time.Time   `json:"pushed_at,omitzero"`
+	Imported  time.Time   `json:"imported,omitzero"`
+	LastTest  *TestResult `json:"last_test,omitempty"` // Harness's testConnection
+}
+
+// HarnessLogin is the Harness account `bbconnect harness login` proved,
+// used when neither a flag nor the environment names one. Its key lives in
+// the OS keychain, one item per account.
+type HarnessLogin struct {
+	Account string `json:"account"`
+	URL     string `json:"url"`
+	CAFile  string `json:"ca_file,omitempty"`
+	User    string `json:"user,omitempty"` // the user of a personal token, for messages
+}
+
+// harnessLoginFile is the login's file in the profile folder; it does not
+// end in .json, so it is never taken for a profile.
+const harnessLoginFile = "harness-login.conf"
+
+// HarnessLoginPath is the file that holds the Harness login.
+func (s Store) HarnessLoginPath() string { return filepath.Join(s.Dir, harnessLoginFile) }
+
+// SaveHarnessLogin writes the login atomically (0600).
+func (s Store) SaveHarnessLogin(l HarnessLogin) error {
+	if err := s.ensureDir(); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(l, "", "  ")
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(s.HarnessLoginPath(), append(data, '\n'))
+}
+
+// LoadHarnessLogin reads the login; ok is false when there is none.
+func (s Store) LoadHarnessLogin() (l HarnessLogin, ok bool, err error) {
+	data, err := os.ReadFile(s.HarnessLoginPath())
+	if errors.Is(err, fs.ErrNotExist) {
+		return HarnessLogin{}, false, nil
+	}
+	if err != nil {
+		return HarnessLogin{}, false, err
+	}
+	if err := json.Unmarshal(data, &l); err != nil || strings.TrimSpace(l.Account) == "" {
+		return HarnessLogin{}, false, fmt.Errorf("%s is not a harness login: run bbconnect harness login again", s.HarnessLoginPath())
+	}
+	return l, true, nil
+}
+
+// RemoveHarnessLogin deletes the login file; none is not an error.
+func (s Store) RemoveHarnessLogin() error {
+	err := os.Remove(s.HarnessLoginPath())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
+}
