@@ -36,8 +36,8 @@ func (k *Keychain) SetHarnessKey(ctx context.Context, account, key string) error
 	return classify(err, "store", item, key)
 }
 
-// HarnessKey reads the Harness API key of account. A missing item is an
-// error matching ErrNotFound.
+// HarnessKey reads the Harness API key of account; "" (and no error) when
+// none is stored.
 func (k *Keychain) HarnessKey(ctx context.Context, account string) (string, error) {
 	item, err := harnessItem(account)
 	if err != nil {
@@ -49,19 +49,23 @@ func (k *Keychain) HarnessKey(ctx context.Context, account string) (string, erro
 		v, e = k.backend.Get(Service, item)
 		return e
 	})
-	if err != nil {
-		return "", classify(err, "read", item, "")
+	err = classify(err, "read", item, "")
+	if errors.Is(err, ErrNotFound) {
+		return "", nil
 	}
-	return v, nil
+	return v, err
 }
 
-// DeleteHarnessKey removes the Harness API key of account. A missing item
-// is an error matching ErrNotFound.
-func (k *Keychain) DeleteHarnessKey(ctx context.Context, account string) error {
+// DeleteHarnessKey removes the Harness API key of account and reports
+// whether there was one.
+func (k *Keychain) DeleteHarnessKey(ctx context.Context, account string) (bool, error) {
 	item, err := harnessItem(account)
 	if err != nil {
-		return err
+		return false, err
 	}
-	err = k.do(ctx, func() error { return k.backend.Delete(Service, item) })
-	return classify(err, "delete", item, "")
+	err = classify(k.do(ctx, func() error { return k.backend.Delete(Service, item) }), "delete", item, "")
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
