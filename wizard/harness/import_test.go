@@ -98,10 +98,10 @@ func TestImportAppPasswordYAML(t *testing.T) {
 
 func TestParseConnectorFileRefuses(t *testing.T) {
 	cases := map[string]string{
-		"":                        "empty",
-		"a: [":                    "not yaml",
-		"name: x":                 "no connector: key",
-		`resource "harness_platform_connector_github" "x" {}`: "no harness_platform_connector_bitbucket",
+		"":        "empty",
+		"a: [":    "not yaml",
+		"name: x": "no connector: key",
+		`resource "harness_platform_connector_github" "x" {}`:                   "no harness_platform_connector_bitbucket",
 		`resource "harness_platform_connector_bitbucket" "x" { url = var.url }`: "not a literal value",
 		`resource "harness_platform_connector_bitbucket" "x" {
   identifier = "x"
