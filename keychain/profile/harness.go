@@ -15,12 +15,13 @@ import (
 // pushed (or imported from), the Harness secrets it refers to, and
 // Harness's own last test. Never a secret value.
 type HarnessLink struct {
-	Account   string      `json:"account"`
-	URL       string      `json:"url"`
-	SecretIDs []string    `json:"secret_ids,omitempty"`
-	PushedAt  time.Time   `json:"pushed_at,omitzero"`
-	Imported  time.Time   `json:"imported,omitzero"`
-	LastTest  *TestResult `json:"last_test,omitempty"` // Harness's testConnection
+	Account    string      `json:"account"`
+	Identifier string      `json:"identifier,omitempty"` // the Harness identifier when it is not the local Id (import --id)
+	URL        string      `json:"url"`
+	SecretIDs  []string    `json:"secret_ids,omitempty"`
+	PushedAt   time.Time   `json:"pushed_at,omitzero"`
+	Imported   time.Time   `json:"imported,omitzero"`
+	LastTest   *TestResult `json:"last_test,omitempty"` // Harness's testConnection
 }
 
 // HarnessLogin is the Harness account `bbconnect harness login` proved,

@@ -36,7 +36,9 @@ type PushInput struct {
 	Connector wizard.Connector
 	Secrets   wizard.Secrets
 	SSHKeyPEM []byte // the private key file's content, for SSH connectors
-	DryRun    bool   // read only: GETs run, writes are listed as planned
+	DryRun    bool   // read only: GETs run, writes are listed as planned; no value is needed
+	// SSHPassphraseStored says the key has a passphrase (for a dry run, which reads no values).
+	SSHPassphraseStored bool
 }
 
 // SecretPush is one Harness secret a push writes.
@@ -173,7 +175,7 @@ func (c *Client) pushSteps(conn wizard.Connector, in PushInput, scope Scope) ([]
 			}
 		default:
 			v := in.Secrets.Value(s.Slot)
-			if v == "" {
+			if v == "" && !in.DryRun {
 				return nil, fmt.Errorf("no %s stored for %s: run bbconnect rotate %s to store it", slotWords(s.Slot), conn.ID, conn.ID)
 			}
 			text(s.ID, v)
@@ -185,7 +187,7 @@ func (c *Client) pushSteps(conn wizard.Connector, in PushInput, scope Scope) ([]
 // sshSteps adds the key file, its passphrase (when it has one) and the SSH
 // credential.
 func (c *Client) sshSteps(conn wizard.Connector, in PushInput, scope Scope, steps *[]pushStep, text func(id, value string)) error {
-	if len(in.SSHKeyPEM) == 0 {
+	if len(in.SSHKeyPEM) == 0 && !in.DryRun {
 		return errors.New("ssh key file is empty or not read: check the key path of " + conn.ID)
 	}
 	secretsPath := "/ng/api/v2/secrets"
@@ -197,7 +199,7 @@ func (c *Client) sshSteps(conn wizard.Connector, in PushInput, scope Scope, step
 		path:   secretsPath + "/files/" + pathEscape(fileID), create: secretsPath + "/files",
 	})
 	cred := SSHCredential{SecretMeta: meta(conn, export.SecretID(conn, wizard.SlotSSHKey)), User: "git", Port: 22, KeyRef: scope.Ref(fileID)}
-	if in.Secrets.SSHPassphrase != "" {
+	if in.Secrets.SSHPassphrase != "" || in.SSHPassphraseStored {
 		pid := export.SSHPassphraseID(conn)
 		text(pid, in.Secrets.SSHPassphrase)
 		cred.PassphraseRef = scope.Ref(pid)

@@ -92,6 +92,9 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 		NewCmdList(f, nil),
 		NewCmdExport(f, nil),
 		NewCmdDelete(f, nil),
+		NewCmdPush(f),
+		NewCmdHarness(f),
+		NewCmdImport(f),
 	)
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)

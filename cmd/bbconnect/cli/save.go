@@ -81,6 +81,13 @@ func saveNonInteractive(ctx context.Context, opts *SetupOptions, c wizard.Connec
 		fmt.Fprintf(out, "  keychain: %s (service bbconnect)\n", strings.Join(items, ", "))
 	}
 	fmt.Fprintf(out, "  export:   %s\n", exportPath)
+	if opts.Push {
+		saved, err := st.Load(c.ID)
+		if err != nil {
+			return failuref("saved, but cannot read it back to push: %v", err)
+		}
+		return f.push(ctx, st, saved, &pushOptions{Harness: opts.Harness})
+	}
 	writeNextSteps(out, f, c)
 	return nil
 }

@@ -34,6 +34,10 @@ type SetupOptions struct {
 	CloudURL    string
 	CloudAPIURL string
 
+	// Push pushes the saved connector to Harness (bbconnect push) after setup.
+	Push    bool
+	Harness harnessFlags
+
 	// Given reports whether a flag was set on the command line.
 	Given func(name string) bool
 	// Refused lists the secret-valued flags that were given.
@@ -109,6 +113,9 @@ one line per problem, each naming its flag.`,
 	fs.BoolVar(&opts.SSHPassphraseStdin, "ssh-passphrase-stdin", false, "read the SSH key passphrase from the next line of stdin")
 	fs.StringVar(&opts.CloudURL, "cloud-url", "", "send Bitbucket Cloud git traffic here instead (emulators, gateways; also BBCONNECT_CLOUD_URL)")
 	fs.StringVar(&opts.CloudAPIURL, "cloud-api-url", "", "send Bitbucket Cloud API traffic here instead (also BBCONNECT_CLOUD_API_URL)")
+	fs.BoolVar(&opts.Push, "push", false, "then push the connector and its secrets to Harness (see bbconnect push)")
+	fs.StringVar(&opts.Harness.URL, "harness-url", "", "with --push: Harness API base URL (env HARNESS_ENDPOINT)")
+	fs.StringVar(&opts.Harness.Account, "harness-account", "", "with --push: Harness account id (env HARNESS_ACCOUNT_ID)")
 	registerRefused(fs)
 	registerCompletions(cmd)
 	_ = cmd.MarkFlagFilename("ssh-key")
@@ -142,6 +149,9 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 		ps = append(ps, wizard.Problem{Field: fieldFormat, Msg: ferr.Error()})
 	}
 	if !opts.NonInteractive {
+		if opts.Push {
+			return usageErrorf("--push needs --non-interactive (in the wizard, push after saving with bbconnect push ID)")
+		}
 		return interactiveSetup(ctx, opts, ps, now)
 	}
 	ps = mergeProblems(ps, c.Validate(now))
@@ -170,7 +180,7 @@ func (o *SetupOptions) flagProblems(c wizard.Connector) wizard.Problems {
 	var ps wizard.Problems
 	add := func(field, msg string) { ps = append(ps, wizard.Problem{Field: wizard.Field(field), Msg: msg}) }
 	if o.DryRun {
-		for _, n := range []string{"password-stdin", "api-token-stdin", "ssh-passphrase-stdin", "skip-test", "save-failing", "output"} {
+		for _, n := range []string{"password-stdin", "api-token-stdin", "ssh-passphrase-stdin", "skip-test", "save-failing", "output", "push"} {
 			if o.Given(n) {
 				add(n, "--dry-run stores and tests nothing; drop this flag or --dry-run")
 			}

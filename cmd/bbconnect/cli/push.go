@@ -1,0 +1,298 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bbconnect/bbconnect/keychain/profile"
+	"github.com/bbconnect/bbconnect/wizard"
+	harnessapi "github.com/bbconnect/bbconnect/wizard/harness"
+	"github.com/bbconnect/bbconnect/wizard/sshkey"
+)
+
+// pushOptions are the inputs of `bbconnect push`.
+type pushOptions struct {
+	Harness harnessFlags
+	DryRun  bool
+	JSON    bool
+}
+
+// NewCmdPush returns `bbconnect push`.
+func NewCmdPush(f *Factory) *cobra.Command {
+	opts := &pushOptions{}
+	cmd := &cobra.Command{
+		Use:   "push ID",
+		Short: "Create or update the connector and its secrets in Harness, then run Harness's test",
+		Long: `Create or update (upsert) in Harness the secrets a saved connector refers to, then the
+connector itself, at the connector's scope (account, org or project), then run
+Harness's own connection test and show it next to bbconnect's last test.
+
+HTTP connectors get text secrets with the tokens from the keychain. SSH connectors
+get the PEM key uploaded as a file secret plus an SSH credential (user git, port 22)
+in the same scope. A second push updates, never fails as a duplicate; an update
+merges into the connector Harness holds, so settings bbconnect does not manage stay.
+
+--dry-run lists the calls it would make (method, path, identifier), never a value:
+it may read from Harness, never writes. The profile records the Harness account, URL,
+secret ids, when it was pushed and Harness's test.
+
+Exit status: 0 Harness's test passed (or the dry run listed the calls), 1 Harness
+refused a call or its test failed (with Harness's error summary), 2 invalid use.`,
+		Example: `  bbconnect push my_connector
+  bbconnect push my_connector --dry-run
+  HARNESS_PLATFORM_API_KEY=… bbconnect push my_connector --json | jq .test`,
+		Args: exactlyOneID,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return pushRun(cmd.Context(), f, args[0], opts)
+		},
+	}
+	opts.Harness.register(cmd.Flags())
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "list the calls without writing to Harness")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the result as JSON")
+	return cmd
+}
+
+// pushJSON is what push --json prints.
+type pushJSON struct {
+	Connector  string         `json:"connector"`
+	HarnessURL string         `json:"harness_url"`
+	Calls      []pushJSONCall `json:"calls"`
+	Test       pushJSONTest   `json:"test"`
+}
+
+type pushJSONCall struct {
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	Status int    `json:"status"`
+}
+
+type pushJSONTest struct {
+	Status       string `json:"status"`
+	ErrorSummary string `json:"error_summary"`
+}
+
+func pushRun(ctx context.Context, f *Factory, id string, opts *pushOptions) error {
+	st, _, err := f.openProfiles()
+	if err != nil {
+		return err
+	}
+	p, err := loadProfile(st, id)
+	if err != nil {
+		return err
+	}
+	return f.push(ctx, st, p, opts)
+}
+
+// push pushes one saved connector and records the outcome in its profile.
+func (f *Factory) push(ctx context.Context, st ProfileStore, p Profile, opts *pushOptions) error {
+	conn := p.Connector
+	if p.Harness != nil && p.Harness.Identifier != "" {
+		conn.ID = p.Harness.Identifier
+	}
+	if _, err := harnessapi.ConnectorObject(conn); err != nil {
+		var ps wizard.Problems
+		if errors.As(err, &ps) {
+			return problemsError{ps}
+		}
+		return failuref("%v", err)
+	}
+	hs, err := f.resolveHarness(ctx, opts.Harness, true)
+	if err != nil {
+		return err
+	}
+	c, err := hs.client()
+	if err != nil {
+		return err
+	}
+	in := harnessapi.PushInput{Connector: conn, DryRun: opts.DryRun, SSHPassphraseStored: p.Tokens[wizard.SlotSSHKey].Kind != ""}
+	if !opts.DryRun {
+		if in.Secrets, in.SSHKeyPEM, err = f.pushValues(ctx, p); err != nil {
+			return err
+		}
+	}
+	out, errOut := f.IO.Out, f.IO.ErrOut
+	if !opts.JSON {
+		warnUntested(errOut, p)
+		if opts.DryRun {
+			fmt.Fprintf(out, "dry run: nothing is written to harness account %s at %s\n", c.Account(), c.Endpoint())
+		}
+		ctx = harnessapi.WithObserver(ctx, func(call harnessapi.Call) { printCall(errOut, call) })
+	}
+	res, pushErr := c.Push(ctx, in)
+	if !opts.DryRun && res.Connector != "" {
+		if err := f.recordPush(st, p, c, res); err != nil {
+			fmt.Fprintf(errOut, "! pushed, but the profile could not record it: %v\n", err)
+		}
+	}
+	if opts.JSON {
+		if err := writePushJSON(out, conn.ID, c.Endpoint(), res); err != nil {
+			return err
+		}
+	} else if pushErr == nil {
+		printPushResult(out, p, conn.ID, c, res, opts.DryRun)
+	}
+	if pushErr != nil {
+		return harnessFailure(pushErr)
+	}
+	if !opts.DryRun && !res.Test.Passed() {
+		if opts.JSON {
+			return silentError{code: ExitFailure}
+		}
+		return failuref("✗ harness's test of %s failed: %s", conn.ID, testSummary(res.Test))
+	}
+	return nil
+}
+
+// pushValues reads the connector's secrets from the keychain and, for SSH,
+// the key file.
+func (f *Factory) pushValues(ctx context.Context, p Profile) (Secrets, []byte, error) {
+	var s Secrets
+	kc, err := f.openKeychain(ctx)
+	if err != nil {
+		return s, nil, err
+	}
+	c := p.Connector
+	for _, slot := range c.SecretSlots() {
+		v, err := kc.Get(ctx, c.ID, slot)
+		if err != nil {
+			return s, nil, failuref("cannot read the %s of %s from the keychain: %s; store it with bbconnect rotate %s", slot, c.ID, keychainHelp(err), c.ID)
+		}
+		setSlot(&s, slot, v)
+	}
+	if c.Connection != wizard.SSH {
+		return s, nil, nil
+	}
+	if _, ok := p.Tokens[wizard.SlotSSHKey]; ok {
+		v, err := kc.Get(ctx, c.ID, wizard.SlotSSHKey)
+		if err != nil {
+			return s, nil, failuref("cannot read the ssh key passphrase of %s from the keychain: %s", c.ID, keychainHelp(err))
+		}
+		s.SSHPassphrase = v
+	}
+	if strings.TrimSpace(c.SSHKeyPath) == "" {
+		return s, nil, failuref("connector %s has no ssh key file: give it with bbconnect setup --edit, then push again", c.ID)
+	}
+	pem, err := os.ReadFile(sshkey.ExpandHome(c.SSHKeyPath))
+	if err != nil {
+		return s, nil, failuref("cannot read the ssh key %s: %v", c.SSHKeyPath, errors.Unwrap(err))
+	}
+	return s, pem, nil
+}
+
+// setSlot puts v in the field of slot.
+func setSlot(s *Secrets, slot wizard.SecretSlot, v string) {
+	switch slot {
+	case wizard.SlotPassword:
+		s.Password = v
+	case wizard.SlotAPIToken:
+		s.APIToken = v
+	case wizard.SlotSSHKey:
+		s.SSHPassphrase = v
+	}
+}
+
+// warnUntested warns that a connector without a passing local test is
+// being pushed.
+func warnUntested(w io.Writer, p Profile) {
+	switch {
+	case p.LastTest == nil:
+		fmt.Fprintf(w, "! %s was saved without a connection test; pushing anyway (bbconnect test %s runs it)\n", p.Connector.ID, p.Connector.ID)
+	case !p.LastTest.OK:
+		fmt.Fprintf(w, "! %s's last connection test failed (%s); pushing anyway\n", p.Connector.ID, p.LastTest.At.Format(time.DateOnly))
+	}
+}
+
+// printCall is one progress line: a call made, or one a dry run would make.
+func printCall(w io.Writer, call harnessapi.Call) {
+	status := fmt.Sprint(call.Status)
+	if call.Status == 0 {
+		status = "planned"
+	}
+	id := ""
+	if call.ID != "" && !strings.HasSuffix(call.Path, "/"+call.ID) {
+		id = " (" + call.ID + ")"
+	}
+	fmt.Fprintf(w, "  %s %s%s %s\n", call.Method, call.Path, id, status)
+}
+
+// recordPush writes the Harness link into the profile.
+func (f *Factory) recordPush(st ProfileStore, p Profile, c *harnessapi.Client, res *harnessapi.PushResult) error {
+	now, err := f.Now()
+	if err != nil {
+		now = time.Now()
+	}
+	link := profile.HarnessLink{Account: c.Account(), URL: c.Endpoint(), SecretIDs: res.SecretIDs(), PushedAt: now.UTC()}
+	if p.Harness != nil {
+		link.Identifier, link.Imported = p.Harness.Identifier, p.Harness.Imported
+	}
+	if t := res.Test; t != nil {
+		at := t.TestedAt
+		if at.IsZero() {
+			at = now.UTC()
+		}
+		link.LastTest = &TestResult{At: at, OK: t.Passed(), Summary: testSummary(t)}
+	}
+	p.Harness = &link
+	_, err = st.Save(p)
+	return err
+}
+
+// testSummary is Harness's test in one line.
+func testSummary(t *harnessapi.TestResult) string {
+	switch {
+	case t == nil:
+		return "not run"
+	case t.Passed():
+		return "passed"
+	case t.ErrorSummary != "":
+		return t.ErrorSummary
+	}
+	return "status " + strings.ToLower(t.Status)
+}
+
+func writePushJSON(w io.Writer, id, url string, res *harnessapi.PushResult) error {
+	out := pushJSON{Connector: id, HarnessURL: url, Calls: []pushJSONCall{}, Test: pushJSONTest{Status: "NOT_RUN"}}
+	for _, c := range res.Calls {
+		out.Calls = append(out.Calls, pushJSONCall{Method: c.Method, Path: c.Path, Status: c.Status})
+	}
+	if t := res.Test; t != nil {
+		out.Test = pushJSONTest{Status: t.Status, ErrorSummary: t.ErrorSummary}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func printPushResult(w io.Writer, p Profile, id string, c *harnessapi.Client, res *harnessapi.PushResult, dryRun bool) {
+	var parts []string
+	for _, s := range res.Secrets {
+		parts = append(parts, fmt.Sprintf("secret %s %s", s.ID, s.Action))
+	}
+	parts = append(parts, "connector "+string(res.Connector))
+	where := fmt.Sprintf("harness account %s (%s)", c.Account(), res.Scope)
+	if dryRun {
+		fmt.Fprintf(w, "%s in %s: %s\n", id, where, strings.Join(parts, ", "))
+		return
+	}
+	fmt.Fprintf(w, "✓ pushed %s to %s: %s\n", id, where, strings.Join(parts, ", "))
+	if res.Test.Passed() {
+		fmt.Fprintf(w, "✓ harness's test passed\n")
+	}
+	local := "never run"
+	if p.LastTest != nil {
+		local = "failed"
+		if p.LastTest.OK {
+			local = "passed"
+		}
+		local += " " + p.LastTest.At.Format(time.DateOnly)
+	}
+	fmt.Fprintf(w, "  bbconnect's last test: %s\n", local)
+}
