@@ -124,7 +124,7 @@ func TestHeadersAndQuery(t *testing.T) {
 	}
 	// A bad key is a 401 naming the call.
 	_, err = f.client(t, "bad").Verify(context.Background())
-	if !IsUnauthorized(err) || !strings.Contains(err.Error(), "GET /ng/api/organizations: 401 INVALID_TOKEN") {
+	if !isUnauthorized(err) || !strings.Contains(err.Error(), "GET /ng/api/organizations: 401 INVALID_TOKEN") {
 		t.Fatalf("bad key: %v", err)
 	}
 }

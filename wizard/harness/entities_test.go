@@ -245,7 +245,7 @@ func TestConnectionTestShapes(t *testing.T) {
 	if _, err := c.Test(bg, sc, "missing"); err == nil {
 		t.Fatal("missing connector is a result")
 	}
-	if _, err := f.client(t, "bad").Test(bg, sc, "bb"); !IsUnauthorized(err) {
+	if _, err := f.client(t, "bad").Test(bg, sc, "bb"); !isUnauthorized(err) {
 		t.Fatalf("bad key: %v", err)
 	}
 }

@@ -50,16 +50,11 @@ type responseMsg struct {
 // maxText bounds every text taken from a Harness body.
 const maxText = 500
 
-// DecodeError reads an error body (either envelope, HTML, or anything else)
-// for a call that answered status. It never fails: what it cannot read it
-// leaves empty.
-func DecodeError(call string, status int, body []byte) *Error {
-	return decodeError(call, status, body, nil)
-}
-
-// decodeError is DecodeError replacing every secret (the key, the values
-// the call sent) in the texts it keeps. Harness does not echo values, but a
-// message that quotes a body must still never show one.
+// decodeError reads an error body (either envelope, HTML, or anything
+// else) for a call that answered status, replacing every secret (the key,
+// the values the call sent) in the texts it keeps: Harness does not echo
+// values, but a message that quotes a body must still never show one. It
+// never fails: what it cannot read it leaves empty.
 func decodeError(call string, status int, body []byte, secrets []string) *Error {
 	clean := func(s string) string { return redactText(cleanText(redactText(s, secrets)), secrets) }
 	e := &Error{Call: call, HTTPStatus: status}
@@ -219,12 +214,6 @@ func IsNotFound(err error) bool {
 func IsDuplicate(err error) bool {
 	var he *Error
 	return errors.As(err, &he) && he.Duplicate()
-}
-
-// IsUnauthorized reports whether err is a 401 (bad, expired or revoked key).
-func IsUnauthorized(err error) bool {
-	var he *Error
-	return errors.As(err, &he) && he.HTTPStatus == http.StatusUnauthorized
 }
 
 // redactText replaces each non-trivial secret in s.

@@ -37,7 +37,7 @@ func TestDecodeErrorEnvelopes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := DecodeError("GET /ng/api/connectors/bb", tt.status, []byte(tt.body))
+			e := decodeError("GET /ng/api/connectors/bb", tt.status, []byte(tt.body), nil)
 			if e.Code != tt.code || e.Summary() != tt.summary || e.CorrelationID != tt.corr {
 				t.Errorf("got code %q summary %q corr %q", e.Code, e.Summary(), e.CorrelationID)
 			}
@@ -53,7 +53,7 @@ func TestDecodeErrorEnvelopes(t *testing.T) {
 
 func TestErrorOrderMessageFirst(t *testing.T) {
 	body := `{"status":"ERROR","code":"C","message":"top","responseMessages":[{"message":"hint"}],"errors":[{"fieldId":"f","error":"e"}]}`
-	e := DecodeError("PUT /ng/api/connectors", 400, []byte(body))
+	e := decodeError("PUT /ng/api/connectors", 400, []byte(body), nil)
 	if e.Summary() != "top" {
 		t.Fatalf("summary %q", e.Summary())
 	}
@@ -64,7 +64,7 @@ func TestErrorOrderMessageFirst(t *testing.T) {
 }
 
 func TestErrorNamesCallStatusCodeCorrelation(t *testing.T) {
-	e := DecodeError("POST /ng/api/v2/secrets", 400, []byte(failureBody))
+	e := decodeError("POST /ng/api/v2/secrets", 400, []byte(failureBody), nil)
 	msg := e.Error()
 	for _, want := range []string{"POST /ng/api/v2/secrets", "400", "INVALID_REQUEST", "scope in payload", "correlation id abc-123"} {
 		if !strings.Contains(msg, want) {
@@ -75,22 +75,22 @@ func TestErrorNamesCallStatusCodeCorrelation(t *testing.T) {
 		t.Errorf("error shows a query: %q", msg)
 	}
 	wrapped := fmt.Errorf("push: %w", e)
-	if !IsDuplicate(fmt.Errorf("x: %w", DecodeError("POST x", 400, []byte(errorBody)))) || IsNotFound(wrapped) {
+	if !IsDuplicate(fmt.Errorf("x: %w", decodeError("POST x", 400, []byte(errorBody), nil))) || IsNotFound(wrapped) {
 		t.Error("Is helpers do not see through wrapping")
 	}
 }
 
 func TestErrorHints(t *testing.T) {
 	for status, want := range map[int]string{401: "harness login", 403: "permission", 429: "rate limit"} {
-		e := DecodeError("GET /ng/api/organizations", status, nil)
+		e := decodeError("GET /ng/api/organizations", status, nil, nil)
 		if !strings.Contains(e.Error(), want) {
 			t.Errorf("%d: %q lacks %q", status, e.Error(), want)
 		}
 	}
-	if e := DecodeError("GET /x", 200, []byte("<html><head>")); !strings.Contains(e.Error(), "--harness-url") {
+	if e := decodeError("GET /x", 200, []byte("<html><head>"), nil); !strings.Contains(e.Error(), "--harness-url") {
 		t.Errorf("html: %q", e.Error())
 	}
-	if !IsUnauthorized(DecodeError("GET /x", 401, nil)) {
+	if !isUnauthorized(decodeError("GET /x", 401, nil, nil)) {
 		t.Error("401 is unauthorized")
 	}
 }
@@ -106,7 +106,7 @@ func TestDecodeErrorRedactsAndCleans(t *testing.T) {
 		t.Fatalf("escape kept: %q", e.Error())
 	}
 	long := strings.Repeat("é", 1000)
-	e = DecodeError("GET /x", 400, []byte(`{"message":"`+long+`"}`))
+	e = decodeError("GET /x", 400, []byte(`{"message":"`+long+`"}`), nil)
 	if len(e.Message) > maxText+len("…") || !utf8.ValidString(e.Message) {
 		t.Fatalf("long message kept %d bytes", len(e.Message))
 	}
@@ -138,4 +138,10 @@ func FuzzDecodeError(f *testing.F) {
 			t.Fatal("not an *Error")
 		}
 	})
+}
+
+// isUnauthorized reports a 401 (bad, expired or revoked key).
+func isUnauthorized(err error) bool {
+	var he *Error
+	return errors.As(err, &he) && he.HTTPStatus == 401
 }

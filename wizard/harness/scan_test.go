@@ -137,7 +137,7 @@ func TestScanPartialFailure(t *testing.T) {
 		}
 		return false
 	}
-	if found, err := f.client(t, "k").Scan(bg, ScanOptions{}); found != nil || !IsUnauthorized(err) {
+	if found, err := f.client(t, "k").Scan(bg, ScanOptions{}); found != nil || !isUnauthorized(err) {
 		t.Fatalf("%v %v", found, err)
 	}
 }

@@ -42,7 +42,7 @@ func TestHarnessInvalidUse(t *testing.T) {
 	}{
 		{[]string{"harness", "login", "--api-key-stdin"}, true, ExitUsage, "", "standard input is a terminal"},
 		{[]string{"harness", "login"}, false, ExitUsage, "", "pipe it with --api-key-stdin"},
-		{[]string{"harness", "login", "--api-key-stdin"}, false, ExitUsage, "\n", "no key on standard input"},
+		{[]string{"harness", "login", "--api-key-stdin"}, false, ExitUsage, "\n", "the harness api key is empty"},
 		{[]string{"harness", "login", "--api-key-stdin", "--harness-url", "http://harness.example.com"}, false, ExitUsage, "pat.a.b.c\n", "not https"},
 		{[]string{"harness", "logout"}, false, ExitUsage, "", "no harness login"},
 		{[]string{"push"}, false, ExitUsage, "", "needs the id"},
