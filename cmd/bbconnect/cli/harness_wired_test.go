@@ -153,8 +153,10 @@ func TestHarnessScanAndImportAgainstEmulator(t *testing.T) {
 	for _, f := range found {
 		verdicts[f["identifier"]] = f["verdict"]
 	}
-	for id, want := range map[string]string{"bb_cloud_legacy": "app-password", "bb_web_app_password": "app-password",
-		"bb_payments_legacy": "app-password", "bb_platform_http": "unknown", "bb_datacenter": "ok", "bb_web_ssh": "ok"} {
+	for id, want := range map[string]string{
+		"bb_cloud_legacy": "app-password", "bb_web_app_password": "app-password",
+		"bb_payments_legacy": "app-password", "bb_platform_http": "unknown", "bb_datacenter": "ok", "bb_web_ssh": "ok",
+	} {
 		if verdicts[id] != want {
 			t.Errorf("%s: verdict %q, want %q", id, verdicts[id], want)
 		}
