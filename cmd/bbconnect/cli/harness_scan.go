@@ -125,7 +125,7 @@ func scanRun(ctx context.Context, f *Factory, opts *scanOptions) error {
 
 // splitJoined lists the errors of an errors.Join.
 func splitJoined(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok { //nolint:errorlint // errors.Join's own shape
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		return j.Unwrap()
 	}
 	return []error{err}
