@@ -276,3 +276,39 @@ func TestHarnessPushCanary(t *testing.T) {
 		}
 	}
 }
+
+// Harness's other answers: a missing connector as 404, a failing test as a
+// 400 hint chain, 429s without Retry-After (backed off, then done).
+func TestHarnessFaultsAgainstEmulator(t *testing.T) {
+	srv, w := harnessEmu(t)
+	inject := func(spec string) {
+		t.Helper()
+		f, err := emu.ParseFault(spec, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.Inject(f)
+	}
+	setupCloud(t, srv, w, "web_wrong", "ATATT3xWrongToken", "--skip-test")
+	inject("not-found-404")
+	inject("test-error-envelope,first=1")
+	w.env["HARNESS_PLATFORM_API_KEY"] = srv.Harness.APIKey
+	code, out, errOut := w.run("", "push", "web_wrong", "--json")
+	var res struct {
+		Test struct {
+			Status       string `json:"status"`
+			ErrorSummary string `json:"error_summary"`
+		} `json:"test"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || code != cli.ExitFailure || res.Test.Status != "FAILURE" ||
+		!strings.Contains(res.Test.ErrorSummary, "Please check") {
+		t.Fatalf("hint chain: exit %d %v\n%s%s", code, err, out, errOut)
+	}
+	srv.ClearFaults()
+	inject("rate-limit,first=2")
+	w.env["HARNESS_PLATFORM_API_KEY"] = srv.Harness.APIKey
+	code, out, errOut = w.run("", "harness", "scan", "--org", "platform", "--json")
+	if code != cli.ExitOK || !strings.Contains(out, "bb_platform_http") {
+		t.Fatalf("scan through 429s: exit %d\n%s%s", code, out, errOut)
+	}
+}
