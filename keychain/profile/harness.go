@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -75,4 +76,21 @@ func (s Store) RemoveHarnessLogin() error {
 		return nil
 	}
 	return err
+}
+
+// RecordHarness stores the Harness link (after a push) in id's profile,
+// under id's writer lock, reading the profile afresh so that a rotation or
+// edit saved meanwhile is kept.
+func (s Store) RecordHarness(ctx context.Context, id string, l HarnessLink) (Profile, error) {
+	unlock, err := s.Lock(ctx, id)
+	if err != nil {
+		return Profile{}, err
+	}
+	defer unlock()
+	p, err := s.Load(id)
+	if err != nil {
+		return Profile{}, err
+	}
+	p.Harness = &l
+	return s.Save(p)
 }

@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"context"
 	"os"
 	"testing"
 	"time"

@@ -130,7 +130,7 @@ func importFileRun(ctx context.Context, f *Factory, hf harnessFlags, file, newID
 			link.URL = u.String()
 		}
 	}
-	return f.saveImported(raw, link, newID)
+	return f.saveImported(ctx, raw, link, newID)
 }
 
 func readFileLimited(path string) ([]byte, error) {
@@ -164,11 +164,11 @@ func (f *Factory) importOne(ctx context.Context, c *harnessapi.Client, scope har
 		at := max(s.TestedAt, s.LastTestedAt)
 		link.LastTest = &TestResult{At: time.UnixMilli(at).UTC(), OK: s.Status == "SUCCESS", Summary: firstNonEmpty(s.ErrorSummary, strings.ToLower(s.Status))}
 	}
-	return f.saveImported(resp.Connector, link, newID)
+	return f.saveImported(ctx, resp.Connector, link, newID)
 }
 
 // saveImported saves a Harness connector object as a new profile.
-func (f *Factory) saveImported(raw harnessapi.RawConnector, link profile.HarnessLink, newID string) error {
+func (f *Factory) saveImported(ctx context.Context, raw harnessapi.RawConnector, link profile.HarnessLink, newID string) error {
 	im, err := harnessapi.ToConnector(raw)
 	if err != nil {
 		return failuref("%v", err)
@@ -186,6 +186,11 @@ func (f *Factory) saveImported(raw harnessapi.RawConnector, link profile.Harness
 		return err
 	}
 	link.SecretIDs, link.Imported = im.SecretRefs, now.UTC()
+	unlock, err := st.Lock(ctx, conn.ID)
+	if err != nil {
+		return failuref("nothing was saved: %v", err)
+	}
+	defer unlock()
 	_, err = st.Create(Profile{Connector: conn, Harness: &link, Created: now, Updated: now})
 	switch {
 	case errors.Is(err, profile.ErrExists):

@@ -34,6 +34,9 @@ type ProfileStore interface {
 	// RecordTest saves the result of a connection test in id's profile,
 	// under its lock.
 	RecordTest(ctx context.Context, id string, r TestResult) (Profile, error)
+	// RecordHarness saves the Harness link of id's profile (after a push),
+	// under its lock.
+	RecordHarness(ctx context.Context, id string, l profile.HarnessLink) (Profile, error)
 	// Load reads one profile; a missing one matches profile.ErrNotExist.
 	Load(id string) (Profile, error)
 	// List reads every profile; files that cannot be read are reported, not fixed.

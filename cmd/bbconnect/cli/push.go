@@ -128,7 +128,7 @@ func (f *Factory) push(ctx context.Context, st ProfileStore, p Profile, opts *pu
 	}
 	res, pushErr := c.Push(ctx, in)
 	if !opts.DryRun && res.Connector != "" {
-		if err := f.recordPush(st, p, c, res); err != nil {
+		if err := f.recordPush(ctx, st, p, c, res); err != nil {
 			fmt.Fprintf(errOut, "! pushed, but the profile could not record it: %v\n", err)
 		}
 	}
@@ -223,8 +223,9 @@ func printCall(w io.Writer, call harnessapi.Call) {
 	fmt.Fprintf(w, "  %s %s%s %s\n", call.Method, call.Path, id, status)
 }
 
-// recordPush writes the Harness link into the profile.
-func (f *Factory) recordPush(st ProfileStore, p Profile, c *harnessapi.Client, res *harnessapi.PushResult) error {
+// recordPush writes the Harness link into the profile, under the
+// connector's writer lock.
+func (f *Factory) recordPush(ctx context.Context, st ProfileStore, p Profile, c *harnessapi.Client, res *harnessapi.PushResult) error {
 	now, err := f.Now()
 	if err != nil {
 		now = time.Now()
@@ -240,8 +241,7 @@ func (f *Factory) recordPush(st ProfileStore, p Profile, c *harnessapi.Client, r
 		}
 		link.LastTest = &TestResult{At: at, OK: t.Passed(), Summary: testSummary(t)}
 	}
-	p.Harness = &link
-	_, err = st.Save(p)
+	_, err = st.RecordHarness(ctx, p.Connector.ID, link)
 	return err
 }
 
