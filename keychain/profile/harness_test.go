@@ -18,11 +18,11 @@ func TestHarnessLinkRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 11, 30, 7, 0, 0, 0, time.UTC)
-	p.Harness = &HarnessLink{
+	link := HarnessLink{
 		Account: "acc", URL: "https://app.harness.io/gateway", SecretIDs: []string{"bb_password"},
 		PushedAt: at, LastTest: &TestResult{At: at, OK: false, Summary: "Please check your credentials"},
 	}
-	if _, err := s.Save(p); err != nil {
+	if _, err := s.RecordHarness(context.Background(), p.ID(), link); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Load("bb")
