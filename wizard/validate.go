@@ -61,7 +61,12 @@ func StepOf(field Field) Step {
 }
 
 // ValidateStep checks the settings of one step at now.
+// Every text setting is also checked for control characters (textProblems).
 func (c Connector) ValidateStep(s Step, now time.Time) Problems {
+	return append(c.validateStep(s, now), textProblems(c, s)...)
+}
+
+func (c Connector) validateStep(s Step, now time.Time) Problems {
 	switch s {
 	case StepOverview:
 		return validateOverview(c)

@@ -137,6 +137,10 @@ func (s Store) now() time.Time {
 // profile saved under older rules can still be removed.
 var fileID = regexp.MustCompile(`^[A-Za-z0-9_$]{1,128}$`)
 
+// CheckID says whether id can be a saved connector's Id (the file-safe
+// alphabet; see wizard.ValidateID for the rules of new Ids).
+func CheckID(id string) error { return checkFileID(id) }
+
 func checkFileID(id string) error {
 	if !fileID.MatchString(id) {
 		return fmt.Errorf("%q is not a connector id: ids use letters, digits, _ and $", id)

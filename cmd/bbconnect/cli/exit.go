@@ -97,13 +97,14 @@ func Exit(err error, w io.Writer) ExitCode {
 		fmt.Fprintln(w, err.Error())
 		return ExitInterrupted
 	case errors.As(err, &pe):
-		fmt.Fprintln(w, pe.Error())
+		fmt.Fprintln(w, wizard.Printable(pe.Error()))
 		return ExitUsage
 	case errors.As(err, &ee):
-		fmt.Fprintln(w, ee.msg)
+		fmt.Fprintln(w, wizard.Printable(ee.msg))
 		return ee.code
 	}
-	fmt.Fprintln(w, err.Error())
+	// Errors may quote files and servers: never let them drive the terminal.
+	fmt.Fprintln(w, wizard.Printable(err.Error()))
 	if isCobraUsageError(err) {
 		return ExitUsage
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/bbconnect/bbconnect/keychain/profile"
 )
 
 // ExportOptions are the inputs of `bbconnect export`.
@@ -62,7 +64,7 @@ func exportRun(opts *ExportOptions) error {
 	if err != nil {
 		return err
 	}
-	data, err := renderExport(f, p.Connector, format)
+	data, err := renderExport(f, p.Connector.Printable(), format)
 	if err != nil {
 		return err
 	}
@@ -70,10 +72,13 @@ func exportRun(opts *ExportOptions) error {
 		_, err = f.IO.Out.Write(data)
 		return err
 	}
-	if err := writeFileAtomic(opts.Output, data); err != nil {
+	where, err := writeOutput(opts.Output, data, f.IO.Out)
+	if err != nil {
 		return failuref("%v", err)
 	}
-	fmt.Fprintf(f.IO.ErrOut, "✓ wrote %s\n", opts.Output)
+	if opts.Output != "-" {
+		fmt.Fprintf(f.IO.ErrOut, "✓ wrote %s\n", where)
+	}
 	return nil
 }
 
@@ -84,6 +89,17 @@ func exactlyOneID(cmd *cobra.Command, args []string) error {
 		return usageErrorf("%s needs the id of a saved connector; bbconnect list shows them", cmd.CommandPath())
 	case len(args) > 1:
 		return usageErrorf("%s takes one connector id (%d given)", cmd.CommandPath(), len(args))
+	}
+	return validIDs(args)
+}
+
+// validIDs refuses an argument that cannot be a connector id (exit 2). The
+// argument is not repeated: it may be a token pasted in the wrong place.
+func validIDs(ids []string) error {
+	for _, id := range ids {
+		if profile.CheckID(id) != nil {
+			return usageErrorf("an argument is not a connector id: ids use letters, digits, _ and $ (bbconnect list shows the saved ones)")
+		}
 	}
 	return nil
 }

@@ -56,6 +56,9 @@ func listRun(opts *ListOptions) error {
 		return err
 	}
 	profiles, errs := st.List()
+	for i := range profiles { // read from files: printed without control characters
+		profiles[i].Connector = profiles[i].Connector.Printable()
+	}
 	sort.Slice(profiles, func(i, j int) bool { return profiles[i].Connector.ID < profiles[j].Connector.ID })
 	rows := profile.Rows(profiles, now)
 	if rows == nil {

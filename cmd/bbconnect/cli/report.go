@@ -54,9 +54,10 @@ func writeReport(w io.Writer, r conntest.Report) {
 		if c.Diagnosis != "" {
 			line += ": " + c.Diagnosis
 		}
-		fmt.Fprintln(w, line)
+		// Diagnoses quote servers: never let them drive the terminal.
+		fmt.Fprintln(w, wizard.Printable(line))
 		if c.Fix != "" && c.Status != conntest.Pass {
-			fmt.Fprintf(w, "      fix: %s\n", c.Fix)
+			fmt.Fprintf(w, "      fix: %s\n", wizard.Printable(c.Fix))
 		}
 	}
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -73,7 +74,7 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 	root.PersistentFlags().StringVar(&f.ConfigDirFlag, "config-dir", "", "folder holding the bbconnect folder (default: your config dir; env BBCONNECT_CONFIG_DIR)")
 	_ = root.MarkPersistentFlagDirname("config-dir")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return usageErrorf("%s (see --help)", err.Error())
+		return usageErrorf("%s (see --help)", flagError(err))
 	})
 	// `bbconnect` alone is `bbconnect setup`: it takes the same flags, but
 	// its help lists only its own and points to setup's.
@@ -218,4 +219,32 @@ func Main(version string, wire func(*Factory)) int {
 		wire(f)
 	}
 	return int(Run(ctx, f, os.Args[1:]))
+}
+
+// secretFlags are the flags about a secret. A value given to one may be a
+// secret typed in the wrong place (--password-stdin=TOKEN), so the flag
+// parser's message, which quotes it, is never printed for them.
+var secretFlags = map[string]bool{
+	"password-stdin": true, "api-token-stdin": true, "ssh-passphrase-stdin": true,
+	"token-stdin": true, "token-expires": true, "slot": true,
+}
+
+// flagError is the parser's message, without the value given to a secret
+// or refused flag, or to a flag too mangled to name.
+func flagError(err error) string {
+	var ive *pflag.InvalidValueError
+	if errors.As(err, &ive) {
+		fl := ive.GetFlag()
+		if _, refused := refusedFlags[fl.Name]; refused || secretFlags[fl.Name] {
+			if fl.Value.Type() == "bool" {
+				return fmt.Sprintf("--%s takes no value (the value given is not shown); the secret itself goes on standard input", fl.Name)
+			}
+			return fmt.Sprintf("--%s: the value given is not valid (not shown)", fl.Name)
+		}
+	}
+	var ise *pflag.InvalidSyntaxError
+	if errors.As(err, &ise) {
+		return "a flag is malformed (not shown): write --name or --name=value"
+	}
+	return err.Error()
 }

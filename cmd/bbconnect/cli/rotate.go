@@ -223,7 +223,7 @@ func rotationSlot(c wizard.Connector, given string) (wizard.SecretSlot, wizard.P
 			return s, nil
 		}
 	}
-	return "", wizard.Problems{{Field: fieldSlot, Msg: fmt.Sprintf("%q is not a token of this connector; choose one of %s", given, strings.Join(slotNames(slots), ", "))}}
+	return "", wizard.Problems{{Field: fieldSlot, Msg: fmt.Sprintf("the value given is not a token of this connector; choose one of %s", strings.Join(slotNames(slots), ", "))}}
 }
 
 // slotExpiry reads --token-expires for the token in slot: API tokens at
@@ -270,6 +270,9 @@ func readRotationSecret(opts *RotateOptions, slot wizard.SecretSlot) (string, er
 	v, err := f.IO.ReadSecret(fmt.Sprintf("new %s for %s (not shown): ", slot, opts.ID))
 	if err != nil || v == "" {
 		return "", usageErrorf("no new token was given; paste it at the prompt, or pipe it with --token-stdin")
+	}
+	if p := secretProblem(src, v); p != nil {
+		return "", usageErrorf("%s", p.Msg)
 	}
 	return v, nil
 }

@@ -103,7 +103,7 @@ func TestRotate(t *testing.T) {
 		},
 		{
 			name: "unknown slot", args: []string{"rotate", "cloud", "--slot", "api-token"}, wantExit: ExitUsage,
-			wantStderr: []string{`--slot: "api-token" is not a token of this connector; choose one of password`},
+			wantStderr: []string{`--slot: the value given is not a token of this connector; choose one of password`},
 		},
 		{
 			name: "ssh has no token", args: []string{"rotate", "ssh"}, wantExit: ExitUsage,

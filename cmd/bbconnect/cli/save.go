@@ -70,7 +70,7 @@ func saveNonInteractive(ctx context.Context, opts *SetupOptions, c wizard.Connec
 		return problemsError{wizard.Problems{{Field: "token-expires", Msg: err.Error()}}}
 	}
 	p := Profile{Connector: c, Tokens: tokens, LastTest: last, Created: now, Updated: now}
-	items, err := writeConnector(ctx, st, kc, p, secrets, exportPath, data)
+	items, where, err := writeConnector(ctx, st, kc, p, secrets, exportPath, data, f.IO.Out)
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func saveNonInteractive(ctx context.Context, opts *SetupOptions, c wizard.Connec
 	if len(items) > 0 {
 		fmt.Fprintf(out, "  keychain: %s (service bbconnect)\n", strings.Join(items, ", "))
 	}
-	fmt.Fprintf(out, "  export:   %s\n", exportPath)
+	fmt.Fprintf(out, "  export:   %s\n", where)
 	if opts.Push {
 		saved, err := st.Load(c.ID)
 		if err != nil {
@@ -105,23 +105,24 @@ func writeNextSteps(out io.Writer, f *Factory, c wizard.Connector) {
 }
 
 // writeConnector writes the profile, then the keychain items, then the
-// export. When one fails, the ones written before are removed again, so a
-// failed setup leaves nothing behind. It returns the keychain items.
+// export (see writeOutput). When one fails, the ones written before are
+// removed again, so a failed setup leaves nothing behind. It returns the
+// keychain items and where the export went.
 //
 // It holds the connector's writer lock throughout, so no other bbconnect
 // process changes the same connector meanwhile.
-func writeConnector(ctx context.Context, st ProfileStore, kc SecretStore, p Profile, s Secrets, exportPath string, data []byte) ([]string, error) {
+func writeConnector(ctx context.Context, st ProfileStore, kc SecretStore, p Profile, s Secrets, exportPath string, data []byte, stdout io.Writer) (items []string, where string, err error) {
 	id := p.Connector.ID
 	unlock, err := st.Lock(ctx, id)
 	if err != nil {
-		return nil, failuref("nothing was saved: %v", err)
+		return nil, "", failuref("nothing was saved: %v", err)
 	}
 	defer unlock()
 	if _, err := st.Create(p); err != nil {
 		if errors.Is(err, profile.ErrExists) {
-			return nil, failuref("connector %s is already saved; rotate its token with bbconnect rotate %s", id, id)
+			return nil, "", failuref("connector %s is already saved; rotate its token with bbconnect rotate %s", id, id)
 		}
-		return nil, failuref("cannot save the profile of %s: %v", id, err)
+		return nil, "", failuref("cannot save the profile of %s: %v", id, err)
 	}
 	undo := func(cause error) error {
 		_, kerr := kc.DeleteAll(ctx, id)
@@ -132,17 +133,16 @@ func writeConnector(ctx context.Context, st ProfileStore, kc SecretStore, p Prof
 		}
 		return failuref("%s", msg)
 	}
-	var items []string
 	for _, slot := range p.Connector.StoredSlots(s.SSHPassphrase != "") {
 		if err := kc.Set(ctx, id, slot, s.Value(slot)); err != nil {
-			return nil, undo(fmt.Errorf("cannot store the %s in the keychain: %s", slot, keychainHelp(err)))
+			return nil, "", undo(fmt.Errorf("cannot store the %s in the keychain: %s", slot, keychainHelp(err)))
 		}
 		items = append(items, id+"/"+string(slot))
 	}
-	if err := writeFileAtomic(exportPath, data); err != nil {
-		return nil, undo(err)
+	if where, err = writeOutput(exportPath, data, stdout); err != nil {
+		return nil, "", undo(err)
 	}
-	return items, nil
+	return items, where, nil
 }
 
 // tokenMetas records the kind and dates of each stored token: the expiry

@@ -183,7 +183,7 @@ func TestSaveOrderAndFailures(t *testing.T) {
 		},
 		{
 			name: "export write fails: undone", args: with(cloudArgs, "--password-stdin", "--output", "/dev/null/x.yaml"),
-			stdin: tokenA + "\n", wantExit: ExitFailure, wantStderr: []string{"nothing was saved: cannot create /dev/null"},
+			stdin: tokenA + "\n", wantExit: ExitFailure, wantStderr: []string{"nothing was saved: cannot write /dev/null/x.yaml"},
 		},
 		{
 			name: "export not built", setup: func(h *harness) { h.f.Export = nil }, args: with(cloudArgs, "--password-stdin"),

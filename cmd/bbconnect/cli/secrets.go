@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"sort"
 	"strings"
@@ -70,18 +71,23 @@ type secretSource struct {
 
 // stdinLines reads the secrets of srcs whose stdin flag is set, one line
 // each, in the order given. A missing or empty line is a problem naming
-// the flag; no secret is ever part of a message.
+// the flag; so is a line longer than wizard.MaxSecretLen, which is not
+// read to its end (stdin may be endless). No secret is ever part of a
+// message.
 func stdinLines(in io.Reader, srcs []secretSource) (map[wizard.SecretSlot]string, wizard.Problems) {
 	out := map[wizard.SecretSlot]string{}
 	var ps wizard.Problems
-	r := bufio.NewReader(in)
+	r := bufio.NewReaderSize(in, wizard.MaxSecretLen+2) // the secret, \r and \n
 	for _, s := range srcs {
 		if !s.stdin {
 			continue
 		}
-		line, err := r.ReadString('\n')
-		line = strings.TrimRight(line, "\r\n")
+		raw, err := r.ReadSlice('\n')
+		line := strings.TrimRight(string(raw), "\r\n")
 		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			ps = append(ps, wizard.Problem{Field: wizard.Field(s.flag), Msg: fmt.Sprintf("the line on standard input is longer than %d KiB: pipe only %s, one line", wizard.MaxSecretLen>>10, s.what)})
+			return out, ps // the rest of stdin is not read
 		case err != nil && !errors.Is(err, io.EOF):
 			ps = append(ps, wizard.Problem{Field: wizard.Field(s.flag), Msg: "cannot read standard input; pipe " + s.what + " in, one line"})
 		case strings.TrimSpace(line) == "":
@@ -91,6 +97,24 @@ func stdinLines(in io.Reader, srcs []secretSource) (map[wizard.SecretSlot]string
 		}
 	}
 	return out, ps
+}
+
+// secretProblem applies the wizard's rules for a typed secret to a secret
+// from stdin or the environment.
+func secretProblem(s secretSource, v string) *wizard.Problem {
+	what := strings.TrimPrefix(s.what, "the ")
+	check := wizard.ValidateSecretValue
+	if s.slot == wizard.SlotSSHKey {
+		check = wizard.ValidatePassphrase
+	}
+	if err := check(what, v); err != nil {
+		field := s.flag
+		if !s.stdin && s.env != "" {
+			field = s.env
+		}
+		return &wizard.Problem{Field: wizard.Field(field), Msg: err.Error()}
+	}
+	return nil
 }
 
 // stdinOrder says which line of stdin holds what.
@@ -117,6 +141,14 @@ func gatherSecrets(f *Factory, srcs []secretSource) (map[wizard.SecretSlot]strin
 			vals[s.slot] = v
 		} else if s.required {
 			ps = append(ps, wizard.Problem{Field: wizard.Field(s.flag), Msg: s.what + " is needed; pipe it with --" + s.flag + " or set " + s.env})
+		}
+	}
+	for _, s := range srcs {
+		if v, ok := vals[s.slot]; ok {
+			if p := secretProblem(s, v); p != nil {
+				ps = append(ps, *p)
+				delete(vals, s.slot)
+			}
 		}
 	}
 	for _, s := range srcs {

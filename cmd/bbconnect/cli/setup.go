@@ -231,7 +231,7 @@ func tokenExpiry(raw string, c wizard.Connector, now time.Time) (time.Time, wiza
 	t, err := time.Parse(time.DateOnly, strings.TrimSpace(raw))
 	switch {
 	case err != nil:
-		return bad(fmt.Sprintf("%q is not a date; write YYYY-MM-DD, e.g. %s", raw, limit.Format(time.DateOnly)))
+		return bad(fmt.Sprintf("the value given is not a date (not shown, in case it is a token); write YYYY-MM-DD, e.g. %s", limit.Format(time.DateOnly)))
 	case t.Before(today):
 		return bad(fmt.Sprintf("%s has passed; create a new token and give its expiry date", t.Format(time.DateOnly)))
 	case usesAPIToken && t.After(limit):

@@ -235,7 +235,7 @@ func TestSetupFlagProblems(t *testing.T) {
 		},
 		{
 			name: "token expiry not a date", args: with(cloudArgs, "--dry-run", "--token-expires", "soon"), wantExit: ExitUsage,
-			wantStderr: []string{`--token-expires: "soon" is not a date`},
+			wantStderr: []string{`--token-expires: the value given is not a date (not shown`}, notOutput: []string{"soon"},
 		},
 		{
 			name: "token expiry on ssh", args: with(dcSSHArgs, "--dry-run", "--token-expires", "2027-01-01"), wantExit: ExitUsage,

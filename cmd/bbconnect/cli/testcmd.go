@@ -72,6 +72,9 @@ func testRun(ctx context.Context, opts *TestOptions) error {
 	case !opts.All && len(opts.IDs) == 0:
 		return usageErrorf("name the connectors to test, or --all; bbconnect list shows them")
 	}
+	if err := validIDs(opts.IDs); err != nil {
+		return err
+	}
 	now, err := f.Now()
 	if err != nil {
 		return err
@@ -80,7 +83,7 @@ func testRun(ctx context.Context, opts *TestOptions) error {
 	if err != nil {
 		return err
 	}
-	profiles, err := selectProfiles(st, opts)
+	profiles, unreadable, err := selectProfiles(st, opts)
 	if err != nil {
 		return err
 	}
@@ -127,22 +130,24 @@ func testRun(ctx context.Context, opts *TestOptions) error {
 	} else if len(profiles) == 0 {
 		fmt.Fprintln(f.IO.ErrOut, "no saved connectors; create one with bbconnect setup")
 	}
-	if anyFailed {
+	if anyFailed || unreadable > 0 {
 		return silentError{ExitFailure}
 	}
 	return nil
 }
 
-// selectProfiles loads the connectors named, or all of them. A name that
-// is not saved stops the command before any test runs.
-func selectProfiles(st ProfileStore, opts *TestOptions) ([]Profile, error) {
+// selectProfiles loads the connectors named, or all of them, and counts
+// the profiles that could not be read (each is said; the command then
+// exits 1). A name that is not saved stops the command before any test
+// runs.
+func selectProfiles(st ProfileStore, opts *TestOptions) ([]Profile, int, error) {
 	if opts.All {
 		ps, errs := st.List()
 		for _, e := range errs {
-			fmt.Fprintf(opts.IO.ErrOut, "! skipped: %v\n", e)
+			fmt.Fprintf(opts.IO.ErrOut, "✗ skipped: %s\n", wizard.Printable(e.Error()))
 		}
 		sort.Slice(ps, func(i, j int) bool { return ps[i].Connector.ID < ps[j].Connector.ID })
-		return ps, nil
+		return ps, len(errs), nil
 	}
 	out := make([]Profile, 0, len(opts.IDs))
 	seen := map[string]bool{}
@@ -153,11 +158,11 @@ func selectProfiles(st ProfileStore, opts *TestOptions) ([]Profile, error) {
 		seen[id] = true
 		p, err := loadProfile(st, id)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		out = append(out, p)
 	}
-	return out, nil
+	return out, 0, nil
 }
 
 // testOne reads a connector's secrets from the keychain and tests it. A

@@ -72,7 +72,8 @@ func (p tuiProfiles) List() ([]tui.Profile, error) {
 	}
 	out := make([]tui.Profile, 0, len(ps))
 	for _, sp := range ps {
-		tp := tui.Profile{Connector: sp.Connector, SlotExpires: map[wizard.SecretSlot]time.Time{}}
+		// Read from files: shown without control characters.
+		tp := tui.Profile{Connector: sp.Connector.Printable(), SlotExpires: map[wizard.SecretSlot]time.Time{}}
 		for slot, m := range sp.Tokens {
 			if !m.Expires.IsZero() {
 				tp.SlotExpires[slot] = m.Expires
@@ -84,7 +85,7 @@ func (p tuiProfiles) List() ([]tui.Profile, error) {
 			tp.TokenCreated, tp.TokenExpires = m.Created, m.Expires
 		}
 		if sp.LastTest != nil {
-			tp.LastTest = sp.Status(p.store.Now()).LastTestText
+			tp.LastTest = wizard.Printable(sp.Status(p.store.Now()).LastTestText)
 		}
 		out = append(out, tp)
 	}
@@ -210,7 +211,25 @@ func (t tuiTester) Run(ctx context.Context, c wizard.Connector, s wizard.Secrets
 	}
 	cfg := testConfig(t.f, ts)
 	cfg.ConfirmedHostKey = t.hostKey
-	return conntest.Run(ctx, c, s, cfg, progress)
+	var p func(conntest.Event)
+	if progress != nil {
+		p = func(e conntest.Event) {
+			e.Check = printableCheck(e.Check)
+			progress(e)
+		}
+	}
+	r := conntest.Run(ctx, c, s, cfg, p)
+	for i := range r.Checks {
+		r.Checks[i] = printableCheck(r.Checks[i])
+	}
+	return r
+}
+
+// printableCheck is c as the test screen shows it: diagnoses quote
+// servers, so they are shown without control characters.
+func printableCheck(c conntest.Check) conntest.Check {
+	c.Diagnosis, c.Fix = wizard.Printable(c.Diagnosis), wizard.Printable(c.Fix)
+	return c
 }
 
 // expiries are the token expiry dates the credential-age check uses when
