@@ -125,9 +125,8 @@ func crashHelper(raw string) int {
 	return 0
 }
 
-// runCrashHelper runs the helper and returns the steps it printed and
-// whether it was killed.
-func runCrashHelper(t *testing.T, cfg crashConfig) ([]string, bool) {
+// helperCmd is this test binary re-executed as the helper with cfg.
+func helperCmd(ctx context.Context, t *testing.T, cfg crashConfig) *exec.Cmd {
 	t.Helper()
 	raw, err := json.Marshal(cfg)
 	if err != nil {
@@ -137,11 +136,19 @@ func runCrashHelper(t *testing.T, cfg crashConfig) ([]string, bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
 	cmd := exec.CommandContext(ctx, exe, "-test.run=^$")
 	// GORACE: the race runtime otherwise sleeps 1 s before every exit.
 	cmd.Env = append(os.Environ(), crashEnv+"="+string(raw), "GORACE=atexit_sleep_ms=0")
+	return cmd
+}
+
+// runCrashHelper runs the helper and returns the steps it printed and
+// whether it was killed.
+func runCrashHelper(t *testing.T, cfg crashConfig) ([]string, bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := helperCmd(ctx, t, cfg)
 	cmd.Stdin = strings.NewReader(newToken + "\n")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr

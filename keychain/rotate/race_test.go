@@ -3,11 +3,9 @@ package rotate
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -39,18 +37,10 @@ type proc struct {
 // startHelper starts the helper with cfg and token as its first stdin line.
 func startHelper(t *testing.T, cfg crashConfig, token string) *proc {
 	t.Helper()
-	raw, err := json.Marshal(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
 	p := &proc{lines: make(chan string, 100), done: make(chan struct{})}
-	p.cmd = exec.Command(exe, "-test.run=^$")
-	p.cmd.Env = append(os.Environ(), crashEnv+"="+string(raw), "GORACE=atexit_sleep_ms=0")
+	p.cmd = helperCmd(context.Background(), t, cfg)
 	p.cmd.Stderr = &p.stderr
+	var err error
 	if p.stdin, err = p.cmd.StdinPipe(); err != nil {
 		t.Fatal(err)
 	}
