@@ -82,6 +82,11 @@ func (s Store) RemoveHarnessLogin() error {
 // under id's writer lock, reading the profile afresh so that a rotation or
 // edit saved meanwhile is kept.
 func (s Store) RecordHarness(ctx context.Context, id string, l HarnessLink) (Profile, error) {
+	return s.modify(ctx, id, func(p *Profile) { p.Harness = &l })
+}
+
+// modify changes id's profile under id's writer lock, reading it afresh.
+func (s Store) modify(ctx context.Context, id string, change func(p *Profile)) (Profile, error) {
 	unlock, err := s.Lock(ctx, id)
 	if err != nil {
 		return Profile{}, err
@@ -91,6 +96,6 @@ func (s Store) RecordHarness(ctx context.Context, id string, l HarnessLink) (Pro
 	if err != nil {
 		return Profile{}, err
 	}
-	p.Harness = &l
+	change(&p)
 	return s.Save(p)
 }

@@ -79,20 +79,10 @@ func (s Store) Save(p Profile) (Profile, error) {
 // under id's writer lock (see Lock), reading the profile afresh so that a
 // rotation or edit saved meanwhile is kept.
 func (s Store) RecordTest(ctx context.Context, id string, r TestResult) (Profile, error) {
-	unlock, err := s.Lock(ctx, id)
-	if err != nil {
-		return Profile{}, err
-	}
-	defer unlock()
-	p, err := s.Load(id)
-	if err != nil {
-		return Profile{}, err
-	}
 	if r.At.IsZero() {
 		r.At = s.now().UTC()
 	}
-	p.LastTest = &r
-	return s.Save(p)
+	return s.modify(ctx, id, func(p *Profile) { p.LastTest = &r })
 }
 
 // List reads every profile in the folder, sorted by Id. A file that cannot

@@ -165,7 +165,7 @@ func (f *Factory) pushValues(ctx context.Context, p Profile) (Secrets, []byte, e
 		if err != nil {
 			return s, nil, failuref("cannot read the %s of %s from the keychain: %s; store it with bbconnect rotate %s", slot, c.ID, keychainHelp(err), c.ID)
 		}
-		setSlot(&s, slot, v)
+		s.Set(slot, v)
 	}
 	if c.Connection != wizard.SSH {
 		return s, nil, nil
@@ -185,18 +185,6 @@ func (f *Factory) pushValues(ctx context.Context, p Profile) (Secrets, []byte, e
 		return s, nil, failuref("cannot read the ssh key %s: %v", c.SSHKeyPath, errors.Unwrap(err))
 	}
 	return s, pem, nil
-}
-
-// setSlot puts v in the field of slot.
-func setSlot(s *Secrets, slot wizard.SecretSlot, v string) {
-	switch slot {
-	case wizard.SlotPassword:
-		s.Password = v
-	case wizard.SlotAPIToken:
-		s.APIToken = v
-	case wizard.SlotSSHKey:
-		s.SSHPassphrase = v
-	}
 }
 
 // warnUntested warns that a connector without a passing local test is
