@@ -77,6 +77,16 @@ type Config struct {
 	// (tests, proxies). DialContext receives resolved IP addresses.
 	LookupHost  func(ctx context.Context, host string) ([]string, error)
 	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+
+	// ConnectTo is a testing aid (EnvConnectTo): "host:port" to the
+	// loopback "ip:port" that serves it. The URL, the TLS server name and
+	// the texts keep the host name; other ports of a mapped host are
+	// refused, never sent to the real host. A mapped bitbucket.org is
+	// checked against KnownHostsFile, not Atlassian's published keys.
+	ConnectTo map[string]string
+	// Elapsed is a testing aid (EnvElapsed): when set, every duration the
+	// report shows reads as this, so two runs print the same text.
+	Elapsed time.Duration
 }
 
 // ConfigFromEnv returns a Config with the BBCONNECT_CLOUD_URL,

@@ -32,7 +32,9 @@ func newEnv(c wizard.Connector, s Secrets, cfg Config) *env {
 	if ferr != nil {
 		e.caErr = ferr
 	}
-	e.tls = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	// Certificates are checked at the test's clock: the real time, or
+	// the fixed one of the testing aid BBCONNECT_NOW.
+	e.tls = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12, Time: e.cfg.Now}
 	tr := &http.Transport{
 		Proxy:               http.ProxyFromEnvironment,
 		DialContext:         e.dial,
@@ -76,6 +78,9 @@ func loadPool(files ...string) (*x509.CertPool, *finding) {
 
 // lookup resolves host through the configured resolver.
 func (e *env) lookup(ctx context.Context, host string) ([]string, error) {
+	if e.mappedHost(host) {
+		return []string{host}, nil // dialIP sends it where ConnectTo says
+	}
 	if ip := net.ParseIP(strings.Trim(host, "[]")); ip != nil {
 		return []string{ip.String()}, nil
 	}
@@ -113,6 +118,12 @@ func (e *env) dial(ctx context.Context, network, addr string) (net.Conn, error) 
 }
 
 func (e *env) dialIP(ctx context.Context, network, addr string) (net.Conn, error) {
+	if to, ok, err := e.connectTo(addr); ok {
+		if err != nil {
+			return nil, err
+		}
+		addr = to
+	}
 	if e.cfg.DialContext != nil {
 		return e.cfg.DialContext(ctx, network, addr)
 	}

@@ -84,11 +84,11 @@ func (e *env) reach(ctx context.Context, addr, serverName string, sshBanner bool
 		return netFinding(err, addr, time.Since(start))
 	}
 	defer conn.Close()
-	tcp := time.Since(start)
+	tcp := e.since(start)
 	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
 	where := addr
-	if net.ParseIP(host) == nil {
+	if net.ParseIP(host) == nil && !e.mappedHost(host) {
 		where = fmt.Sprintf("%s (%s)", addr, conn.RemoteAddr())
 	}
 	switch {
@@ -101,7 +101,7 @@ func (e *env) reach(ctx context.Context, addr, serverName string, sshBanner bool
 		}
 		st := tc.ConnectionState()
 		leaf := st.PeerCertificates[0]
-		left := time.Until(leaf.NotAfter)
+		left := leaf.NotAfter.Sub(e.cfg.Now())
 		if left < 14*24*time.Hour {
 			return warnf("have the server's certificate renewed soon",
 				"reached %s; the certificate of %s expires on %s", where, serverName, leaf.NotAfter.Format("2006-01-02"))

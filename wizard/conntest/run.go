@@ -54,7 +54,7 @@ func Run(ctx context.Context, c wizard.Connector, s Secrets, cfg Config, progres
 			}
 			ch := redact(Check{
 				Name: name, Status: f.status, Diagnosis: f.diag, Fix: f.fix,
-				DurationMS: time.Since(start).Milliseconds(), HostKeyFingerprint: f.hostFP,
+				DurationMS: e.since(start).Milliseconds(), HostKeyFingerprint: f.hostFP,
 			}, s)
 			checks[i] = ch
 			emit(Event{Name: name, Done: true, Check: ch})

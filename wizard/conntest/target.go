@@ -154,7 +154,7 @@ func (e *env) sshTargetOf(g gitURL) (sshTarget, error) {
 		}
 	}
 	host, _, _ := net.SplitHostPort(t.addr)
-	t.bitbucket = host == "bitbucket.org" || host == "altssh.bitbucket.org"
+	t.bitbucket = (host == "bitbucket.org" || host == "altssh.bitbucket.org") && !e.mappedHost(host)
 	return t, nil
 }
 

@@ -8,6 +8,7 @@ package wire
 import (
 	"context"
 	"fmt"
+	"net"
 	"sync"
 	"time"
 
@@ -166,5 +167,27 @@ func testConfig(f *cli.Factory, ts cli.TestSettings) conntest.Config {
 	}
 	cfg.TokenExpires = ts.TokenExpires
 	cfg.APITokenExpires = ts.APITokenExpires
+	applyTestAids(f, &cfg)
 	return cfg
+}
+
+// applyTestAids reads the connection test's testing aids: BBCONNECT_CONNECT_TO
+// (traffic for a host name goes to a loopback emulator; the name is kept in
+// the URL, the TLS check and the texts) and BBCONNECT_ELAPSED (every
+// duration shown reads as this). A malformed aid fails every dial with its
+// problem, so no test traffic goes anywhere by mistake.
+func applyTestAids(f *cli.Factory, cfg *conntest.Config) {
+	if v := f.Getenv(conntest.EnvConnectTo); v != "" {
+		m, err := conntest.ParseConnectTo(v)
+		if err != nil {
+			cfg.LookupHost = func(context.Context, string) ([]string, error) { return nil, err }
+			cfg.DialContext = func(context.Context, string, string) (net.Conn, error) { return nil, err }
+		}
+		cfg.ConnectTo = m
+	}
+	if v := f.Getenv(conntest.EnvElapsed); v != "" {
+		if d, err := time.ParseDuration(v); err == nil && d > 0 {
+			cfg.Elapsed = d
+		}
+	}
 }

@@ -31,6 +31,12 @@ type Options struct {
 	HarnessOrgs     int
 	HarnessProjects int
 	HarnessLatency  time.Duration
+	// Hosts are extra names the server certificate is valid for (e.g.
+	// "bitbucket.org", "api.bitbucket.org", "bitbucket.example.com"), for
+	// a client that sends those names' traffic here (the testing aid
+	// BBCONNECT_CONNECT_TO): its URLs and TLS checks then read as a real
+	// user's would.
+	Hosts []string
 }
 
 // Server is a running emulator. Its fields are read-only after Start. The

@@ -110,7 +110,7 @@ func (st *state) boot(opts Options) (*Server, error) {
 	)
 	errs := make([]error, 3)
 	var wg sync.WaitGroup
-	wg.Go(func() { ca, errs[0] = loadOrCreateCA(st.dir) })
+	wg.Go(func() { ca, errs[0] = loadOrCreateCA(st.dir, st.now) })
 	wg.Go(func() { keys, errs[1] = loadOrCreateSSHKeys(filepath.Join(st.dir, "ssh")) })
 	wg.Go(func() { cloudRepo, dcRp, errs[2] = st.createRepos() })
 	wg.Wait()
@@ -155,7 +155,7 @@ func (st *state) boot(opts Options) (*Server, error) {
 		closeAll(lns)
 		return nil, err
 	}
-	serverCert, err := ca.issue([]string{"localhost"}, []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback})
+	serverCert, err := ca.issue(append([]string{"localhost"}, opts.Hosts...), []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback})
 	if err != nil {
 		closeAll(lns)
 		return nil, err

@@ -24,6 +24,7 @@ type authority struct {
 	cert *x509.Certificate
 	key  *ecdsa.PrivateKey
 	file string
+	now  func() time.Time // the emulator's clock: certificates are dated by it
 }
 
 const (
@@ -31,23 +32,27 @@ const (
 	caKeyName  = "ca-key.pem"
 )
 
-// loadOrCreateCA reads dir/ca.pem and dir/ca-key.pem, or makes a new CA.
-func loadOrCreateCA(dir string) (*authority, error) {
+// loadOrCreateCA reads dir/ca.pem and dir/ca-key.pem, or makes a new CA
+// dated by the clock now.
+func loadOrCreateCA(dir string, now func() time.Time) (*authority, error) {
 	certFile := filepath.Join(dir, caCertName)
 	keyFile := filepath.Join(dir, caKeyName)
-	if ca, err := loadCA(certFile, keyFile); err == nil {
+	if ca, err := loadCA(certFile, keyFile, now()); err == nil {
+		ca.now = now
 		return ca, nil
 	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, fmt.Errorf("generate ca key: %w", err)
 	}
-	now := time.Now()
+	// Valid from a year before the clock: a client whose clock is fixed
+	// (BBCONNECT_NOW) or runs a little behind still trusts it.
+	t := now()
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial(),
 		Subject:               pkix.Name{CommonName: "bbemu local CA", Organization: []string{"bbconnect emulator"}},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.AddDate(10, 0, 0),
+		NotBefore:             t.AddDate(-1, 0, 0),
+		NotAfter:              t.AddDate(10, 0, 0),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
 		BasicConstraintsValid: true,
 		IsCA:                  true,
@@ -71,10 +76,10 @@ func loadOrCreateCA(dir string) (*authority, error) {
 	if err := writeFileAtomic(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
 		return nil, err
 	}
-	return &authority{cert: cert, key: key, file: certFile}, nil
+	return &authority{cert: cert, key: key, file: certFile, now: now}, nil
 }
 
-func loadCA(certFile, keyFile string) (*authority, error) {
+func loadCA(certFile, keyFile string, now time.Time) (*authority, error) {
 	certPEM, err := os.ReadFile(certFile)
 	if err != nil {
 		return nil, err
@@ -96,7 +101,7 @@ func loadCA(certFile, keyFile string) (*authority, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !cert.IsCA || time.Now().Add(24*time.Hour).After(cert.NotAfter) || !key.PublicKey.Equal(cert.PublicKey) {
+	if !cert.IsCA || now.Add(24*time.Hour).After(cert.NotAfter) || now.Before(cert.NotBefore) || !key.PublicKey.Equal(cert.PublicKey) {
 		return nil, errors.New("ca unusable")
 	}
 	return &authority{cert: cert, key: key, file: certFile}, nil
@@ -108,7 +113,7 @@ func (a *authority) issue(dnsNames []string, ips []net.IP) (tls.Certificate, err
 	if err != nil {
 		return tls.Certificate{}, fmt.Errorf("generate server key: %w", err)
 	}
-	now := time.Now()
+	now := a.now()
 	cn := "127.0.0.1"
 	if len(dnsNames) > 0 {
 		cn = dnsNames[0]
