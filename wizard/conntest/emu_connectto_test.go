@@ -20,7 +20,8 @@ func connectToServer(t *testing.T) (*emu.Server, Config) {
 	at := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
 	s, err := emu.Start(emu.Options{
 		Dir: t.TempDir(), Now: func() time.Time { return at },
-		Hosts: []string{"bitbucket.org", "api.bitbucket.org", "bitbucket.example.com"},
+		Hosts:        []string{"bitbucket.org", "api.bitbucket.org", "bitbucket.example.com"},
+		CertsAtClock: true,
 	})
 	if err != nil {
 		t.Skipf("the emulator cannot start here (needs git, git-upload-pack, git http-backend): %v", err)

@@ -37,6 +37,11 @@ type Options struct {
 	// BBCONNECT_CONNECT_TO): its URLs and TLS checks then read as a real
 	// user's would.
 	Hosts []string
+	// CertsAtClock dates the certificates by Now instead of the real time,
+	// so their dates read the same on every run (pinned screenshots). Only
+	// a client that checks them at the same clock (bbconnect with
+	// BBCONNECT_NOW) trusts them then.
+	CertsAtClock bool
 }
 
 // Server is a running emulator. Its fields are read-only after Start. The

@@ -110,7 +110,7 @@ func (st *state) boot(opts Options) (*Server, error) {
 	)
 	errs := make([]error, 3)
 	var wg sync.WaitGroup
-	wg.Go(func() { ca, errs[0] = loadOrCreateCA(st.dir, st.now) })
+	wg.Go(func() { ca, errs[0] = loadOrCreateCA(st.dir, certClock(opts, st.now)) })
 	wg.Go(func() { keys, errs[1] = loadOrCreateSSHKeys(filepath.Join(st.dir, "ssh")) })
 	wg.Go(func() { cloudRepo, dcRp, errs[2] = st.createRepos() })
 	wg.Wait()

@@ -45,8 +45,8 @@ func loadOrCreateCA(dir string, now func() time.Time) (*authority, error) {
 	if err != nil {
 		return nil, fmt.Errorf("generate ca key: %w", err)
 	}
-	// Valid from a year before the clock: a client whose clock is fixed
-	// (BBCONNECT_NOW) or runs a little behind still trusts it.
+	// Valid from a year before the clock: a client whose clock runs a
+	// little behind still trusts it.
 	t := now()
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial(),
@@ -137,6 +137,15 @@ func (a *authority) issue(dnsNames []string, ips []net.IP) (tls.Certificate, err
 		return tls.Certificate{}, fmt.Errorf("parse server certificate: %w", err)
 	}
 	return tls.Certificate{Certificate: [][]byte{der, a.cert.Raw}, PrivateKey: key, Leaf: leaf}, nil
+}
+
+// certClock is the clock certificates are dated by: Now with
+// CertsAtClock, else the real time (what git and browsers check against).
+func certClock(opts Options, now func() time.Time) func() time.Time {
+	if opts.CertsAtClock {
+		return now
+	}
+	return time.Now
 }
 
 func serial() *big.Int {
