@@ -22,6 +22,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -110,11 +111,11 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	}
 	m := newModel(opts, profiles)
 	m.ctx = ctx
-	p := tea.NewProgram(m,
-		tea.WithContext(ctx),
-		tea.WithInput(opts.In),
-		tea.WithOutput(opts.Out),
-	)
+	progOpts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(opts.In), tea.WithOutput(opts.Out)}
+	if getenv(env, EnvSteadyCursor) != "" {
+		progOpts = append(progOpts, tea.WithFilter(steadyCursor))
+	}
+	p := tea.NewProgram(m, progOpts...)
 	final, err := p.Run()
 	fm, _ := final.(*Model)
 	switch {
@@ -128,6 +129,20 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, errors.New("the wizard ended without a result")
 	}
 	return fm.result()
+}
+
+// EnvSteadyCursor, when set, keeps the text cursor from blinking: for
+// people who find blinking distracting, and for screenshots, which would
+// otherwise catch it on or off by chance.
+const EnvSteadyCursor = "BBCONNECT_STEADY_CURSOR"
+
+// steadyCursor drops the cursor's blink ticks: a focused input then keeps
+// its cursor shown.
+func steadyCursor(_ tea.Model, msg tea.Msg) tea.Msg {
+	if _, ok := msg.(cursor.BlinkMsg); ok {
+		return nil
+	}
+	return msg
 }
 
 // result turns the final model into a Result.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/bubbles/cursor"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/creack/pty"
 	"github.com/muesli/termenv"
@@ -101,4 +103,15 @@ func FuzzSplitList(f *testing.F) {
 			t.Fatalf("round trip %q -> %q -> %q", s, items, again)
 		}
 	})
+}
+
+// BBCONNECT_STEADY_CURSOR drops the blink ticks, so a focused input keeps
+// its cursor shown; every other message passes.
+func TestSteadyCursorDropsBlinks(t *testing.T) {
+	if got := steadyCursor(nil, cursor.BlinkMsg{}); got != nil {
+		t.Errorf("blink passed: %#v", got)
+	}
+	if got, ok := steadyCursor(nil, tea.WindowSizeMsg{Width: 80}).(tea.WindowSizeMsg); !ok || got.Width != 80 {
+		t.Errorf("size = %#v", got)
+	}
 }
