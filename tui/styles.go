@@ -64,6 +64,9 @@ func NewStyles() Styles {
 	}
 	t := huh.ThemeCharm()
 	t.Form.Base = lipgloss.NewStyle()
+	// The focus bar "┃" in the accent colour: the theme's grey 238 is
+	// hardly visible on a dark terminal.
+	t.Focused.Base = t.Focused.Base.BorderForeground(colAccent)
 	s.Form = t
 	return s
 }
