@@ -3,12 +3,9 @@ package wizard
 import (
 	"fmt"
 	"net/mail"
-	"regexp"
 	"strings"
 	"time"
 )
-
-var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.\-]*$`)
 
 // LooksLikeEmail reports whether s is shaped like an email address.
 func LooksLikeEmail(s string) bool {
@@ -39,7 +36,7 @@ func ValidateUsername(e Edition, kind PasswordKind, username string) error {
 		return fmt.Errorf("username is empty: give your bitbucket data center user name")
 	case e == Cloud && LooksLikeEmail(u):
 		return fmt.Errorf("%q is an email address; bitbucket needs your username (bitbucket.org/account/settings), not your email", u)
-	case e == Cloud && u != APITokenGitUsername && !usernamePattern.MatchString(u):
+	case e == Cloud && u != APITokenGitUsername && !validUsername(u):
 		return fmt.Errorf("%q is not a bitbucket username; use letters, digits, - and _ as shown at bitbucket.org/account/settings", u)
 	case strings.ContainsAny(u, " \t:/"):
 		return fmt.Errorf("username cannot contain spaces, : or /")

@@ -2,15 +2,12 @@ package wizard
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
 // MaxIDLen is the longest Id bbconnect makes or accepts. Harness accepts 128
 // today, but older builds took 64, so 64 is safe everywhere.
 const MaxIDLen = 64
-
-var idPattern = regexp.MustCompile(`^[a-zA-Z_][0-9a-zA-Z_$]{0,63}$`)
 
 // reservedIDs are the words Harness rejects as identifiers (entity identifier
 // reference plus the backend validator).
@@ -59,7 +56,7 @@ func ValidateID(id string) error {
 		return fmt.Errorf("%q is a word harness reserves; add a suffix such as %s_bitbucket", id, id)
 	case id[0] >= '0' && id[0] <= '9', id[0] == '$':
 		return fmt.Errorf("id must not start with a digit or $; try _%s", id)
-	case !idPattern.MatchString(id):
+	case !Word(id, 64, IsIDStart, IsIDByte):
 		return fmt.Errorf("id may use only letters, digits, _ and $ (no hyphens or spaces); try %s", suggestID(id))
 	}
 	return nil

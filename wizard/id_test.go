@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -72,4 +73,18 @@ func FuzzDeriveID(f *testing.F) {
 			t.Fatalf("DeriveID is not stable: %q -> %q -> %q", name, id, again)
 		}
 	})
+}
+
+// Word is the hand-written form of the anchored patterns it replaced.
+func TestWordMatchesThePatterns(t *testing.T) {
+	id := regexp.MustCompile(`^[a-zA-Z_][0-9a-zA-Z_$]{0,63}$`)
+	user := regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.\-]*$`)
+	for _, s := range []string{"", "a", "_", "1a", "a1$_", "a-b", "demo.user", "-x", "x y", "é", strings.Repeat("a", 64), strings.Repeat("a", 65), "a\n"} {
+		if got, want := Word(s, 64, IsIDStart, IsIDByte), id.MatchString(s); got != want {
+			t.Errorf("id %q: %v, want %v", s, got, want)
+		}
+		if got, want := validUsername(s), user.MatchString(s); got != want {
+			t.Errorf("username %q: %v, want %v", s, got, want)
+		}
+	}
 }

@@ -151,7 +151,7 @@ func (p ParsedURL) Apply(c *Connector) []string {
 		c.TestRepo = testRepo
 		lines = append(lines, "test repository: "+testRepo)
 	}
-	if p.Connection == HTTP && c.Username == "" && p.User != AccessTokenUsername && usernamePattern.MatchString(p.User) {
+	if p.Connection == HTTP && c.Username == "" && p.User != AccessTokenUsername && validUsername(p.User) {
 		c.Username = p.User
 		lines = append(lines, "username: "+p.User)
 	}

@@ -20,7 +20,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"time"
 
 	"github.com/bbconnect/bbconnect/keychain/lock"
@@ -131,22 +130,20 @@ func (s Store) now() time.Time {
 	return time.Now()
 }
 
-// fileID is what an Id must look like to name a file: the Harness
-// identifier alphabet, no separators, no dots. Create also applies
+// checkFileID says whether an Id can name a file: 1 to 128 bytes of the
+// Harness identifier alphabet, no separators, no dots. Create also applies
 // wizard.ValidateID; reading and deleting accept any file-safe Id so a
 // profile saved under older rules can still be removed.
-var fileID = regexp.MustCompile(`^[A-Za-z0-9_$]{1,128}$`)
-
-// CheckID says whether id can be a saved connector's Id (the file-safe
-// alphabet; see wizard.ValidateID for the rules of new Ids).
-func CheckID(id string) error { return checkFileID(id) }
-
 func checkFileID(id string) error {
-	if !fileID.MatchString(id) {
+	if !wizard.Word(id, 128, wizard.IsIDByte, wizard.IsIDByte) {
 		return fmt.Errorf("%q is not a connector id: ids use letters, digits, _ and $", id)
 	}
 	return nil
 }
+
+// CheckID says whether id can be a saved connector's Id (the file-safe
+// alphabet; see wizard.ValidateID for the rules of new Ids).
+func CheckID(id string) error { return checkFileID(id) }
 
 // Path is the file of id's profile.
 func (s Store) Path(id string) string { return filepath.Join(s.Dir, id+".json") }

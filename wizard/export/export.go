@@ -6,7 +6,6 @@ package export
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/bbconnect/bbconnect/wizard"
@@ -59,12 +58,9 @@ func Render(c wizard.Connector, f Format) ([]byte, error) {
 	return nil, fmt.Errorf("%q is not an export format: choose harness or terraform", string(f))
 }
 
-// identifierRE is the Harness identifier pattern of the connector schema.
-var identifierRE = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_$]{0,127}$`)
-
 // ValidIdentifier reports whether s matches the Harness identifier pattern
 // (up to 128 characters). Reserved words are wizard.ValidateID's business.
-func ValidIdentifier(s string) bool { return identifierRE.MatchString(s) }
+func ValidIdentifier(s string) bool { return wizard.Word(s, 128, wizard.IsIDStart, wizard.IsIDByte) }
 
 // maxIdentifier is the longest identifier the schema accepts.
 const maxIdentifier = 128
