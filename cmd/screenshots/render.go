@@ -10,18 +10,22 @@ import (
 	"strings"
 
 	"golang.org/x/image/font"
-	"golang.org/x/image/font/gofont/gomono"
-	"golang.org/x/image/font/gofont/gomonobold"
-	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
 )
+
+// tcolor is a terminal colour as the program asked for it: the default,
+// one of the 16 ANSI colours (which the palette decides), or an exact one.
+type tcolor struct {
+	kind uint8 // 0 default, 1 ANSI 0-15, 2 exact
+	idx  uint8
+	rgb  color.RGBA
+}
 
 // cell is one character of the captured screen with its attributes.
 type cell struct {
 	r        rune
-	fg, bg   color.RGBA
+	fg, bg   tcolor
 	bold     bool
-	hasBG    bool
 	under    bool
 	reversed bool
 }
@@ -32,30 +36,6 @@ type screen struct {
 	cells [][]cell
 }
 
-var (
-	defaultFG = color.RGBA{0xdc, 0xdc, 0xdc, 0xff}
-	defaultBG = color.RGBA{0x1d, 0x1f, 0x27, 0xff}
-	// The 16 ANSI colours (a calm palette close to common terminal defaults).
-	ansi16 = [16]color.RGBA{
-		{0x2e, 0x34, 0x36, 0xff},
-		{0xe0, 0x5d, 0x5d, 0xff},
-		{0x7f, 0xc8, 0x6b, 0xff},
-		{0xe5, 0xc0, 0x6b, 0xff},
-		{0x62, 0x9f, 0xe8, 0xff},
-		{0xc6, 0x78, 0xdd, 0xff},
-		{0x56, 0xc0, 0xc8, 0xff},
-		{0xd3, 0xd7, 0xcf, 0xff},
-		{0x70, 0x74, 0x80, 0xff},
-		{0xff, 0x7b, 0x7b, 0xff},
-		{0x9e, 0xe8, 0x85, 0xff},
-		{0xff, 0xdc, 0x85, 0xff},
-		{0x85, 0xb8, 0xff, 0xff},
-		{0xe0, 0x9c, 0xff, 0xff},
-		{0x7e, 0xe0, 0xe8, 0xff},
-		{0xff, 0xff, 0xff, 0xff},
-	}
-)
-
 // parseANSI reads `tmux capture-pane -e -p` output (text with SGR sequences
 // only) into a w x h screen.
 func parseANSI(text string, w, h int) *screen {
@@ -63,10 +43,10 @@ func parseANSI(text string, w, h int) *screen {
 	for y := range s.cells {
 		s.cells[y] = make([]cell, w)
 		for x := range s.cells[y] {
-			s.cells[y][x] = cell{r: ' ', fg: defaultFG, bg: defaultBG}
+			s.cells[y][x] = cell{r: ' '}
 		}
 	}
-	cur := cell{fg: defaultFG, bg: defaultBG}
+	var cur cell
 	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
 	for y, line := range lines {
 		if y >= h {
@@ -106,7 +86,7 @@ func applySGR(c *cell, params string) {
 		n, _ := strconv.Atoi(ps[i])
 		switch {
 		case n == 0:
-			*c = cell{fg: defaultFG, bg: defaultBG}
+			*c = cell{}
 		case n == 1:
 			c.bold = true
 		case n == 22:
@@ -120,31 +100,33 @@ func applySGR(c *cell, params string) {
 		case n == 27:
 			c.reversed = false
 		case n >= 30 && n <= 37:
-			c.fg = ansi16[n-30]
+			c.fg = ansiColor(n - 30)
 		case n >= 90 && n <= 97:
-			c.fg = ansi16[n-90+8]
+			c.fg = ansiColor(n - 90 + 8)
 		case n == 39:
-			c.fg = defaultFG
+			c.fg = tcolor{}
 		case n >= 40 && n <= 47:
-			c.bg, c.hasBG = ansi16[n-40], true
+			c.bg = ansiColor(n - 40)
 		case n >= 100 && n <= 107:
-			c.bg, c.hasBG = ansi16[n-100+8], true
+			c.bg = ansiColor(n - 100 + 8)
 		case n == 49:
-			c.bg, c.hasBG = defaultBG, false
+			c.bg = tcolor{}
 		case (n == 38 || n == 48) && i+1 < len(ps):
 			col, used := extColor(ps[i+1:])
 			i += used
 			if n == 38 {
 				c.fg = col
 			} else {
-				c.bg, c.hasBG = col, true
+				c.bg = col
 			}
 		}
 	}
 }
 
+func ansiColor(n int) tcolor { return tcolor{kind: 1, idx: uint8(n)} } //nolint:gosec // 0-15
+
 // extColor reads "5;N" (256 colours) or "2;R;G;B" (true colour).
-func extColor(ps []string) (color.RGBA, int) {
+func extColor(ps []string) (tcolor, int) {
 	num := func(i int) uint8 {
 		if i >= len(ps) {
 			return 0
@@ -154,18 +136,20 @@ func extColor(ps []string) (color.RGBA, int) {
 	}
 	switch ps[0] {
 	case "5":
-		return xterm256(int(num(1))), 2
+		n := int(num(1))
+		if n < 16 {
+			return ansiColor(n), 2
+		}
+		return tcolor{kind: 2, rgb: xterm256(n)}, 2
 	case "2":
-		return color.RGBA{num(1), num(2), num(3), 0xff}, 4
+		return tcolor{kind: 2, rgb: color.RGBA{num(1), num(2), num(3), 0xff}}, 4
 	}
-	return defaultFG, 1
+	return tcolor{}, 1
 }
 
+// xterm256 is colour n (16-255) of the xterm 256-colour table.
 func xterm256(n int) color.RGBA {
-	switch {
-	case n < 16:
-		return ansi16[n]
-	case n < 232:
+	if n < 232 {
 		n -= 16
 		lv := func(v int) uint8 {
 			if v == 0 {
@@ -179,69 +163,81 @@ func xterm256(n int) color.RGBA {
 	return color.RGBA{g, g, g, 0xff}
 }
 
-// substitutes maps glyphs Go Mono lacks to ones it has.
-var substitutes = map[rune]rune{
-	'┃': '│', '━': '─', '╭': '┌', '╮': '┐', '╰': '└', '╯': '┘', '▌': '│', '▐': '│',
-	'✓': '√', '✔': '√', '✗': '×', '✘': '×', '…': '…', '❯': '>', '➜': '>',
-	'⣾': '*', '⣽': '*', '⣻': '*', '⢿': '*', '⡿': '*', '⣟': '*', '⣯': '*', '⣷': '*',
-	'⠋': '*', '⠙': '*', '⠹': '*', '⠸': '*', '⠼': '*', '⠴': '*', '⠦': '*', '⠧': '*', '⠇': '*', '⠏': '*',
+// style is how a picture is drawn: palette, scale (1 or 2 for HiDPI) and fonts.
+type style struct {
+	pal   palette
+	scale int
+	fonts *fontChain
 }
 
-// writePNG draws the screen with Go Mono and writes it as a PNG.
-func (s *screen) writePNG(out io.Writer) error {
-	const size, pad = 15.0, 14
-	regular, err := face(gomono.TTF, size)
+// newStyle loads the fonts for pal at scale.
+func newStyle(pal palette, scale int) (style, error) {
+	fc, err := loadFonts(15 * float64(scale))
 	if err != nil {
-		return err
+		return style{}, err
 	}
-	bold, err := face(gomonobold.TTF, size)
-	if err != nil {
-		return err
-	}
-	m := regular.Metrics()
-	cw := font.MeasureString(regular, "M").Ceil()
-	ch := (m.Ascent + m.Descent).Ceil() + 2
-	img := image.NewRGBA(image.Rect(0, 0, s.w*cw+2*pad, s.h*ch+2*pad))
-	draw.Draw(img, img.Bounds(), image.NewUniform(defaultBG), image.Point{}, draw.Src)
+	return style{pal: pal, scale: scale, fonts: fc}, nil
+}
+
+// writePNG draws the screen and writes it as a PNG.
+func (s *screen) writePNG(out io.Writer, st style) error {
+	return (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(out, s.draw(st))
+}
+
+// draw paints the screen: cell backgrounds, glyphs, lines and underlines.
+func (s *screen) draw(st style) *image.RGBA {
+	g := st.geometry()
+	img := image.NewRGBA(image.Rect(0, 0, s.w*g.cw+2*g.pad, s.h*g.ch+2*g.pad))
+	draw.Draw(img, img.Bounds(), image.NewUniform(st.pal.bg), image.Point{}, draw.Src)
 	for y, row := range s.cells {
 		for x, c := range row {
-			fg, bg := c.fg, c.bg
+			fg, bg := st.pal.resolve(c.fg, true), st.pal.resolve(c.bg, false)
 			if c.reversed {
 				fg, bg = bg, fg
 			}
-			px, py := pad+x*cw, pad+y*ch
-			if c.hasBG || c.reversed {
-				draw.Draw(img, image.Rect(px, py, px+cw, py+ch), image.NewUniform(bg), image.Point{}, draw.Src)
+			cr := image.Rect(g.pad+x*g.cw, g.pad+y*g.ch, g.pad+(x+1)*g.cw, g.pad+(y+1)*g.ch)
+			if bg != st.pal.bg {
+				draw.Draw(img, cr, image.NewUniform(bg), image.Point{}, draw.Src)
 			}
-			r := c.r
-			if sub, ok := substitutes[r]; ok {
-				r = sub
-			}
-			if _, ok := regular.GlyphAdvance(r); !ok {
-				r = '?'
-			}
-			if r != ' ' && r != 0 {
-				f := regular
-				if c.bold {
-					f = bold
-				}
-				d := font.Drawer{Dst: img, Src: image.NewUniform(fg), Face: f, Dot: fixed.P(px, py+m.Ascent.Ceil()+1)}
-				d.DrawString(string(r))
+			switch {
+			case c.r == ' ' || c.r == 0:
+			case drawsItself(c.r):
+				drawLine(img, cr, c.r, fg, st.scale)
+			default:
+				st.glyph(img, cr, g, c, fg)
 			}
 			if c.under {
-				draw.Draw(img, image.Rect(px, py+ch-2, px+cw, py+ch-1), image.NewUniform(fg), image.Point{}, draw.Src)
+				draw.Draw(img, image.Rect(cr.Min.X, cr.Max.Y-2*st.scale, cr.Max.X, cr.Max.Y-st.scale), image.NewUniform(fg), image.Point{}, draw.Src)
 			}
 		}
 	}
-	return png.Encode(out, img)
+	return img
 }
 
-func face(ttf []byte, size float64) (font.Face, error) {
-	f, err := opentype.Parse(ttf)
-	if err != nil {
-		return nil, err
+// geometry is the cell size, the baseline and the margin, in pixels.
+type geometry struct{ cw, ch, ascent, pad int }
+
+func (st style) geometry() geometry {
+	f := st.fonts.primary()
+	m := f.Metrics()
+	adv, _ := f.GlyphAdvance('M')
+	return geometry{cw: adv.Ceil(), ch: (m.Ascent + m.Descent).Ceil() + 2*st.scale, ascent: m.Ascent.Ceil() + st.scale, pad: 14 * st.scale}
+}
+
+// glyph draws c's rune from the first face that has it, centred in its
+// cell when that face is not the monospaced one; "?" when none has it.
+func (st style) glyph(img *image.RGBA, cr image.Rectangle, g geometry, c cell, fg color.RGBA) {
+	r := c.r
+	f := st.fonts.pick(r, c.bold)
+	if f == nil {
+		r, f = '?', st.fonts.pick('?', c.bold)
 	}
-	return opentype.NewFace(f, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
+	x := fixed.I(cr.Min.X)
+	if adv, ok := f.GlyphAdvance(r); ok && adv.Ceil() != g.cw {
+		x += (fixed.I(g.cw) - adv) / 2
+	}
+	d := font.Drawer{Dst: img, Src: image.NewUniform(fg), Face: f, Dot: fixed.Point26_6{X: x, Y: fixed.I(cr.Min.Y + g.ascent)}}
+	d.DrawString(string(r))
 }
 
 // plain returns the screen's text without attributes, trailing spaces trimmed.

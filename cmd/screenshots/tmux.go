@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
 	"time"
@@ -19,7 +20,10 @@ type term struct {
 const pane = "shot"
 
 func (t *term) tmux(ctx context.Context, stdin []byte, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, "tmux", append([]string{"-L", t.sock}, args...)...) //nolint:gosec // tmux with our own arguments; secrets go through stdin
+	cmd := exec.CommandContext(ctx, "tmux", append([]string{"-u", "-L", t.sock}, args...)...) //nolint:gosec // tmux with our own arguments; secrets go through stdin
+	// A clean environment: nothing of the caller's (CI, NO_COLOR, LANG)
+	// changes what the program draws. The program gets startTerm's env.
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "LC_ALL=C.UTF-8", "TERM=xterm-256color"}
 	if stdin != nil {
 		cmd.Stdin = bytes.NewReader(stdin)
 	}
@@ -77,6 +81,34 @@ func (t *term) pasteSecret(ctx context.Context, s string) error {
 // capture returns the pane with its colours (SGR sequences).
 func (t *term) capture(ctx context.Context) (string, error) {
 	return t.tmux(ctx, nil, "capture-pane", "-t", pane, "-e", "-p")
+}
+
+// settled waits until the pane stops changing (two captures 120 ms apart
+// are the same) and returns it with its colours: a picture never catches
+// a redraw half done.
+func (t *term) settled(ctx context.Context) (string, error) {
+	prev, err := t.capture(ctx)
+	if err != nil {
+		return "", err
+	}
+	for range 50 {
+		time.Sleep(120 * time.Millisecond)
+		cur, err := t.capture(ctx)
+		if err != nil {
+			return "", err
+		}
+		if cur == prev {
+			return cur, nil
+		}
+		prev = cur
+	}
+	return "", fmt.Errorf("the screen kept changing for 6 s:\n%s", prev)
+}
+
+// history returns the whole pane, scrollback included, without colours:
+// the transcript of a line-by-line (accessible) run.
+func (t *term) history(ctx context.Context) (string, error) {
+	return t.tmux(ctx, nil, "capture-pane", "-t", pane, "-p", "-J", "-S", "-", "-E", "-")
 }
 
 // waitFor polls the pane until it shows text, or fails after timeout.
