@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"sync"
 )
 
 // recording is what one pass over the scenarios captured in one palette.
@@ -22,17 +24,29 @@ type outputSet struct {
 // generate records every scenario once per palette, each pass in a fresh
 // emulator and home folder so both see the same state. The first pass
 // also films the walkthrough and records the accessible transcripts.
+//
+// The passes run at the same time: each has its own tmux server and
+// emulator, and the pictures do not depend on timing.
 func generate(ctx context.Context, bin string, pals []palette) (*outputSet, error) {
-	set := &outputSet{}
+	set := &outputSet{recs: make([]recording, len(pals))}
+	errs := make([]error, len(pals))
+	var wg sync.WaitGroup
 	for i, pal := range pals {
-		rec, tr, err := record(ctx, bin, pal, i == 0)
-		if err != nil {
-			return nil, fmt.Errorf("%s pass: %w", pal.name, err)
-		}
-		set.recs = append(set.recs, rec)
-		if tr != nil {
-			set.transcript = tr
-		}
+		wg.Go(func() {
+			rec, tr, err := record(ctx, bin, pal, i == 0)
+			if err != nil {
+				errs[i] = fmt.Errorf("%s pass: %w", pal.name, err)
+				return
+			}
+			set.recs[i] = rec
+			if tr != nil {
+				set.transcript = tr
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return set, nil
 }
