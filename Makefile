@@ -13,7 +13,7 @@ VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || ech
 LDFLAGS       := -s -w -X github.com/bbconnect/bbconnect/cmd/bbconnect/cli.Version=$(VERSION)
 PLATFORMS     := darwin/amd64 darwin/arm64 windows/amd64 windows/arm64 linux/amd64 linux/arm64
 
-.PHONY: all build test vet fmt fmt-check lint cross unit keychain-real tools demo screenshots clean
+.PHONY: all build test vet fmt fmt-check lint cross unit keychain-real tools demo screenshots bench clean
 
 all: build
 
@@ -69,6 +69,21 @@ demo: build
 
 screenshots: build
 	$(GO) run ./cmd/screenshots -out screenshots
+
+# The project's benchmarks, then the start-up table: bbconnect's first
+# screen (silent and answering terminal) and --version against
+# `gh auth login` when gh is installed, with a real Secret Service when
+# gnome-keyring is there; keystroke, connection test and listing figures
+# from the benchmarks; peak RSS of a 10,000-repository listing; binary size.
+# Not part of `make test`: it takes a few minutes.
+bench: build
+	$(GO) build -o bin/benchstart ./cmd/benchstart
+	$(GO) test -run '^$$' -bench . -benchmem ./... | tee bin/bench.txt
+	@if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then \
+		dbus-run-session -- sh keychain/testdata/with-secret-service.sh bin/benchstart -bin bin/bbconnect -gotest bin/bench.txt; \
+	else \
+		bin/benchstart -bin bin/bbconnect -gotest bin/bench.txt; \
+	fi
 
 clean:
 	rm -rf bin .tools
