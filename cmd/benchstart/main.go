@@ -75,10 +75,14 @@ func startup(t *table, bin, gh string, runs int) error {
 		their func() (time.Duration, error)
 	}
 	ms := []measure{
-		{"first screen, silent terminal", func() (time.Duration, error) { return firstScreen(bin, nil, false, bbconnectMarkers) },
-			func() (time.Duration, error) { return firstScreen(gh, []string{"auth", "login"}, false, ghMarkers) }},
-		{"first screen, answering terminal", func() (time.Duration, error) { return firstScreen(bin, nil, true, bbconnectMarkers) },
-			func() (time.Duration, error) { return firstScreen(gh, []string{"auth", "login"}, true, ghMarkers) }},
+		{
+			"first screen, silent terminal", func() (time.Duration, error) { return firstScreen(bin, nil, false, bbconnectMarkers) },
+			func() (time.Duration, error) { return firstScreen(gh, []string{"auth", "login"}, false, ghMarkers) },
+		},
+		{
+			"first screen, answering terminal", func() (time.Duration, error) { return firstScreen(bin, nil, true, bbconnectMarkers) },
+			func() (time.Duration, error) { return firstScreen(gh, []string{"auth", "login"}, true, ghMarkers) },
+		},
 		{"--version", func() (time.Duration, error) { return version(bin) }, func() (time.Duration, error) { return version(gh) }},
 	}
 	for _, m := range ms {

@@ -12,7 +12,9 @@ type table struct {
 	notes []string
 }
 
-func (t *table) row(name, ours, gh, ratio string) { t.rows = append(t.rows, [4]string{name, ours, gh, ratio}) }
+func (t *table) row(name, ours, gh, ratio string) {
+	t.rows = append(t.rows, [4]string{name, ours, gh, ratio})
+}
 
 func (t *table) note(s string) { t.notes = append(t.notes, s) }
 
