@@ -131,7 +131,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	return fm.result()
 }
 
-// EnvSteadyCursor, when set, keeps the text cursor from blinking: for
+// EnvSteadyCursor is the variable that, when set, keeps the text cursor from blinking: for
 // people who find blinking distracting, and for screenshots, which would
 // otherwise catch it on or off by chance.
 const EnvSteadyCursor = "BBCONNECT_STEADY_CURSOR"

@@ -138,7 +138,7 @@ func version(bin string) (time.Duration, error) {
 		return 0, err
 	}
 	defer os.RemoveAll(home)
-	cmd := exec.Command(bin, "--version") //nolint:gosec,noctx // the program under measurement
+	cmd := exec.Command(bin, "--version") //nolint:noctx // the program under measurement
 	cmd.Env = programEnv(home)
 	start := time.Now()
 	if out, err := cmd.CombinedOutput(); err != nil {

@@ -71,11 +71,6 @@ func at(title string, keys ...string) step {
 	}
 }
 
-// waitText waits until the pane shows text.
-func waitText(text string) step {
-	return func(ctx context.Context, r *recorder) error { return r.t.waitFor(ctx, text, 30*time.Second) }
-}
-
 // press sends tmux key names ("Enter", "Down", "C-c").
 func press(keys ...string) step {
 	return func(ctx context.Context, r *recorder) error {
