@@ -82,7 +82,8 @@ type Config struct {
 	// loopback "ip:port" that serves it. The URL, the TLS server name and
 	// the texts keep the host name; other ports of a mapped host are
 	// refused, never sent to the real host. A mapped bitbucket.org is
-	// checked against KnownHostsFile, not Atlassian's published keys.
+	// checked against KnownHostsFile, not Atlassian's published keys, and
+	// certificate dates are checked at Now (the emulator's fixed clock).
 	ConnectTo map[string]string
 	// Elapsed is a testing aid (EnvElapsed): when set, every duration the
 	// report shows reads as this, so two runs print the same text.

@@ -101,7 +101,7 @@ func (e *env) reach(ctx context.Context, addr, serverName string, sshBanner bool
 		}
 		st := tc.ConnectionState()
 		leaf := st.PeerCertificates[0]
-		left := leaf.NotAfter.Sub(e.cfg.Now())
+		left := leaf.NotAfter.Sub(e.certNow())
 		if left < 14*24*time.Hour {
 			return warnf("have the server's certificate renewed soon",
 				"reached %s; the certificate of %s expires on %s", where, serverName, leaf.NotAfter.Format("2006-01-02"))

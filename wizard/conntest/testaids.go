@@ -83,6 +83,15 @@ func (e *env) connectTo(addr string) (string, bool, error) {
 	return to, true, nil
 }
 
+// certNow is the time certificate dates are checked at: the real time, or
+// the test's clock with ConnectTo.
+func (e *env) certNow() time.Time {
+	if e.tls.Time != nil {
+		return e.tls.Time()
+	}
+	return time.Now()
+}
+
 // since is time.Since, or Config.Elapsed when that testing aid is set.
 func (e *env) since(start time.Time) time.Duration {
 	if e.cfg.Elapsed > 0 {
