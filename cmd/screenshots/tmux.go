@@ -105,6 +105,12 @@ func (t *term) settled(ctx context.Context) (string, error) {
 	return "", fmt.Errorf("the screen kept changing for 6 s:\n%s", prev)
 }
 
+// history returns the whole pane, scrollback included, without colours,
+// wrapped lines joined: the transcript of a line-by-line (accessible) run.
+func (t *term) history(ctx context.Context) (string, error) {
+	return t.tmux(ctx, nil, "capture-pane", "-t", pane, "-p", "-J", "-S", "-", "-E", "-")
+}
+
 // waitFor polls the pane until it shows text, or fails after timeout.
 func (t *term) waitFor(ctx context.Context, text string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
