@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -49,7 +50,9 @@ func cloudHTTPLines(d emu.Demo) []line {
 		{prompt: "Use the same token", answer: "y"},
 		{prompt: "Enter a number", answer: "1"}, // connectivity
 		{prompt: "Enter a number", answer: "1"}, // Harness scope
+		{prompt: "What next?", answer: "1"}, // run the test, then save
 		{prompt: "Save the connector now?", answer: "y"},
+		{prompt: "Next, in Harness", answer: ""},
 	}
 }
 
@@ -59,7 +62,11 @@ func cloudHTTPLines(d emu.Demo) []line {
 func transcripts(ctx context.Context, bin string, w *world) (map[string]string, error) {
 	out := map[string]string{}
 	for i, sc := range transcriptScenarios {
-		t, err := startTerm(ctx, fmt.Sprintf("bbshots-%d-acc-%d", os.Getpid(), i), width, height, w.env, bin, "--accessible")
+		// A home folder of its own: a first-time setup, not the picker of
+		// what the picture scenarios saved.
+		home := filepath.Join(filepath.Dir(w.home), fmt.Sprintf("home-accessible-%d", i))
+		env := append(append([]string(nil), w.env...), "HOME="+home, "BBCONNECT_CONFIG_DIR="+filepath.Join(home, ".config"))
+		t, err := startTerm(ctx, fmt.Sprintf("bbshots-%d-acc-%d", os.Getpid(), i), width, height, env, bin, "--accessible")
 		if err != nil {
 			return nil, err
 		}
