@@ -50,7 +50,7 @@ func cloudHTTPLines(d emu.Demo) []line {
 		{prompt: "Use the same token", answer: "y"},
 		{prompt: "Enter a number", answer: "1"}, // connectivity
 		{prompt: "Enter a number", answer: "1"}, // Harness scope
-		{prompt: "What next?", answer: "1"}, // run the test, then save
+		{prompt: "What next?", answer: "1"},     // run the test, then save
 		{prompt: "Save the connector now?", answer: "y"},
 		{prompt: "Next, in Harness", answer: ""},
 	}
