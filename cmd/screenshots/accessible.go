@@ -47,7 +47,7 @@ func cloudHTTPLines(d emu.Demo) []line {
 		{prompt: "Enable API access?", answer: "y"},
 		{prompt: "Enter a number", answer: "1"}, // API authentication
 		{prompt: "Email", answer: d.Email},
-		{prompt: "Use the same token", answer: "y"},
+		{prompt: "Use the API token you typed", answer: "y"},
 		{prompt: "Enter a number", answer: "1"}, // connectivity
 		{prompt: "Enter a number", answer: "1"}, // Harness scope
 		{prompt: "What next?", answer: "1"},     // run the test, then save
