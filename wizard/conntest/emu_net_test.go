@@ -70,7 +70,7 @@ func TestEmulatorTimeout(t *testing.T) {
 	cfg.CheckTimeout = 600 * time.Millisecond
 	start := time.Now()
 	r := run(t, withEmailAPI(cloudHTTP(s, wizard.APIToken, d.Username), d.Email, true), Secrets{Password: d.APIToken}, cfg)
-	ch := want(t, r, CheckAPI, Fail, "timed out after 600ms", "firewall")
+	ch := want(t, r, CheckAPI, Fail, "timed out after", "firewall") // the real elapsed time: 600ms, more on a loaded machine
 	if ch.DurationMS < 590 || time.Since(start) > 3*time.Second {
 		t.Fatalf("timeout not honoured: check %dms, run %s", ch.DurationMS, time.Since(start))
 	}
