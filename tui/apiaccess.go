@@ -34,7 +34,7 @@ func newAPIAccessForm(st *state) *stepForm {
 		Title("API authentication").
 		Options(opts...).
 		Value(&st.apiMethod).
-		Validate(func(k wizard.APIAccessKind) error { return apiProblem(st, k, "api-access") })
+		Validate(lenient(st, func(k wizard.APIAccessKind) error { return apiProblem(st, k, "api-access") }))
 
 	email := huh.NewInput().
 		Title("Email").
@@ -58,9 +58,9 @@ func newAPIAccessForm(st *state) *stepForm {
 		Description(secretHelp("api-token", st.deps())).
 		EchoMode(huh.EchoModePassword).
 		Value(&st.secrets.APIToken).
-		Validate(func(v string) error {
+		Validate(lenient(st, func(v string) error {
 			return wizard.ValidateSecretValue(strings.ToLower(apiTokenTitle(st.apiMethod)), v)
-		})
+		}))
 
 	expiryPage, expiry := apiTokenExpiryPage(st)
 	off := func() bool { return !st.apiOn }

@@ -47,12 +47,12 @@ func newConnectivityForm(st *state) *stepForm {
 		Title("Organisation identifier").
 		Description(wizard.FieldHelp("org")).
 		Value(&st.c.Org).
-		Validate(func(string) error { return scopeProblem(st, "org") })
+		Validate(lenient(st, func(string) error { return scopeProblem(st, "org") }))
 	project := huh.NewInput().
 		Title("Project identifier").
 		Description(wizard.FieldHelp("project")).
 		Value(&st.c.Project).
-		Validate(func(string) error { return scopeProblem(st, "project") })
+		Validate(lenient(st, func(string) error { return scopeProblem(st, "project") }))
 
 	return &stepForm{
 		groups: []formGroup{

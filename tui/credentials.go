@@ -45,7 +45,7 @@ func newCredentialsForm(st *state) *stepForm {
 		Title("Password kind").
 		Options(passwordKindOptions(st.c.Edition, now)...).
 		Value(&st.c.PasswordKind).
-		Validate(func(k wizard.PasswordKind) error { return wizard.ValidatePasswordKind(st.c.Edition, k, now) })
+		Validate(lenient(st, func(k wizard.PasswordKind) error { return wizard.ValidatePasswordKind(st.c.Edition, k, now) }))
 
 	scopes := scopesField(st, "Scopes to give the API token",
 		"In Bitbucket: Personal settings > API tokens > Create API token with scopes, app Bitbucket. "+
@@ -120,9 +120,9 @@ func passwordField(st *state) *huh.Input {
 		Description(secretHelp("password", st.deps())).
 		EchoMode(huh.EchoModePassword).
 		Value(&st.secrets.Password).
-		Validate(func(v string) error {
+		Validate(lenient(st, func(v string) error {
 			return wizard.ValidateSecretValue(strings.ToLower(st.c.PasswordKind.Label()), v)
-		})
+		}))
 }
 
 func passwordSecret(st *state) secretInput {

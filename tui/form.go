@@ -59,12 +59,25 @@ type secretInput struct {
 // keep makes validate accept an empty answer in accessible mode, where
 // huh keeps the field's current value for an empty line but validates the
 // empty line itself: the current value is validated instead.
+// It also accepts anything while the focus moves back (see lenient).
 func keep(st *state, cur *string, validate func(string) error) func(string) error {
-	return func(s string) error {
+	return lenient(st, func(s string) error {
 		if st.accessible && s == "" {
 			s = *cur
 		}
 		return validate(s)
+	})
+}
+
+// lenient makes validate accept anything while the focus moves back:
+// shift+tab leaves a field whatever it holds, and the field is checked
+// again when the user moves forward through it.
+func lenient[T any](st *state, validate func(T) error) func(T) error {
+	return func(v T) error {
+		if st.back {
+			return nil
+		}
+		return validate(v)
 	}
 }
 
@@ -104,6 +117,10 @@ type formStep struct {
 	problems wizard.Problems
 	resume   int
 	focus    wizard.Field
+	// moving is the field a key left while huh's focus command is on
+	// its way; leaving is set once the step has reported it is done.
+	moving  huh.Field
+	leaving bool
 }
 
 func newFormStep(c *common, step wizard.Step, build func(st *state) *stepForm) *formStep {
@@ -113,6 +130,7 @@ func newFormStep(c *common, step wizard.Step, build func(st *state) *stepForm) *
 // Init builds the form afresh from the state (so revisiting a step shows
 // what was typed) and starts it.
 func (m *formStep) Init() tea.Cmd {
+	m.settle()
 	m.spec = m.build(m.c.st)
 	// Start on the first page shown: a form never starts on a hidden page.
 	trimmed := 0
@@ -207,7 +225,8 @@ func (m *formStep) Update(msg tea.Msg) (component, tea.Cmd) {
 	if m.form == nil {
 		return m, m.Init()
 	}
-	pasted := false
+	pasted, moves := false, false
+	focused := m.form.GetFocusedField()
 	if k, ok := msg.(tea.KeyMsg); ok {
 		switch {
 		case key.Matches(k, m.c.keys.Back) && !m.filtering():
@@ -216,12 +235,20 @@ func (m *formStep) Update(msg tea.Msg) (component, tea.Cmd) {
 			return m, navCmd(m.place(), evBack)
 		}
 		pasted = k.Paste || (k.Type == tea.KeyRunes && len(k.Runes) > 1)
+		moves = m.form.State == huh.StateNormal && movesFocus(focused, k)
+		// Going back never validates: an empty required field must not
+		// keep the focus (huh refuses a page change while a field fails).
+		m.c.st.back = moves && key.Matches(k, m.c.keys.PrevStep)
 	}
-	focused := m.form.GetFocusedField()
+	wasNormal := m.form.State == huh.StateNormal
 	f, cmd := m.form.Update(msg)
 	if ff, ok := f.(*huh.Form); ok {
 		m.form = ff
 	}
+	if moves {
+		m.startMove(focused)
+	}
+	m.trackMove(focusMsgKind(msg))
 	if pasted && m.spec.paste != nil {
 		if resume, rebuild := m.spec.paste(focused); rebuild {
 			// The paste filled fields other than the focused one: rebuild
@@ -238,6 +265,11 @@ func (m *formStep) Update(msg tea.Msg) (component, tea.Cmd) {
 		}
 	}
 	m.resize()
+	if !wasNormal {
+		// A finished form ignores messages; completing again would run
+		// the step's end (ssh-keygen) twice.
+		return m, cmd
+	}
 	switch m.form.State {
 	case huh.StateCompleted:
 		return m.complete()
@@ -265,6 +297,7 @@ func (m *formStep) complete() (component, tea.Cmd) {
 			return m, cmd
 		}
 	}
+	m.leaving = true
 	return m, navCmd(m.place(), evNext)
 }
 
@@ -338,8 +371,17 @@ func (m *formStep) View() string {
 	return b.String()
 }
 
-// SetSize implements component.
-func (m *formStep) SetSize(int, int) { m.resize() }
+// SetSize implements component: the form reflows at once (huh lays out
+// its page only when it handles a message).
+func (m *formStep) SetSize(int, int) {
+	if m.form == nil {
+		return
+	}
+	m.resize()
+	if ff, ok := updateForm(m.form, refreshMsg{}); ok {
+		m.form = ff
+	}
+}
 
 // ShortHelp implements component: the focused field's keys plus the wizard's.
 func (m *formStep) ShortHelp() []key.Binding {

@@ -29,12 +29,12 @@ func newOverviewForm(st *state) *stepForm {
 		in := huh.NewInput().
 			Title("Id").
 			Value(&st.c.ID).
-			Validate(func(s string) error {
+			Validate(lenient(st, func(s string) error {
 				if s == "" {
 					s = wizard.DeriveID(st.c.Name)
 				}
 				return wizard.ValidateID(s)
-			})
+			}))
 		refresh = func() {
 			in.Description(idHelp(st))
 			in.Placeholder(wizard.DeriveID(st.c.Name))
@@ -46,17 +46,17 @@ func newOverviewForm(st *state) *stepForm {
 		Title("Description").
 		Description(wizard.FieldHelp("description")).
 		Value(&st.c.Description).
-		Validate(wizard.ValidateDescription)
+		Validate(lenient(st, wizard.ValidateDescription))
 
 	tags := huh.NewInput().
 		Title("Tags").
 		Description(wizard.FieldHelp("tag")).
 		Placeholder("team:platform, prod").
 		Value(&st.tagsText).
-		Validate(func(s string) error {
+		Validate(lenient(st, func(s string) error {
 			_, ps := wizard.ParseTags([]string{s})
 			return ps.Err()
-		})
+		}))
 
 	return &stepForm{
 		groups:  []formGroup{page(nil, name, id, desc, tags)},

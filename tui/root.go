@@ -30,6 +30,8 @@ type Model struct {
 	// ctx is Run's context; saveCancel stops the running save (see save.go).
 	ctx        context.Context
 	saveCancel context.CancelFunc
+	// queue holds keys while the screen settles (see keyqueue.go).
+	queue keyQueue
 }
 
 // newModel builds the root for opts. With profiles it opens on the picker.
@@ -84,8 +86,20 @@ func (m *Model) testPage() *testModel {
 // Init implements tea.Model.
 func (m *Model) Init() tea.Cmd { return m.page().Init() }
 
-// Update implements tea.Model.
+// Update implements tea.Model. Keys wait while the screen settles (a
+// form's focus moving in a command) and are delivered once it has.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, held := m.holdKey(msg); held {
+		return m, cmd
+	}
+	_, cmd := m.update(msg)
+	if len(m.queue.keys) > 0 && !m.busy() {
+		cmd = tea.Batch(cmd, m.replayKeys())
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		if key.Matches(msg, m.c.keys.Quit) {

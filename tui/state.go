@@ -55,6 +55,10 @@ type state struct {
 	pasteNotes []string
 	pasteRaw   string
 
+	// back is set while shift+tab moves the focus back: fields do not
+	// validate then.
+	back bool
+
 	// accessible is set when the wizard asks line by line.
 	accessible bool
 	// hostKey is the SSH host key the user trusted on the test screen (this run only).

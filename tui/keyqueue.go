@@ -1,0 +1,79 @@
+package tui
+
+import (
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// keyQueueWait is how long keys wait for a screen that is settling before
+// they are delivered anyway.
+const keyQueueWait = 300 * time.Millisecond
+
+// settler is a screen that can be between two states for a command's
+// round trip (a form moving its focus, a step ending).
+type settler interface {
+	settling() bool
+	settle()
+}
+
+// flushKeysMsg delivers the held keys when the wait is over.
+type flushKeysMsg struct{ gen int }
+
+// keyQueue holds keys while the active screen settles, so that every key
+// applies to what has the focus after the key before it.
+type keyQueue struct {
+	keys []tea.KeyMsg
+	gen  int
+}
+
+func (m *Model) busy() bool {
+	s, ok := m.page().(settler)
+	return ok && s.settling()
+}
+
+// holdKey queues msg when it is a key that must wait; the returned command
+// delivers the queue after keyQueueWait at the latest.
+func (m *Model) holdKey(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		if key.Matches(msg, m.c.keys.Quit) || (len(m.queue.keys) == 0 && !m.busy()) {
+			return nil, false
+		}
+		m.queue.keys = append(m.queue.keys, msg)
+		if len(m.queue.keys) > 1 {
+			return nil, true
+		}
+		m.queue.gen++
+		gen := m.queue.gen
+		return tea.Tick(keyQueueWait, func(time.Time) tea.Msg { return flushKeysMsg{gen: gen} }), true
+	case flushKeysMsg:
+		if msg.gen == m.queue.gen && len(m.queue.keys) > 0 {
+			if s, ok := m.page().(settler); ok {
+				s.settle()
+			}
+			return m.replayKeys(), true
+		}
+		return nil, true
+	}
+	return nil, false
+}
+
+// replayKeys delivers the held keys until the screen settles again.
+func (m *Model) replayKeys() tea.Cmd {
+	var cmds []tea.Cmd
+	for len(m.queue.keys) > 0 && !m.busy() {
+		k := m.queue.keys[0]
+		m.queue.keys = m.queue.keys[1:]
+		_, cmd := m.update(k)
+		cmds = append(cmds, cmd)
+	}
+	if len(m.queue.keys) > 0 {
+		// Still settling: wait again, from now.
+		m.queue.gen++
+		gen := m.queue.gen
+		cmds = append(cmds, tea.Tick(keyQueueWait, func(time.Time) tea.Msg { return flushKeysMsg{gen: gen} }))
+	}
+	return tea.Batch(cmds...)
+}
