@@ -110,9 +110,11 @@ func (st *state) loadSecrets() {
 		return
 	}
 	id := st.c.ID
+	st.unreadable = nil
 	get := func(slot wizard.SecretSlot) string {
 		v, err := d.Secrets.Get(id, slot)
 		if err != nil {
+			st.unreadable = append(st.unreadable, wizard.UnreadableSecret(id, slot, err))
 			return ""
 		}
 		return v

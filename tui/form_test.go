@@ -169,7 +169,7 @@ func TestKeygenRunsOnce(t *testing.T) {
 	d.enter()
 	d.mustSee("Run ssh-keygen now?")
 	d.enter(2)
-	fs, ok := d.m.steps[wizard.StepCredentials].(*formStep)
+	fs, ok := d.m.pages[stepPlace(wizard.StepCredentials)].(*formStep)
 	if !ok || fs.form.State != huh.StateCompleted {
 		t.Fatal("the credentials form did not complete")
 	}

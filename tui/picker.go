@@ -61,17 +61,48 @@ type pickerModel struct {
 	cursor   int // 0 is "new connector"
 	deleting bool
 	err      error
+	// unreadable notes, by connector Id, a stored secret the keychain
+	// did not give back (checked when the picker opens).
+	unreadable map[string]string
 }
+
+// keychainCheckedMsg carries the picker's keychain check.
+type keychainCheckedMsg struct{ unreadable map[string]string }
 
 func newPicker(c *common, profiles []Profile) *pickerModel {
 	return &pickerModel{c: c, profiles: profiles, cursor: min(1, len(profiles))}
 }
 
-// Init implements component.
-func (m *pickerModel) Init() tea.Cmd { return nil }
+// Init implements component: it checks, off the event loop, that each
+// connector's secrets are still in the keychain.
+func (m *pickerModel) Init() tea.Cmd {
+	d := m.c.deps
+	if d.Secrets == nil || len(m.profiles) == 0 {
+		return nil
+	}
+	profiles := m.profiles
+	return func() tea.Msg {
+		out := map[string]string{}
+		for _, p := range profiles {
+			c := p.Connector
+			for _, slot := range c.SecretSlots() {
+				if _, err := d.Secrets.Get(c.ID, slot); err != nil {
+					pr := wizard.UnreadableSecret(c.ID, slot, err)
+					out[c.ID] = "✗ " + pr.Msg + " (fix: " + pr.Fix + ")"
+					break
+				}
+			}
+		}
+		return keychainCheckedMsg{unreadable: out}
+	}
+}
 
 // Update implements component.
 func (m *pickerModel) Update(msg tea.Msg) (component, tea.Cmd) {
+	if kc, ok := msg.(keychainCheckedMsg); ok {
+		m.unreadable = kc.unreadable
+		return m, nil
+	}
 	k, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return m, nil
@@ -127,6 +158,14 @@ func (m *pickerModel) View() string {
 	row(0, "+ New connector")
 	for i, p := range m.profiles {
 		row(i+1, pickerRow(p))
+		c := p.Connector
+		bad, unreadable := m.unreadable[c.ID]
+		if unreadable {
+			// The last test passed with the secret that is gone: not
+			// worth showing.
+			p.LastTest = ""
+			b.WriteString("    " + s.Fail.Render(bad) + "\n")
+		}
 		if note := profileNote(p, now); note != "" {
 			b.WriteString("    " + note + "\n")
 		}

@@ -80,3 +80,23 @@ func TestPickerActions(t *testing.T) {
 }
 
 func runes(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+
+// TestPickerMissingKeychainItem: a connector whose keychain item is gone is
+// marked in the picker, and its test says so with the CLI's fix instead of
+// blaming an empty password.
+func TestPickerMissingKeychainItem(t *testing.T) {
+	t.Parallel()
+	f := pickerFakes(t)
+	f.secrets = newMemSecrets()
+	d := newDriver(t, Options{Deps: f.deps(t.TempDir()), Mode: ModePicker})
+	d.mustSeeText("✗ the password of cloud_one cannot be read from the keychain: not found (fix: store it again: bbconnect rotate cloud_one --slot password)")
+	d.mustNotSee("last test: pass")
+	d.typ("t")
+	d.mustTitle("Connection test")
+	d.mustSeeText("the password of cloud_one cannot be read from the keychain")
+	d.mustSeeText("fix: store it again: bbconnect rotate cloud_one --slot password")
+	d.mustNotSee("password is empty")
+	if f.tester.runs != 0 {
+		t.Fatalf("the tester ran %d times with a missing secret", f.tester.runs)
+	}
+}

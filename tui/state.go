@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 	"github.com/bbconnect/bbconnect/wizard/sshkey"
 )
 
@@ -27,6 +28,10 @@ type state struct {
 	// exp are the token expiry questions; rot a rotation's migration.
 	exp tokenExpiries
 	rot rotationState
+
+	// unreadable are the stored secrets the keychain did not give back
+	// (loadSecrets), each with its diagnosis.
+	unreadable wizard.Problems
 
 	// idLocked is set for a connector that was saved before: its Id is fixed.
 	idLocked bool
@@ -153,4 +158,15 @@ func (st *state) secretsFor(c wizard.Connector) Secrets {
 func (st *state) String() string {
 	c := st.connector()
 	return fmt.Sprintf("state{id:%s name:%q edition:%s url:%q secrets:%s}", c.ID, c.Name, c.Edition, c.URL, st.secrets)
+}
+
+// unreadableCheck is the failed keychain check of a stored connector whose
+// secret the keychain did not give back and that none was typed for since.
+func (st *state) unreadableCheck() (conntest.Check, bool) {
+	for _, p := range st.unreadable {
+		if st.secrets.Value(wizard.SecretSlot(p.Field)) == "" {
+			return conntest.Check{Name: "keychain", Status: conntest.Fail, Diagnosis: p.Msg, Fix: p.Fix}, true
+		}
+	}
+	return conntest.Check{}, false
 }

@@ -49,6 +49,10 @@ func (m *testModel) Init() tea.Cmd {
 	}
 	st := m.c.st
 	m.order = t.Plan(st.connector())
+	keychainCheck, unreadable := st.unreadableCheck()
+	if unreadable {
+		m.order = []string{keychainCheck.Name}
+	}
 	m.run++
 	m.running = true
 	ctx, cancel := context.WithCancel(context.Background())
@@ -62,7 +66,15 @@ func (m *testModel) Init() tea.Cmd {
 			case <-ctx.Done():
 			}
 		}
-		report := runTester(ctx, t, st, progress)
+		var report conntest.Report
+		if unreadable {
+			// The stored secret is missing: say so, rather than test
+			// with an empty one and blame the password.
+			progress(conntest.Event{Name: keychainCheck.Name, Done: true, Check: keychainCheck})
+			report = conntest.Report{Checks: []conntest.Check{keychainCheck}}
+		} else {
+			report = runTester(ctx, t, st, progress)
+		}
 		select {
 		case ch <- testDoneMsg{run: run, report: report}:
 		case <-ctx.Done():

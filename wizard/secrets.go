@@ -1,6 +1,8 @@
 package wizard
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -130,4 +132,23 @@ func redactValue(v string) string {
 		return `""`
 	}
 	return Redacted
+}
+
+// UnreadableSecret is the one diagnosis, for the CLI and the wizard alike,
+// of a stored secret the keychain cannot give back (its item is missing,
+// or the keychain is locked or down): what is wrong, and the fix. err is
+// the keychain's error; one that offers ways to get a keychain (a Help
+// method) says the keychain itself cannot be used, and storing the secret
+// again would not help.
+func UnreadableSecret(id string, slot SecretSlot, err error) Problem {
+	p := Problem{
+		Field: Field(slot),
+		Msg:   fmt.Sprintf("the %s of %s cannot be read from the keychain: %v", slot, id, err),
+		Fix:   fmt.Sprintf("store it again: bbconnect rotate %s --slot %s", id, slot),
+	}
+	var down interface{ Help() []string }
+	if errors.As(err, &down) {
+		p.Fix = "unlock or start your keychain, then retry"
+	}
+	return p
 }

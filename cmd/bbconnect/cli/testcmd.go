@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 
@@ -177,14 +176,8 @@ func testOne(ctx context.Context, f *Factory, kc SecretStore, p Profile, ts Test
 			if ctx.Err() != nil {
 				return conntest.Report{}, ErrInterrupted
 			}
-			check := conntest.Check{
-				Name: "keychain", Status: conntest.Fail,
-				Diagnosis: fmt.Sprintf("the %s of %s cannot be read from the keychain: %v", slot, c.ID, err),
-				Fix:       fmt.Sprintf("store it again: bbconnect rotate %s --slot %s", c.ID, slot),
-			}
-			if isUnavailable(err) {
-				check.Fix = "unlock or start your keychain, then retry"
-			}
+			p := wizard.UnreadableSecret(c.ID, slot, err)
+			check := conntest.Check{Name: "keychain", Status: conntest.Fail, Diagnosis: p.Msg, Fix: p.Fix}
 			return conntest.Report{Connector: c.ID, OK: false, Checks: []conntest.Check{check}}, nil
 		}
 		s.Set(slot, v)
@@ -192,9 +185,3 @@ func testOne(ctx context.Context, f *Factory, kc SecretStore, p Profile, ts Test
 	return runTest(ctx, f, c, s, ts)
 }
 
-// isUnavailable reports whether a keychain error says the keychain itself
-// cannot be used (it carries ways to get one).
-func isUnavailable(err error) bool {
-	var h interface{ Help() []string }
-	return errors.As(err, &h)
-}
