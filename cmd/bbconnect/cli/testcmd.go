@@ -184,4 +184,3 @@ func testOne(ctx context.Context, f *Factory, kc SecretStore, p Profile, ts Test
 	}
 	return runTest(ctx, f, c, s, ts)
 }
-
