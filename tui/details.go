@@ -83,9 +83,24 @@ func newDetailsForm(st *state) *stepForm {
 			testRepo: func() string { return testRepoHelp(st) },
 		},
 		refresh: func() {
+			if st.c.URL != st.pasteURL {
+				// The pasted URL was edited or cleared: what it filled in
+				// is no longer news.
+				st.pasteNotes, st.pasteRaw = nil, ""
+			}
 			url.Title(st.c.URLType.Label() + " URL").Description(urlHelp(st))
 			testRepo.Description(testRepoHelp(st))
 		},
+	}
+	spec.fix = func(f huh.Field) (int, bool) {
+		if f != url {
+			return 0, false
+		}
+		fixed, ok := urlFix(st)
+		if ok {
+			st.c.URL = fixed
+		}
+		return detailsURL, ok
 	}
 	spec.paste = func(f huh.Field) (int, bool) {
 		if f != url {
@@ -108,6 +123,7 @@ func applyPaste(st *state) bool {
 	if len(notes) == 0 {
 		return false
 	}
+	defer func() { st.pasteURL = st.c.URL }()
 	if raw != st.pasteRaw {
 		st.pasteNotes = nil
 	}
@@ -157,6 +173,9 @@ func urlHelp(st *state) string {
 			}
 		}
 		lines = append(lines, problemTexts(ps)...)
+		if fixed, ok := urlFix(st); ok {
+			lines = append(lines, "ctrl+f uses "+fixed)
+		}
 	} else {
 		lines = append(lines, wizard.FieldHelp("url"))
 	}
@@ -164,6 +183,23 @@ func urlHelp(st *state) string {
 		lines = append(lines, "from the pasted URL: "+strings.Join(st.pasteNotes, "; "))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// urlFix is the corrected URL the first problem of the typed URL offers,
+// when that URL is itself valid.
+func urlFix(st *state) (string, bool) {
+	c := st.c
+	if strings.TrimSpace(c.URL) == "" {
+		return "", false
+	}
+	_, ps := normalizeURL(c.Edition, c.URLType, c.Connection, c.URL)
+	if len(ps) == 0 || ps[0].Fix == "" || ps[0].Fix == c.URL {
+		return "", false
+	}
+	if _, fps := normalizeURL(c.Edition, c.URLType, c.Connection, ps[0].Fix); len(fps) > 0 {
+		return "", false
+	}
+	return ps[0].Fix, true
 }
 
 // testRepoHelp is the live text under the Test Repository field.

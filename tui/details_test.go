@@ -124,3 +124,34 @@ func TestDetailsTestRepoOnlyForAccount(t *testing.T) {
 	d.enter()
 	d.mustTitle("Credentials")
 }
+
+// TestDetailsPasteNotesClearWithTheField: what a paste filled in is no
+// longer shown once the field is cleared and typed again.
+func TestDetailsPasteNotesClearWithTheField(t *testing.T) {
+	t.Parallel()
+	d := toDetails(t, newFakes())
+	chooseKinds(d, false, false, false)
+	d.typ("ssh://git@bitbucket.example.com:7999/proj/repo.git")
+	d.mustSee("from the pasted URL:")
+	for range len(d.m.c.st.c.URL) {
+		d.key(tea.KeyBackspace)
+	}
+	d.mustNotSee("from the pasted URL:")
+	d.typeSlow("https://bitbucket.example.com")
+	d.mustNotSee("from the pasted URL:")
+}
+
+// TestDetailsTypedURLFixOneKey: a typed Data Center URL with an extra
+// segment offers its fix, and ctrl+f puts it in the field.
+func TestDetailsTypedURLFixOneKey(t *testing.T) {
+	t.Parallel()
+	d := toDetails(t, newFakes())
+	chooseKinds(d, true, true, false)
+	d.typeSlow("https://bitbucket.example.com/scm/team/PROJ/repo.git")
+	d.mustSeeText("ctrl+f uses https://bitbucket.example.com/scm/PROJ/repo.git")
+	d.send(tea.KeyMsg{Type: tea.KeyCtrlF})
+	d.mustSee("saved as: https://bitbucket.example.com/scm/PROJ/repo.git")
+	d.mustNotSee("extra segment")
+	d.enter()
+	d.mustTitle("Credentials")
+}

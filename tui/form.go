@@ -31,6 +31,9 @@ type stepForm struct {
 	// paste, when set, is called after a key that pasted text into field;
 	// when it filled other fields it returns the page to resume at.
 	paste func(field huh.Field) (resume int, rebuild bool)
+	// fix, when set, puts the correction a field's problem offers into
+	// the field (one key, UseFix) and returns the page to resume at.
+	fix func(field huh.Field) (resume int, ok bool)
 	// refresh, when set, recomputes the texts that follow what is typed
 	// (expected formats, normalised URLs, problems). It runs in Update,
 	// never in a command, so it reads the state without racing the event
@@ -233,6 +236,11 @@ func (m *formStep) Update(msg tea.Msg) (component, tea.Cmd) {
 			return m, navCmd(m.place(), evBack)
 		case key.Matches(k, m.c.keys.PrevStep) && m.onFirstField():
 			return m, navCmd(m.place(), evBack)
+		case key.Matches(k, m.c.keys.UseFix) && m.spec.fix != nil:
+			if resume, ok := m.spec.fix(focused); ok {
+				m.resume = resume
+				return m, m.Init()
+			}
 		}
 		pasted = k.Paste || (k.Type == tea.KeyRunes && len(k.Runes) > 1)
 		moves = m.form.State == huh.StateNormal && movesFocus(focused, k)

@@ -24,6 +24,8 @@ type KeyMap struct {
 	Toggle   key.Binding
 	Choose   key.Binding
 	Delete   key.Binding
+	// UseFix puts the correction a field's problem offers into the field.
+	UseFix key.Binding
 
 	// TrustHostKey trusts an unknown SSH host key by its fingerprint and tests again.
 	TrustHostKey key.Binding
@@ -52,6 +54,7 @@ func DefaultKeyMap() KeyMap {
 		Toggle:   key.NewBinding(key.WithKeys("x", " "), key.WithHelp("x", "tick")),
 		Choose:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
 		Delete:   key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "back to fix")),
+		UseFix:   key.NewBinding(key.WithKeys("ctrl+f"), key.WithHelp("ctrl+f", "use the fix")),
 
 		TrustHostKey: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "trust host key")),
 		ListAgain:    key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "list again")),

@@ -59,6 +59,9 @@ type state struct {
 	// pasteNotes says what a pasted URL (pasteRaw) filled in.
 	pasteNotes []string
 	pasteRaw   string
+	// pasteURL is the URL as the paste left it: once the field differs,
+	// the notes are dropped.
+	pasteURL string
 
 	// back is set while shift+tab moves the focus back: fields do not
 	// validate then.
