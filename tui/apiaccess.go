@@ -39,7 +39,7 @@ func newAPIAccessForm(st *state) *stepForm {
 	email := huh.NewInput().
 		Title("Email").
 		Description(wizard.FieldHelp("api-email")).
-		Placeholder("you@example.com").
+		Placeholder(placeholder("e.g. you@example.com")).
 		Value(&st.c.APIEmail).
 		Validate(keep(st, &st.c.APIEmail, wizard.ValidateEmail))
 	user := huh.NewInput().

@@ -101,3 +101,20 @@ func TestAPIAccessSameTokenDefaultsYes(t *testing.T) {
 		t.Fatalf("enter did not reuse the token: %+v", c)
 	}
 }
+
+// TestNoColorMarksChoiceAndPlaceholder: without colour (the tests' ASCII
+// profile, as NO_COLOR gives) the chosen button is bracketed and a
+// placeholder is set apart from a typed value.
+func TestNoColorMarksChoiceAndPlaceholder(t *testing.T) {
+	t.Parallel()
+	d := atStep(t, newFakes(), cloudHTTP(), 4)
+	d.mustSee("  Enable   [ Leave off ]")
+	d.key(tea.KeyLeft)
+	d.mustSee("[ Enable ]   Leave off  ")
+	d.enter()
+	d.mustSee("API authentication")
+	d.enter()
+	d.mustSee("> (e.g. you@example.com)")
+	d.typeSlow("jdoe@example.com")
+	d.mustSee("> jdoe@example.com")
+}

@@ -19,7 +19,7 @@ func newConnectivityForm(st *state) *stepForm {
 		Value(&st.c.Connectivity)
 	selectors := huh.NewInput().
 		Title("Delegate selectors").
-		Placeholder("empty: any delegate; or tags such as k8s, eu-west").
+		Placeholder(placeholder("empty: any delegate; or tags such as k8s, eu-west")).
 		Value(&st.delegatesText).
 		Validate(keep(st, &st.delegatesText, func(s string) error {
 			c := st.connector()
@@ -32,7 +32,7 @@ func newConnectivityForm(st *state) *stepForm {
 	ca := huh.NewInput().
 		Title("CA bundle (optional)").
 		Description(wizard.FieldHelp("ca-file")).
-		Placeholder("/etc/ssl/bitbucket-ca.pem").
+		Placeholder(placeholder("e.g. /etc/ssl/bitbucket-ca.pem")).
 		Value(&st.c.CAFile)
 	scope := huh.NewSelect[wizard.Scope]().
 		Title("Harness scope").

@@ -156,7 +156,7 @@ func sshPages(st *state) ([]formGroup, *huh.Input, func(), map[huh.Field]func() 
 		Value(&st.keySource)
 	path := huh.NewInput().
 		Title("Private key file").
-		Placeholder("~/.ssh/id_rsa").
+		Placeholder(placeholder("e.g. ~/.ssh/id_rsa")).
 		Value(&st.c.SSHKeyPath).
 		Validate(keep(st, &st.c.SSHKeyPath, func(p string) error { return checkKey(st, p) }))
 	passphrase := huh.NewInput().

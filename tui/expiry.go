@@ -93,7 +93,7 @@ func expiryField(st *state, slot wizard.SecretSlot, title string) *huh.Input {
 	return huh.NewInput().
 		Title(title).
 		Description(expiryHelp(st, slot)).
-		Placeholder(defaultExpiry(st)).
+		Placeholder(placeholder(defaultExpiry(st))).
 		Value(&e.text).
 		Validate(keep(st, &e.text, func(s string) error { return checkExpiry(st, s) }))
 }

@@ -14,7 +14,7 @@ func newOverviewForm(st *state) *stepForm {
 	name := huh.NewInput().
 		Title("Name").
 		Description(wizard.FieldHelp("name")).
-		Placeholder("e.g. bitbucket-cloud").
+		Placeholder(placeholder("e.g. bitbucket-cloud")).
 		Value(&st.c.Name).
 		Validate(keep(st, &st.c.Name, wizard.ValidateName))
 
@@ -37,7 +37,7 @@ func newOverviewForm(st *state) *stepForm {
 			}))
 		refresh = func() {
 			in.Description(idHelp(st))
-			in.Placeholder(wizard.DeriveID(st.c.Name))
+			in.Placeholder(placeholder(wizard.DeriveID(st.c.Name)))
 		}
 		id = in
 	}
@@ -51,7 +51,7 @@ func newOverviewForm(st *state) *stepForm {
 	tags := huh.NewInput().
 		Title("Tags").
 		Description(wizard.FieldHelp("tag")).
-		Placeholder("team:platform, prod").
+		Placeholder(placeholder("e.g. team:platform, prod")).
 		Value(&st.tagsText).
 		Validate(lenient(st, func(s string) error {
 			_, ps := wizard.ParseTags([]string{s})

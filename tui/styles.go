@@ -3,6 +3,7 @@ package tui
 import (
 	"github.com/charmbracelet/huh"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 )
 
 // Styles holds every style the wizard draws with. It is built once by
@@ -67,6 +68,27 @@ func NewStyles() Styles {
 	// The focus bar "┃" in the accent colour: the theme's grey 238 is
 	// hardly visible on a dark terminal.
 	t.Focused.Base = t.Focused.Base.BorderForeground(colAccent)
+	if plain() {
+		// Without colour the buttons look alike: bracket the chosen one.
+		on := lipgloss.NewStyle().MarginRight(1).Transform(func(l string) string { return "[ " + l + " ]" })
+		off := lipgloss.NewStyle().MarginRight(1).Transform(func(l string) string { return "  " + l + "  " })
+		for _, fs := range []*huh.FieldStyles{&t.Focused, &t.Blurred} {
+			fs.FocusedButton, fs.BlurredButton, fs.Next = on, off, on
+		}
+	}
 	s.Form = t
 	return s
+}
+
+// plain reports whether the wizard draws without colour (NO_COLOR, a dumb
+// terminal): focus and placeholders then need marks of their own.
+func plain() bool { return lipgloss.ColorProfile() == termenv.Ascii }
+
+// placeholder is an input's example text: in parentheses without colour,
+// so that it does not read as a value already typed.
+func placeholder(s string) string {
+	if s == "" || !plain() {
+		return s
+	}
+	return "(" + s + ")"
 }
