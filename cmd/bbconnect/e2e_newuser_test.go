@@ -81,10 +81,10 @@ func TestE2EKeygenRunsOnce(t *testing.T) {
 	tm.sendKeys("Enter")
 	tm.waitFor("same passphrase", step)
 	tm.sendKeys("Enter")
-	s := tm.waitFor("bbconnect › Credentials", step)
+	tm.waitFor("bbconnect › Credentials", step)
 	tm.waitFocus("Private key file")
 	time.Sleep(300 * time.Millisecond)
-	if s = tm.screen(); strings.Contains(s, "did not make the key") || strings.Contains(s, "already exists") {
+	if s := tm.screen(); strings.Contains(s, "did not make the key") || strings.Contains(s, "already exists") {
 		t.Fatalf("the wizard says the key was not made:\n%s", s)
 	}
 	tm.waitFor("✓ pem rsa key, 4096 bits", step)
