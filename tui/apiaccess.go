@@ -53,7 +53,7 @@ func newAPIAccessForm(st *state) *stepForm {
 		Description(wizard.FieldHelp("api-token-same-as-password")).
 		Value(&st.c.APITokenSameAsPassword)
 	scopes := scopesField(st, "Scopes the API token needs",
-		"Tick each scope as you select it when you create the token in Bitbucket (x or space ticks).")
+		"Create the token at "+wizard.APITokenPlace+". Tick each scope here as you add it there (x or space ticks).")
 	token := huh.NewInput().
 		Description(secretHelp("api-token", st.deps())).
 		EchoMode(huh.EchoModePassword).

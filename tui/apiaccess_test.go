@@ -29,7 +29,7 @@ func TestAPIAccessMethods(t *testing.T) {
 	d.key(tea.KeyDown, 2)
 	d.mustSeeText("App Passwords were removed on 2026-07-28")
 	d.enter()
-	d.mustSeeText("app passwords were removed on 2026-07-28; choose email-api-token with an api token")
+	d.mustSeeText(`app passwords were removed on 2026-07-28; choose "Email and API Token" with an api token`)
 	d.key(tea.KeyUp, 2)
 	d.enter()
 	d.mustSee("Email")

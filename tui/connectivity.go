@@ -97,7 +97,7 @@ func scopeProblem(st *state, field wizard.Field) error {
 func delegateHelp(st *state) string {
 	sel := splitList(st.delegatesText)
 	if len(sel) == 0 {
-		return "Use any available delegate. " + wizard.FieldHelp("delegate-selector")
+		return wizard.FieldHelp("delegate-selector")
 	}
 	return "Only delegates with all of these tags: " + strings.Join(sel, ", ")
 }

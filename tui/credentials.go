@@ -48,8 +48,7 @@ func newCredentialsForm(st *state) *stepForm {
 		Validate(lenient(st, func(k wizard.PasswordKind) error { return wizard.ValidatePasswordKind(st.c.Edition, k, now) }))
 
 	scopes := scopesField(st, "Scopes to give the API token",
-		"In Bitbucket: Personal settings > API tokens > Create API token with scopes, app Bitbucket. "+
-			"Tick each scope here as you add it there (x ticks).")
+		"Create the token at "+wizard.APITokenPlace+". Tick each scope here as you add it there (x or space ticks).")
 
 	username := huh.NewInput().
 		Key("username").

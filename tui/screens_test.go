@@ -20,7 +20,9 @@ func TestConnectivityFields(t *testing.T) {
 	d.mustSee("Connect through Harness Platform", "Connect through a Harness Delegate")
 	d.key(tea.KeyDown)
 	d.enter()
-	d.mustSee("Delegate selectors", "Use any available delegate")
+	d.mustSee("Delegate selectors")
+	d.mustSeeText("only delegates with all of them are used. Leave it empty for any delegate.")
+	d.mustNotSee("Use any available delegate")
 	d.typ("k8s, eu")
 	d.mustSee("Only delegates with all of these tags: k8s, eu")
 	d.enter()
@@ -286,4 +288,28 @@ func fitsAt(t *testing.T, c wizard.Connector, n int) {
 		}
 		d.enter()
 	}
+}
+
+// TestWordsOnScreen: the wizard speaks the screen's words, not flag
+// values; Data Center API access names its HTTP access tokens; one place
+// to create an API token; the same "(x or space ticks)" everywhere.
+func TestWordsOnScreen(t *testing.T) {
+	t.Parallel()
+	dc := cloudHTTP()
+	dc.Edition, dc.URL, dc.TestRepo, dc.PasswordKind = wizard.DataCenter, "https://bitbucket.example.com/scm", "PROJ/repo.git", wizard.HTTPAccessToken
+	d := atStep(t, newFakes(), dc, 4)
+	d.typ("y")
+	d.mustSee("API authentication")
+	d.mustSeeText("an HTTP access token: personal, project or repository")
+	d.mustNotSee("workspace-level")
+
+	d = atStep(t, newFakes(), cloudHTTP(), 3)
+	d.enter()
+	d.mustSeeText("Create the token at " + wizard.APITokenPlace + ". Tick each scope here as you add it there (x or space ticks).")
+	d.mustNotSee("Personal settings")
+	d.key(tea.KeyShiftTab)
+	d.key(tea.KeyDown, 2)
+	d.enter()
+	d.mustSeeText(`choose "API token"`)
+	d.mustNotSee("api-token")
 }

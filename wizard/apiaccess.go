@@ -17,7 +17,7 @@ func validateAPIAccess(c Connector, now time.Time) Problems {
 		return ps
 	case APIEmailAPIToken:
 		if c.Edition != Cloud {
-			add(FieldAPIAccess, "email and api token is for bitbucket cloud only; on data center choose access-token", string(APIAccessToken))
+			add(FieldAPIAccess, fmt.Sprintf("email and api token is for bitbucket cloud only; on data center choose %q", APIAccessToken.Label()), string(APIAccessToken))
 		}
 		if err := ValidateEmail(c.APIEmail); err != nil {
 			add(FieldAPIEmail, err.Error(), "")
@@ -31,9 +31,9 @@ func validateAPIAccess(c Connector, now time.Time) Problems {
 		}
 	case APIUsernameAppPassword:
 		if c.Edition != Cloud {
-			add(FieldAPIAccess, "app passwords never existed on data center; choose access-token", string(APIAccessToken))
+			add(FieldAPIAccess, fmt.Sprintf("app passwords never existed on data center; choose %q", APIAccessToken.Label()), string(APIAccessToken))
 		} else if !AppPasswordAllowedForNew(now) {
-			add(FieldAPIAccess, fmt.Sprintf("app passwords were removed on %s; choose email-api-token with an api token", day(AppPasswordRemoved)), string(APIEmailAPIToken))
+			add(FieldAPIAccess, fmt.Sprintf("app passwords were removed on %s; choose %q with an api token", day(AppPasswordRemoved), APIEmailAPIToken.Label()), string(APIEmailAPIToken))
 		}
 		if err := ValidateUsername(Cloud, AppPassword, c.APIUsername); err != nil {
 			add(FieldAPIUsername, err.Error(), "")

@@ -61,11 +61,11 @@ func ValidateEmail(s string) error {
 func ValidatePasswordKind(e Edition, k PasswordKind, now time.Time) error {
 	switch {
 	case e == DataCenter && k != HTTPAccessToken:
-		return fmt.Errorf("data center takes http access tokens only; choose http-access-token")
+		return fmt.Errorf("data center takes http access tokens only; choose %q", HTTPAccessToken.Label())
 	case e == Cloud && k == HTTPAccessToken:
-		return fmt.Errorf("http access tokens are for data center; on cloud choose api-token (recommended) or access-token")
+		return fmt.Errorf("http access tokens are for data center; on cloud choose %q (recommended) or %q", APIToken.Label(), AccessToken.Label())
 	case k == AppPassword && !AppPasswordAllowedForNew(now):
-		return fmt.Errorf("app passwords were removed on %s; create an api token with the required scopes and choose api-token", day(AppPasswordRemoved))
+		return fmt.Errorf("app passwords were removed on %s; create an api token with the required scopes and choose %q", day(AppPasswordRemoved), APIToken.Label())
 	case k == "":
 		return fmt.Errorf("choose a password kind: %s", strings.Join(kindNames(e), ", "))
 	}
@@ -79,9 +79,9 @@ func ValidatePasswordKind(e Edition, k PasswordKind, now time.Time) error {
 
 func kindNames(e Edition) []string {
 	if e == DataCenter {
-		return []string{string(HTTPAccessToken)}
+		return []string{fmt.Sprintf("%q", HTTPAccessToken.Label())}
 	}
-	return []string{string(APIToken), string(AccessToken)}
+	return []string{fmt.Sprintf("%q", APIToken.Label()), fmt.Sprintf("%q", AccessToken.Label())}
 }
 
 func validateCredentials(c Connector, now time.Time) Problems {

@@ -67,7 +67,7 @@ var fieldHelp = map[Field]string{
 	FieldScopes:                 "The scopes to tick when you create the API token in Bitbucket.",
 	FieldTokenExpires:           "When the token expires, as chosen when it was made (YYYY-MM-DD): API tokens expire within one year. bbconnect warns before then.",
 	FieldConnectivity:           "Harness Platform connects directly (needed for Harness Cloud builds); a Delegate connects from inside your network.",
-	FieldDelegateSelector:       "Use only delegates that have all of these tags; leave empty to use any delegate.",
+	FieldDelegateSelector:       "Tags a delegate must have, separated by commas: only delegates with all of them are used. Leave it empty for any delegate.",
 	FieldCAFile:                 "A PEM CA bundle, for a Data Center server whose certificate is self-signed.",
 	FieldScope:                  "Where the connector lives in Harness: the account, an organisation or a project.",
 	FieldOrg:                    "The identifier of the Harness organisation.",

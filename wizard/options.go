@@ -45,7 +45,11 @@ func APIAccessOptions(e Edition, now time.Time) []Option[APIAccessKind] {
 			Note: "your atlassian email and an api token (harness delegate 26.01.88201 or later)",
 		})
 	}
-	opts = append(opts, Option[APIAccessKind]{Value: APIAccessToken, Label: APIAccessToken.Label(), Recommended: e == DataCenter, Note: "a workspace-level access token (repository tokens cannot list repositories)"})
+	note := "a workspace-level access token (repository tokens cannot list repositories)"
+	if e == DataCenter {
+		note = "an HTTP access token: personal, project or repository (a repository token sees only its repository)"
+	}
+	opts = append(opts, Option[APIAccessKind]{Value: APIAccessToken, Label: APIAccessToken.Label(), Recommended: e == DataCenter, Note: note})
 	if e == Cloud {
 		ap := Option[APIAccessKind]{Value: APIUsernameAppPassword, Label: APIUsernameAppPassword.Label() + " (deprecated)", Note: AppPasswordStatus(now)}
 		if !AppPasswordAllowedForNew(now) {

@@ -50,3 +50,7 @@ func MissingScopes(granted []string) []RequiredScope {
 	}
 	return missing
 }
+
+// APITokenPlace is where Atlassian has API tokens made now (the one place
+// every message names): the account's security settings, with scopes.
+const APITokenPlace = "id.atlassian.com > Security > Create API token with scopes, app Bitbucket"

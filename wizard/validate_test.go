@@ -39,7 +39,7 @@ func TestValidateAPIAccess(t *testing.T) {
 	}{
 		{"email on dc", func(c *Connector) {
 			c.Edition, c.PasswordKind, c.APIAccess, c.APIEmail = DataCenter, HTTPAccessToken, APIEmailAPIToken, "a@b.co"
-		}, today, "api-access", "cloud only; on data center choose access-token"},
+		}, today, "api-access", `cloud only; on data center choose "Access Token"`},
 		{"email missing", func(c *Connector) { c.APIAccess = APIEmailAPIToken }, today, "api-email", "email is empty"},
 		{"email is username", func(c *Connector) { c.APIAccess, c.APIEmail = APIEmailAPIToken, "jdoe" }, today, "api-email", "not an email address"},
 		{"same token but password is access token", func(c *Connector) {

@@ -164,7 +164,7 @@ func (e *env) bearerWorks(ctx context.Context) bool {
 
 // appPasswordRefused names why an App Password was refused at now.
 func appPasswordRefused(now time.Time, rotate string) finding {
-	fix := "create an api token with the required scopes (id.atlassian.com > Security > Create API token with scopes), then " + rotate
+	fix := "create an api token with the required scopes (" + wizard.APITokenPlace + "), then " + rotate
 	switch wizard.AppPasswordPhaseAt(now) {
 	case wizard.AppPasswordsGone:
 		return failf(fix, "app password removed: bitbucket removed app passwords on %s", wizard.AppPasswordRemoved.Format("2006-01-02"))

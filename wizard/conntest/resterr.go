@@ -59,7 +59,7 @@ func (e *env) restAuthFinding(ae apiError) finding {
 			"wrong password: data center refused the token (%s)", firstNonEmpty(ae.Message, "401"))
 	case strings.Contains(ae.Message, msgTokenInvalid):
 		if e.restIsAPIToken() {
-			return failf("create an api token with scopes and a future expiry (id.atlassian.com > Security > Create API token with scopes), then "+rotate,
+			return failf("create an api token with scopes and a future expiry ("+wizard.APITokenPlace+"), then "+rotate,
 				"token expired or not scoped: bitbucket says %q", ae.Message)
 		}
 		return failf("create a new access token (repository, project or workspace settings > access tokens), then "+rotate,

@@ -11,7 +11,7 @@ import (
 )
 
 // fixScopes is the fix for an API token that lacks scopes.
-const fixScopes = "create an api token with every scope the harness page lists (id.atlassian.com > Security > Create API token with scopes), then rotate it in"
+const fixScopes = "create an api token with every scope the harness page lists (" + wizard.APITokenPlace + "), then rotate it in"
 
 // scopeFailure names every required API-token scope missing from granted
 // and what will not work without it.
