@@ -82,6 +82,7 @@ func (h *harness) runCtx(ctx context.Context, stdin string, args ...string) resu
 	ios, in, out, errOut := Test()
 	ios.SetStdinTTY(h.f.IO.IsStdinTTY())
 	ios.SetStdoutTTY(h.f.IO.IsStdoutTTY())
+	ios.termWidth = h.f.IO.termWidth
 	in.WriteString(stdin)
 	h.f.IO = ios
 	code := Run(ctx, h.f, args)

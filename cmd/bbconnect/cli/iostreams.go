@@ -25,6 +25,8 @@ type IOStreams struct {
 
 	// readSecret reads one secret from the terminal without echo.
 	readSecret func() (string, error)
+	// termWidth reads the columns of the terminal on standard output.
+	termWidth func() int
 }
 
 // System returns the streams of this process, with their terminal state
@@ -41,8 +43,28 @@ func System() *IOStreams {
 			b, err := term.ReadPassword(int(os.Stdin.Fd())) // #nosec G115 -- a file descriptor fits an int.
 			return string(b), err
 		},
+		termWidth: func() int {
+			w, _, err := term.GetSize(int(os.Stdout.Fd())) // #nosec G115 -- a file descriptor fits an int.
+			if err != nil {
+				return 0
+			}
+			return w
+		},
 	}
 }
+
+// TerminalWidth is the number of columns of the terminal on standard
+// output, or 0 when standard output is not a terminal (output for
+// scripts then keeps one stable layout).
+func (s *IOStreams) TerminalWidth() int {
+	if !s.stdoutTTY || s.termWidth == nil {
+		return 0
+	}
+	return max(s.termWidth(), 0)
+}
+
+// SetTerminalWidth sets the columns TerminalWidth reports (tests).
+func (s *IOStreams) SetTerminalWidth(w int) { s.termWidth = func() int { return w } }
 
 // Test returns streams backed by buffers, none of them a terminal, and the
 // buffers: what to read as stdin, and what was written to stdout and stderr.

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -18,6 +17,7 @@ type ListOptions struct {
 	IO      *IOStreams
 	Factory *Factory
 	JSON    bool
+	Wide    bool
 }
 
 // NewCmdList returns `bbconnect list`.
@@ -25,13 +25,16 @@ func NewCmdList(f *Factory, runF func(context.Context, *ListOptions) error) *cob
 	opts := &ListOptions{IO: f.IO, Factory: f}
 	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "List saved connectors: edition, auth, token expiry, App Password status, last test",
+		Short: "List saved connectors: auth, token expiry, last test",
 		Long: `List the saved connectors with their edition, URL, how they authenticate, the days
 until their tokens expire (flagged under 30 days), the App Password status, and the
-last connection test. With --json, an array of objects, one per connector.
+last connection test. On a terminal the table fits its width: columns that do not fit are
+left out (--wide prints them all). With --json, an array of objects, one per connector,
+with every detail. Output that is not a terminal always has every column.
 
 A profile file that cannot be read is reported (not changed) and the exit status is 1.`,
 		Example: `  bbconnect list
+  bbconnect list --wide
   bbconnect list --json | jq -r '.[] | select(.attention | length > 0) | .id'`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -42,6 +45,7 @@ A profile file that cannot be read is reported (not changed) and the exit status
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&opts.Wide, "wide", false, "print every column, however wide the terminal")
 	return cmd
 }
 
@@ -69,7 +73,7 @@ func listRun(opts *ListOptions) error {
 			return err
 		}
 	} else {
-		writeListTable(f.IO, rows)
+		writeListTable(f.IO, rows, opts.Wide)
 	}
 	for _, e := range errs {
 		fmt.Fprintf(f.IO.ErrOut, "✗ %v\n", e)
@@ -80,43 +84,40 @@ func listRun(opts *ListOptions) error {
 	return nil
 }
 
-// writeListTable prints rows as an aligned table, then what needs attention.
-func writeListTable(ios *IOStreams, rows []profile.Row) {
+// writeListTable prints rows as an aligned table that fits the terminal
+// (the widest layout that does; every column with --wide or when
+// standard output is not a terminal), then what needs attention.
+func writeListTable(ios *IOStreams, rows []profile.Row, wide bool) {
 	if len(rows) == 0 {
 		fmt.Fprintln(ios.ErrOut, "no saved connectors; create one with bbconnect setup")
 		return
 	}
+	width := ios.TerminalWidth()
+	if wide {
+		width = 0
+	}
+	cols, dropped := listLayout(rows, width)
 	tw := tabwriter.NewWriter(ios.Out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tEDITION\tURL\tAUTH\tTOKEN EXPIRES\tAPP PASSWORD\tLAST TEST")
+	fmt.Fprint(tw, header(cols))
 	for _, r := range rows {
-		expiry := r.ExpiryText
-		if r.ExpiryWarning || r.Expired {
-			expiry = "! " + expiry
-		}
-		app := "no"
-		if r.AppPassword {
-			app = "! yes: migrate"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Edition, r.URL, strings.Join(r.Auth, ", "), expiry, app, lastTestCell(r))
+		fmt.Fprint(tw, row(cols, r))
 	}
 	_ = tw.Flush()
+	note := func(s string) {
+		if width > 0 {
+			s = strings.Join(wrapWords(s, width-2), "\n  ")
+		}
+		fmt.Fprintln(ios.Out, s)
+	}
 	for _, r := range rows {
 		if r.AppPassword && r.AppPasswordStatus != "" {
-			fmt.Fprintf(ios.Out, "! %s: %s\n", r.ID, r.AppPasswordStatus)
+			note("! " + r.ID + ": " + r.AppPasswordStatus)
 		}
 		for _, a := range r.Attention {
-			fmt.Fprintf(ios.Out, "! %s: %s\n", r.ID, a)
+			note("! " + r.ID + ": " + a)
 		}
 	}
-}
-
-// lastTestCell is the last test without its summary, to keep rows short.
-func lastTestCell(r profile.Row) string {
-	if r.LastTest == nil {
-		return "never"
+	if dropped {
+		fmt.Fprintln(ios.ErrOut, "some columns do not fit this terminal: bbconnect list --wide shows them all, --json everything")
 	}
-	if r.LastTest.OK {
-		return "passed " + r.LastTest.At.Format(time.DateOnly)
-	}
-	return "failed " + r.LastTest.At.Format(time.DateOnly)
 }

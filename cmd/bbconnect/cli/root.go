@@ -28,9 +28,11 @@ Environment:
   BBCONNECT_PASSWORD        HTTP password (token) for setup --non-interactive and rotate
   BBCONNECT_API_TOKEN       API token for setup --non-interactive and rotate
   BBCONNECT_SSH_PASSPHRASE  passphrase of an encrypted SSH key
-  BBCONNECT_CLOUD_URL, BBCONNECT_CLOUD_API_URL, BBCONNECT_CLOUD_SSH, BBCONNECT_CA_FILE,
-  BBCONNECT_KNOWN_HOSTS     where the connection test sends Bitbucket Cloud traffic, extra
-                            CA bundle, known_hosts file (emulators, gateways)
+  BBCONNECT_CLOUD_URL       where the connection test sends Bitbucket Cloud git traffic (emulators, gateways)
+  BBCONNECT_CLOUD_API_URL   where the connection test sends Bitbucket Cloud API calls
+  BBCONNECT_CLOUD_SSH       where the connection test sends Bitbucket Cloud SSH (host:port)
+  BBCONNECT_CA_FILE         an extra CA bundle the connection test trusts
+  BBCONNECT_KNOWN_HOSTS     the known_hosts file the connection test checks host keys against
   BBCONNECT_NOW             testing aid: fixes the clock (2026-11-22T00:00:00Z or 2026-11-22)
   BBCONNECT_KEYRING=mock    testing aid: secrets in memory for this process only, lost at exit
   BBCONNECT_CONNECT_TO      testing aid: host:port=127.0.0.1:port,… sends a host's test traffic to a
@@ -88,6 +90,7 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 	root.SetUsageTemplate(strings.Replace(root.UsageTemplate(),
 		"{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}",
 		"{{if .HasParent}}{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{else}}{{bbconnectRootFlags .}}{{end}}", 1))
+	wrapHelp(root)
 	registerCompletions(root)
 
 	root.AddCommand(
@@ -118,8 +121,9 @@ func rootFlagUsages(cmd *cobra.Command) string {
 			fs.AddFlag(fl)
 		}
 	}
-	return strings.TrimRight(fs.FlagUsages(), " \n") +
-		"\n\n  Without a command, bbconnect also takes every flag of bbconnect setup (see bbconnect setup --help)."
+	width := helpWidth(cmd)
+	note := wrapWords("Without a command, bbconnect also takes every flag of bbconnect setup (see bbconnect setup --help).", width-2)
+	return strings.TrimRight(fs.FlagUsagesWrapped(width), " \n") + "\n\n  " + strings.Join(note, "\n  ")
 }
 
 // skipRecovery reports whether cmd runs without looking at saved

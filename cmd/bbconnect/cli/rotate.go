@@ -63,7 +63,7 @@ func NewCmdRotate(f *Factory, runF func(context.Context, *RotateOptions) error) 
 	opts := &RotateOptions{IO: f.IO, Factory: f}
 	cmd := &cobra.Command{
 		Use:     "rotate ID",
-		Short:   "Replace a connector's token; the new one is tested before the old one goes",
+		Short:   "Replace a connector's token, tested before the old one goes",
 		Long:    rotateLong,
 		Example: rotateExample,
 		Args:    exactlyOneID,

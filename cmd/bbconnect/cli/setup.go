@@ -71,7 +71,7 @@ func NewCmdSetup(f *Factory, runF func(context.Context, *SetupOptions) error) *c
 	opts := &SetupOptions{IO: f.IO, Factory: f}
 	cmd := &cobra.Command{
 		Use:   "setup",
-		Short: "Create a Bitbucket connector: the wizard, or every setting as a flag",
+		Short: "Create a connector: the wizard, or every setting as a flag",
 		Long: `Create a Bitbucket connector the way the Harness connector settings describe it,
 test it live, keep its tokens in the OS keychain and export it.
 
