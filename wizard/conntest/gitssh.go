@@ -140,7 +140,7 @@ func (e *env) sshHandshakeFinding(ctx context.Context, err error, t sshTarget, s
 			base = b
 		}
 		return failf("add the public key to bitbucket: "+sshkey.WhereToAdd(e.c.Edition == wizard.Cloud, base),
-			"ssh key not accepted: %s refused key %s for user git", t.addr, ssh.FingerprintSHA256(signer.PublicKey()))
+			sshkey.NotAccepted+": %s refused key %s for user git", t.addr, ssh.FingerprintSHA256(signer.PublicKey()))
 	}
 	return netFinding(ctxErr(ctx, err), t.addr, elapsed)
 }

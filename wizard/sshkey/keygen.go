@@ -214,3 +214,7 @@ func unsafeRune(r rune) bool {
 	}
 	return !strings.ContainsRune("@%+=:,./_-", r)
 }
+
+// NotAccepted begins the connection test's diagnosis of a key the server
+// refused (not added to the account), so that a screen can offer to add it.
+const NotAccepted = "ssh key not accepted"

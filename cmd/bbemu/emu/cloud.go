@@ -33,6 +33,7 @@ func (st *state) cloudAPIHandler() http.Handler {
 	mux.HandleFunc("GET /2.0/repositories/{ws}", st.cloudRepos)
 	mux.HandleFunc("GET /2.0/repositories/{ws}/{slug}", st.cloudRepo)
 	mux.HandleFunc("GET /2.0/repositories/{ws}/{slug}/refs/branches", st.cloudBranches)
+	mux.HandleFunc("POST /2.0/users/{user}/ssh-keys", st.cloudAddSSHKey)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeCloudError(w, http.StatusNotFound, "Resource not found", nil)
 	})

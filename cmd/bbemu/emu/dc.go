@@ -60,6 +60,7 @@ func (st *state) dcHandler() http.Handler {
 	mux.HandleFunc("GET /rest/api/{v}/repos", st.dcAllRepos)
 	mux.HandleFunc("GET /rest/api/{v}/users/{slug}", st.dcUserGet)
 	mux.HandleFunc("GET /plugins/servlet/applinks/whoami", st.dcWhoami)
+	mux.HandleFunc("POST /rest/ssh/{v}/keys", st.dcAddSSHKey)
 	mux.HandleFunc("/scm/", st.dcGit)
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
 		writeDCError(w, http.StatusNotFound, "The requested resource does not exist.", "")

@@ -142,7 +142,7 @@ func (d Demo) credentials(now time.Time) map[string]*credential {
 		return s == "read:user:bitbucket" || s == "write:webhook:bitbucket"
 	})
 	return map[string]*credential{
-		d.APIToken:              {kind: kindAPIToken, scopes: all, expires: d.APITokenExpires},
+		d.APIToken:              {kind: kindAPIToken, scopes: append(slices.Clone(all), "write:ssh-key:bitbucket"), expires: d.APITokenExpires},
 		d.APITokenMissingScopes: {kind: kindAPIToken, scopes: missing, expires: d.APITokenExpires},
 		d.APITokenExpired:       {kind: kindAPIToken, scopes: all, expires: now.Add(-24 * time.Hour)},
 		d.APITokenNoScopes:      {kind: kindAPIToken, expires: d.APITokenExpires},
