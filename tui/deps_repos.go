@@ -27,3 +27,16 @@ type HostKeyTester interface {
 	// fingerprint ("SHA256:…") is fingerprint trusted for this run.
 	RunWithHostKey(ctx context.Context, c wizard.Connector, s Secrets, fingerprint string, progress func(conntest.Event)) conntest.Report
 }
+
+// KeyAdder is implemented by a Tester that can add an SSH public key to
+// the Bitbucket account of a connector's API credentials. The test screen
+// offers it when the SSH key was refused.
+type KeyAdder interface {
+	// CanAddKey reports whether c's API access can add SSH keys; when
+	// not, why (one line).
+	CanAddKey(c wizard.Connector) (bool, string)
+	// AddKey adds the authorized_keys line with label and says where it
+	// went. The error is one line with the fix (and where to paste the
+	// key by hand); it never holds a secret.
+	AddKey(ctx context.Context, c wizard.Connector, s Secrets, authorizedKey, label string) (string, error)
+}

@@ -26,6 +26,8 @@ type KeyMap struct {
 	Delete   key.Binding
 	// UseFix puts the correction a field's problem offers into the field.
 	UseFix key.Binding
+	// AddKey adds a refused SSH public key to Bitbucket through its API.
+	AddKey key.Binding
 
 	// TrustHostKey trusts an unknown SSH host key by its fingerprint and tests again.
 	TrustHostKey key.Binding
@@ -55,6 +57,7 @@ func DefaultKeyMap() KeyMap {
 		Choose:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
 		Delete:   key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "back to fix")),
 		UseFix:   key.NewBinding(key.WithKeys("ctrl+f"), key.WithHelp("ctrl+f", "use the fix")),
+		AddKey:   key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "add key to Bitbucket")),
 
 		TrustHostKey: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "trust host key")),
 		ListAgain:    key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "list again")),

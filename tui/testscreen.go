@@ -32,6 +32,10 @@ type testModel struct {
 	started map[string]bool
 	report  *conntest.Report
 	confirm bool
+	// adding is set while the refused SSH key is being added (keyadd.go);
+	// keyNote says how that went.
+	adding  bool
+	keyNote string
 }
 
 func newTestScreen(c *common) *testModel {
@@ -136,6 +140,8 @@ func (m *testModel) Update(msg tea.Msg) (component, tea.Cmd) {
 			}
 		}
 		return m, nil
+	case keyAddedMsg:
+		return m, m.keyAdded(msg)
 	case spinner.TickMsg:
 		if !m.running {
 			return m, nil
@@ -162,6 +168,12 @@ func (m *testModel) key(k tea.KeyMsg) (component, tea.Cmd) {
 		return m, nil
 	case key.Matches(k, keys.Retry) && m.c.deps.Tester != nil:
 		return m, m.Init()
+	case m.adding:
+		return m, nil
+	case key.Matches(k, keys.AddKey):
+		if a, _ := m.keyAdder(); a != nil {
+			return m, m.addKey(a)
+		}
 	case key.Matches(k, keys.TrustHostKey) && m.unknownHostKey() != "":
 		m.trustHostKey(m.unknownHostKey())
 		return m, m.Init()
@@ -239,6 +251,7 @@ func (m *testModel) View() string {
 	}
 	var b strings.Builder
 	b.WriteString(m.hostKeyView())
+	b.WriteString(m.keyView())
 	for _, name := range m.order {
 		ch, done := m.checks[name]
 		switch {
@@ -316,6 +329,9 @@ func (m *testModel) ShortHelp() []key.Binding {
 	}
 	if m.unknownHostKey() != "" {
 		ks = append([]key.Binding{m.c.keys.TrustHostKey}, ks...)
+	}
+	if a, _ := m.keyAdder(); a != nil {
+		ks = append([]key.Binding{m.c.keys.AddKey}, ks...)
 	}
 	if m.confirm {
 		ks = append(ks, m.c.keys.Confirm)

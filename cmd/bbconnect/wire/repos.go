@@ -29,3 +29,12 @@ func (t tuiTester) RunWithHostKey(ctx context.Context, c wizard.Connector, s wiz
 	t.hostKey = fingerprint
 	return t.Run(ctx, c, s, progress)
 }
+
+// CanAddKey implements tui.KeyAdder with conntest.CanAddSSHKey.
+func (t tuiTester) CanAddKey(c wizard.Connector) (bool, string) { return conntest.CanAddSSHKey(c) }
+
+// AddKey implements tui.KeyAdder: the public key goes to the Bitbucket
+// account of the connector's API credentials.
+func (t tuiTester) AddKey(ctx context.Context, c wizard.Connector, s tui.Secrets, authorizedKey, label string) (string, error) {
+	return conntest.AddSSHKey(ctx, c, s.Values(), testConfig(t.f, t.ts), authorizedKey, label)
+}
