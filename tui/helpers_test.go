@@ -226,6 +226,12 @@ func (d *driver) process(msg tea.Msg, depth int) {
 	_, cmd := d.m.Update(msg)
 	d.frames = append(d.frames, d.m.View())
 	d.run(cmd, depth)
+	if depth == 0 && len(d.m.queue.keys) > 0 {
+		// Keys still wait for a focus move whose message the driver
+		// dropped (a slow machine): deliver them, as the root's timer
+		// would.
+		d.process(flushKeysMsg{gen: d.m.queue.gen}, depth+1)
+	}
 }
 
 func (d *driver) run(cmd tea.Cmd, depth int) {
