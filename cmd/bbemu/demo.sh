@@ -15,7 +15,9 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 if [ "$(uname -s)" = Linux ] && [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ] && [ -z "${BBCONNECT_DEMO_KEYRING:-}" ] &&
 	command -v dbus-run-session >/dev/null 2>&1 && command -v gnome-keyring-daemon >/dev/null 2>&1; then
 	echo "demo: no D-Bus session here; using a throwaway GNOME Keyring for this demo"
-	BBCONNECT_DEMO_KEYRING=1 exec sh "$root/keychain/testdata/with-secret-service.sh" sh "$0" "$@"
+	export BBCONNECT_DEMO_KEYRING=1
+	exec dbus-run-session --dbus-daemon="$root/cmd/bbemu/quiet-dbus-daemon.sh" -- \
+		sh "$root/keychain/testdata/with-secret-service.sh" sh "$0" "$@"
 fi
 dir=${BBEMU_DIR:-"$root/bin/demo"}
 mkdir -p "$dir"
@@ -47,8 +49,19 @@ if [ "$ready" != yes ]; then
 	exit 1
 fi
 
-# Keep the demo's profiles apart from real ones.
-export XDG_CONFIG_HOME="$dir/config"
+# Keep the demo's profiles apart from real ones. With the throwaway keyring
+# they go with it: a profile whose token is gone (and whose Data Center URL
+# names a port of an earlier run) would only show "passed" and then fail.
+if [ -n "${BBCONNECT_DEMO_KEYRING:-}" ]; then
+	export XDG_CONFIG_HOME="$tmp/config"
+	where="a folder of this run only (the keyring is thrown away too)"
+else
+	export XDG_CONFIG_HOME="$dir/config"
+	where="$XDG_CONFIG_HOME (kept, like your keychain)"
+fi
+printf '\nFor Bitbucket Cloud type https://bitbucket.org/acme as the URL: bitbucket.org goes to the\n'
+printf 'emulator. The emulator'"'"'s own https://127.0.0.1:PORT URLs are its Data Center.\n'
+printf 'The demo'"'"'s connectors are saved in %s.\n' "$where"
 printf '\nCopy the values you need (e.g. the API token) first: the wizard takes the whole screen.\n'
 if [ -t 0 ]; then
 	printf 'Press enter to open the wizard (quit it to stop the emulator). '

@@ -247,6 +247,25 @@ Flags:
 `)
 	fs.PrintDefaults()
 	fmt.Fprint(out, `
+Bitbucket side: bitbucket.org in a URL means this emulator (bbconnect follows BBCONNECT_CLOUD_URL,
+BBCONNECT_CLOUD_API_URL and BBCONNECT_CLOUD_SSH), so for Cloud type https://bitbucket.org/WORKSPACE
+with the workspace printed at start; Data Center has its own https://127.0.0.1:PORT URL.
+  Credentials: one of each kind (API token with every scope and write:ssh-key:bitbucket, one
+  missing scopes, one expired, one without scopes, workspace and repository access tokens, an
+  App Password, Data Center personal and project tokens), printed at start.
+  App Passwords: the emulator follows Bitbucket's timeline on its clock (BBCONNECT_NOW for
+  bbconnect): they work before 2026-06-09, fail in 15-minute brownouts at 00/06/12/18 UTC until
+  2026-07-28, and are refused after. The wizard offers them only before the removal date: to get
+  an App Password connector today, run bbconnect with BBCONNECT_NOW=2026-05-01 (and the
+  emulator shares no clock with it: its answers follow the real date), or save a failing one
+  with bbconnect setup --non-interactive --password-kind app-password --save-failing.
+  SSH keys: demo_rsa and demo_ed25519 are registered, unregistered_rsa is not. A key added
+  through the API (Cloud POST /2.0/users/{uuid}/ssh-keys, Data Center POST /rest/ssh/1.0/keys)
+  is accepted by the SSH server until the emulator stops, so a key the wizard makes can pass.
+  Faults model Bitbucket misbehaving: rate-limit (429 with Retry-After), server-error, hang (no
+  answer), dc-anonymous (Data Center treats the token as anonymous), ssh-host-key-changed (the
+  SSH server presents another host key); see Faults below.
+
 Harness stand-in (HARNESS_ENDPOINT, header x-api-key, query accountIdentifier):
   organisations, projects (paged), user/currentUser, secrets v2 (text, SSHKey, file secrets as
   multipart spec+file; values are never returned), Bitbucket connectors (get, create, update,
