@@ -177,3 +177,25 @@ func TestKeygenRunsOnce(t *testing.T) {
 		t.Fatal("a message after completion ran the step's end again")
 	}
 }
+
+// TestCtrlCAfterSaveKeepsResult: Ctrl+C on the Saved screen ends the
+// wizard with what was saved (it said "nothing was written").
+func TestCtrlCAfterSaveKeepsResult(t *testing.T) {
+	t.Parallel()
+	c := cloudHTTP()
+	f := newFakes()
+	d := newDriver(t, Options{Deps: f.deps(t.TempDir()), Initial: &c})
+	d.mustTitle("Review")
+	d.enter()
+	waitFor(t, d, "the connection works")
+	d.enter()
+	d.mustTitle("Saved")
+	d.send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	if !d.quit || !d.m.savedDone() {
+		t.Fatalf("quit %v, saved %v", d.quit, d.m.savedDone())
+	}
+	r, err := d.m.result()
+	if err != nil || !r.Saved || r.ProfilePath == "" {
+		t.Fatalf("result after Ctrl+C on Saved: %+v, %v", r, err)
+	}
+}

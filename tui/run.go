@@ -119,6 +119,9 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	final, err := p.Run()
 	fm, _ := final.(*Model)
 	switch {
+	case fm != nil && fm.nav.at == placeInterrupted && fm.savedDone():
+		// Ctrl+C on the Saved screen: the save is done, not undone.
+		return fm.result()
 	case fm != nil && fm.nav.at == placeInterrupted, errors.Is(err, tea.ErrInterrupted):
 		return Result{}, ErrInterrupted
 	case errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:
@@ -144,6 +147,10 @@ func steadyCursor(_ tea.Model, msg tea.Msg) tea.Msg {
 	}
 	return msg
 }
+
+// savedDone reports whether a save (or an export) finished before the wizard
+// ended: Ctrl+C then leaves what was written, and says so.
+func (m *Model) savedDone() bool { return m.out != nil && !m.out.pending && m.out.err == nil }
 
 // result turns the final model into a Result.
 func (m *Model) result() (Result, error) {

@@ -54,15 +54,15 @@ fi
 # names a port of an earlier run) would only show "passed" and then fail.
 if [ -n "${BBCONNECT_DEMO_KEYRING:-}" ]; then
 	export XDG_CONFIG_HOME="$tmp/config"
-	where="a folder of this run only (the keyring is thrown away too)"
+	where="a folder of this run only (the keyring goes too)"
 else
 	export XDG_CONFIG_HOME="$dir/config"
-	where="$XDG_CONFIG_HOME (kept, like your keychain)"
+	where="$XDG_CONFIG_HOME"
 fi
-printf '\nFor Bitbucket Cloud type https://bitbucket.org/acme as the URL: bitbucket.org goes to the\n'
-printf 'emulator. The emulator'"'"'s own https://127.0.0.1:PORT URLs are its Data Center.\n'
-printf 'The demo'"'"'s connectors are saved in %s.\n' "$where"
-printf '\nCopy the values you need (e.g. the API token) first: the wizard takes the whole screen.\n'
+printf '\nFor Bitbucket Cloud type https://bitbucket.org/acme as the URL: bitbucket.org\n'
+printf 'is this emulator. Its https://127.0.0.1:PORT URLs are its Data Center.\n'
+printf 'Connectors are saved in %s.\n' "$where"
+printf '\nCopy the values you need (e.g. the API token) first: the wizard takes the\nwhole screen.\n'
 if [ -t 0 ]; then
 	printf 'Press enter to open the wizard (quit it to stop the emulator). '
 	read -r _
