@@ -32,6 +32,8 @@ type common struct {
 	st            *state
 	// nav is where the wizard is (the root's; screens only read it).
 	nav *nav
+	// copy puts text on the terminal's clipboard (OSC 52).
+	copy func(string) error
 }
 
 func (c *common) now() time.Time { return c.deps.now() }

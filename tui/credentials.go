@@ -73,7 +73,7 @@ func newCredentialsForm(st *state) *stepForm {
 		},
 		secrets: map[huh.Field]secretInput{pw1: passwordSecret(st), pw2: passwordSecret(st)},
 	}
-	sshGroups, passphrase, sshRefresh, sshNotes := sshPages(st)
+	sshGroups, passphrase, pub, sshRefresh, sshNotes := sshPages(st)
 	spec.notes = map[huh.Field]func() string{
 		kind:       optionNotes(wizard.PasswordKindOptions(st.c.Edition, now)),
 		scopes:     fieldNote("scopes"),
@@ -108,6 +108,7 @@ func newCredentialsForm(st *state) *stepForm {
 		return nil
 	}
 	spec.done = func() tea.Cmd { return keygenCmd(st) }
+	pubKeyPage(spec, st, pub)
 	return spec
 }
 
@@ -143,7 +144,7 @@ func secretHelp(field wizard.Field, d *Deps) string {
 	return h
 }
 
-func sshPages(st *state) ([]formGroup, *huh.Input, func(), map[huh.Field]func() string) {
+func sshPages(st *state) ([]formGroup, *huh.Input, *huh.Note, func(), map[huh.Field]func() string) {
 	isSSH := func() bool { return st.c.Connection == wizard.SSH }
 	source := huh.NewSelect[string]().
 		Title("SSH key").
@@ -196,7 +197,7 @@ func sshPages(st *state) ([]formGroup, *huh.Input, func(), map[huh.Field]func() 
 			return "ssh-keygen will run: " + sshkey.KeygenCommand(keyLabel(st), expandHome(st.home, st.keygenPath))
 		},
 	}
-	return groups, passphrase, refresh, notes
+	return groups, passphrase, pub, refresh, notes
 }
 
 // checkKey inspects the key file on the spot: PEM RSA is accepted, anything
@@ -239,7 +240,12 @@ func keyHelp(st *state) string {
 func pubKeyHelp(st *state) string {
 	where := sshkey.WhereToAdd(st.c.Edition == wizard.Cloud, serverBase(st.c))
 	pub := tildeHome(st.home, expandHome(st.home, st.c.SSHKeyPath)) + ".pub"
-	return st.keyInfo.AuthorizedKey + "\n\n" + where + "\n(the same line is in " + pub + " when that file exists)"
+	if st.accessible {
+		return st.keyInfo.AuthorizedKey + "\n\n" + where + "\n(the same line is in " + pub + " when that file exists)"
+	}
+	// The key itself is shown below the form (pubkey.go), where copying
+	// it picks up no focus bar.
+	return where + "\nthe public key (below) goes there; it is also in " + pub + " when that file exists"
 }
 
 // keyLabel is the comment of a new key: the connector's Id.

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -161,4 +162,43 @@ func TestCredentialsSSHKeygenCommand(t *testing.T) {
 	if got := d.m.c.st.c.SSHKeyPath; !strings.HasSuffix(got, "bbconnect_dc_two_rsa") {
 		t.Fatalf("key path = %q", got)
 	}
+}
+
+// TestPublicKeyBlock: the public key is shown on lines of its own (no
+// focus bar to copy along), c sends it to the clipboard and w writes it
+// to KEY.pub, never over another key.
+func TestPublicKeyBlock(t *testing.T) {
+	t.Parallel()
+	pemKey, _ := keyFiles(t)
+	d := atStep(t, newFakes(), dcSSH(pemKey), 3)
+	var copied []string
+	d.m.c.copy = func(s string) error { copied = append(copied, s); return nil }
+	d.enter()
+	d.mustSee("Private key file")
+	d.enter()
+	d.mustSee("Add the public key to Bitbucket", "c copy key", "w write .pub")
+	var line string
+	for _, l := range strings.Split(d.screen(), "\n") {
+		if strings.Contains(l, "ssh-rsa AAAA") {
+			line = l
+		}
+	}
+	if line == "" || strings.Contains(line, "┃") {
+		t.Fatalf("the key is not on a line of its own: %q\n%s", line, d.screen())
+	}
+	d.typ("c")
+	d.mustSee("✓ sent to the clipboard")
+	if len(copied) != 1 || !strings.HasPrefix(copied[0], "ssh-rsa AAAA") {
+		t.Fatalf("copied %q", copied)
+	}
+	d.typ("w")
+	d.mustSee("✓ wrote " + pemKey + ".pub")
+	data, err := os.ReadFile(pemKey + ".pub")
+	if err != nil || !strings.HasPrefix(string(data), "ssh-rsa AAAA") {
+		t.Fatalf("pub file: %q, %v", data, err)
+	}
+	d.typ("w")
+	d.mustSee("already holds this key")
+	d.enter()
+	d.mustTitle("Review")
 }

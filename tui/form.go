@@ -31,6 +31,12 @@ type stepForm struct {
 	// paste, when set, is called after a key that pasted text into field;
 	// when it filled other fields it returns the page to resume at.
 	paste func(field huh.Field) (resume int, rebuild bool)
+	// extra, keys and help, when set, add to the page of the focused
+	// field: text under the form, keys of its own (reporting whether they
+	// took the key) and their help.
+	extra func(focused huh.Field, width int) string
+	keys  func(c *common, focused huh.Field, k tea.KeyMsg) bool
+	help  func(focused huh.Field) []key.Binding
 	// fix, when set, puts the correction a field's problem offers into
 	// the field (one key, UseFix) and returns the page to resume at.
 	fix func(field huh.Field) (resume int, ok bool)
@@ -212,6 +218,11 @@ func (m *formStep) extraLines() int {
 		for _, err := range m.form.Errors() {
 			n += wrappedLines("✗ "+err.Error(), m.c.width-2)
 		}
+		if m.spec.extra != nil {
+			if extra := m.spec.extra(m.form.GetFocusedField(), m.c.width-2); extra != "" {
+				n += wrappedLines(extra, m.c.width-2)
+			}
+		}
 	}
 	return n
 }
@@ -236,6 +247,9 @@ func (m *formStep) Update(msg tea.Msg) (component, tea.Cmd) {
 			return m, navCmd(m.place(), evBack)
 		case key.Matches(k, m.c.keys.PrevStep) && m.onFirstField():
 			return m, navCmd(m.place(), evBack)
+		case m.spec.keys != nil && m.spec.keys(m.c, focused, k):
+			m.resize()
+			return m, nil
 		case key.Matches(k, m.c.keys.UseFix) && m.spec.fix != nil:
 			if resume, ok := m.spec.fix(focused); ok {
 				m.resume = resume
@@ -373,6 +387,11 @@ func (m *formStep) View() string {
 		}
 	}
 	b.WriteString(strings.TrimRight(m.form.View(), "\n"))
+	if m.spec.extra != nil {
+		if extra := m.spec.extra(m.form.GetFocusedField(), m.c.width-2); extra != "" {
+			b.WriteString("\n" + extra)
+		}
+	}
 	for _, err := range m.form.Errors() {
 		b.WriteString("\n" + m.c.styles.Problem.Render("✗ "+err.Error()))
 	}
@@ -396,6 +415,9 @@ func (m *formStep) ShortHelp() []key.Binding {
 	var ks []key.Binding
 	if m.form != nil {
 		ks = append(ks, m.form.KeyBinds()...)
+		if m.spec.help != nil {
+			ks = append(m.spec.help(m.form.GetFocusedField()), ks...)
+		}
 	}
 	return append(ks, m.c.keys.Back, m.c.keys.Quit)
 }

@@ -37,7 +37,7 @@ type Model struct {
 // newModel builds the root for opts. With profiles it opens on the picker.
 func newModel(opts Options, profiles []Profile) *Model {
 	d := &opts.Deps
-	c := &common{width: opts.Width, height: opts.Height, styles: NewStyles(), keys: DefaultKeyMap(), deps: d}
+	c := &common{width: opts.Width, height: opts.Height, styles: NewStyles(), keys: DefaultKeyMap(), deps: d, copy: osc52Copy(opts.Out)}
 	m := &Model{c: c, help: help.New(), pages: make([]component, placeCount)}
 	c.nav = &m.nav
 	m.help.Styles.ShortKey = c.styles.Help
