@@ -71,10 +71,10 @@ func addSSHKey(ctx context.Context, c wizard.Connector, s Secrets, cfg Config, a
 		if err != nil {
 			return "", fmt.Errorf("adding the key failed: %s; %s", clean(err.Error(), 160), byHand)
 		}
-		switch {
-		case r.status == http.StatusCreated || r.status == http.StatusOK:
+		switch r.status {
+		case http.StatusCreated, http.StatusOK:
 			return "added to your bitbucket data center account (" + base + ")", nil
-		case r.status == http.StatusUnauthorized || r.status == http.StatusForbidden:
+		case http.StatusUnauthorized, http.StatusForbidden:
 			return "", fmt.Errorf("bitbucket data center refused to add the key (%d): the api token must be a personal http access token; %s", r.status, byHand)
 		}
 		return "", fmt.Errorf("bitbucket data center did not add the key (%d: %s); %s", r.status, serverMessage(r.body), byHand)
@@ -98,13 +98,13 @@ func addSSHKey(ctx context.Context, c wizard.Connector, s Secrets, cfg Config, a
 	if err != nil {
 		return "", fmt.Errorf("adding the key failed: %s; %s", clean(err.Error(), 160), byHand)
 	}
-	switch {
-	case r.status == http.StatusCreated || r.status == http.StatusOK:
+	switch r.status {
+	case http.StatusCreated, http.StatusOK:
 		return "added to the ssh keys of bitbucket user " + firstNonEmpty(user.Username, user.UUID), nil
-	case r.status == http.StatusForbidden:
+	case http.StatusForbidden:
 		return "", fmt.Errorf("bitbucket refused to add the key (403: %s): the api token needs the %s scope (%s); %s",
 			serverMessage(r.body), SSHKeyScope, wizard.APITokenPlace, byHand)
-	case r.status == http.StatusUnauthorized:
+	case http.StatusUnauthorized:
 		return "", fmt.Errorf("bitbucket refused the api credentials (401): check the email and api token in api access; %s", byHand)
 	}
 	return "", fmt.Errorf("bitbucket did not add the key (%d: %s); %s", r.status, serverMessage(r.body), byHand)
