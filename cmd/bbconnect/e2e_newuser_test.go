@@ -59,33 +59,3 @@ func TestE2EKeysInOneBatch(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
-
-// TestE2EKeygenRunsOnce: ssh-keygen makes the key once and the wizard goes
-// on with it (it used to run ssh-keygen a second time, which then said the
-// key it had just made "already exists").
-func TestE2EKeygenRunsOnce(t *testing.T) {
-	tm := start(t, localEnv(t))
-	tm.overview("keygen")
-	tm.at("Bitbucket edition", "Enter")
-	tm.at("URL type", "Down", "Enter") // Repository
-	tm.at("Connection type", "Down", "Enter")
-	tm.at("Repository URL")
-	tm.typeText("git@bitbucket.org:acme/widgets.git")
-	tm.waitFor("saved as: git@bitbucket.org:acme/widgets.git", step)
-	tm.sendKeys("Enter")
-	tm.waitFor("bbconnect › Credentials", step)
-	tm.at("SSH key", "Down", "Enter")
-	tm.at("Where to save the new key", "Enter")
-	tm.at("Run ssh-keygen now?", "Enter")
-	tm.waitFor("passphrase", step)
-	tm.sendKeys("Enter")
-	tm.waitFor("same passphrase", step)
-	tm.sendKeys("Enter")
-	tm.waitFor("bbconnect › Credentials", step)
-	tm.waitFocus("Private key file")
-	time.Sleep(300 * time.Millisecond)
-	if s := tm.screen(); strings.Contains(s, "did not make the key") || strings.Contains(s, "already exists") {
-		t.Fatalf("the wizard says the key was not made:\n%s", s)
-	}
-	tm.waitFor("✓ pem rsa key, 4096 bits", step)
-}
