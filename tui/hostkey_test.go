@@ -174,7 +174,7 @@ func TestPublicKeyNoteKeepsUnderscores(t *testing.T) {
 	d.typ("~/.ssh/demo_rsa")
 	d.enter()
 	d.mustSee("Add the public key to Bitbucket")
-	d.mustSeeText("(the same line is in ~/.ssh/demo_rsa.pub when that file exists)")
+	d.mustSeeText("it is also in ~/.ssh/demo_rsa.pub when that file exists")
 	// No italics (or any other markup) either.
 	if raw := d.m.View(); strings.Contains(raw, "\x1b[3m") {
 		t.Fatalf("the note has italics: %q", raw)
