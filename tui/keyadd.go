@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 	"github.com/bbconnect/bbconnect/wizard/sshkey"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -32,7 +33,7 @@ func (m *testModel) refusedKey() string {
 		return ""
 	}
 	for _, name := range m.order {
-		if ch, ok := m.checks[name]; ok && ch.Status == CheckFail && strings.HasPrefix(ch.Diagnosis, sshkey.NotAccepted) {
+		if ch, ok := m.checks[name]; ok && ch.Status == conntest.Fail && strings.HasPrefix(ch.Diagnosis, sshkey.NotAccepted) {
 			info, err := sshkey.Inspect(expandHome(m.c.st.home, m.c.st.c.SSHKeyPath))
 			if err != nil {
 				return ""

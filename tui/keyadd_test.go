@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 	"github.com/bbconnect/bbconnect/wizard/sshkey"
 )
 
@@ -22,16 +23,16 @@ type keyTester struct {
 	can   bool
 }
 
-func (k *keyTester) Run(ctx context.Context, c wizard.Connector, s Secrets, progress func(TestEvent)) TestReport {
+func (k *keyTester) Run(ctx context.Context, c wizard.Connector, s Secrets, progress func(conntest.Event)) conntest.Report {
 	k.mu.Lock()
 	known := len(k.added) > 0
 	k.mu.Unlock()
 	if known {
 		return k.fakeTester.Run(ctx, c, s, progress)
 	}
-	ch := Check{Name: "git read access", Status: CheckFail, Diagnosis: sshkey.NotAccepted + ": refused key SHA256:x for user git", Fix: "add the public key to bitbucket", Field: "ssh-key"}
-	progress(TestEvent{Name: ch.Name, Done: true, Check: ch})
-	return TestReport{Checks: []Check{ch}}
+	ch := conntest.Check{Name: "git read access", Status: conntest.Fail, Diagnosis: sshkey.NotAccepted + ": refused key SHA256:x for user git", Fix: "add the public key to bitbucket"}
+	progress(conntest.Event{Name: ch.Name, Done: true, Check: ch})
+	return conntest.Report{Checks: []conntest.Check{ch}}
 }
 
 func (k *keyTester) CanAddKey(wizard.Connector) (bool, string) {

@@ -48,7 +48,7 @@ func CanAddSSHKey(c wizard.Connector) (bool, string) {
 func AddSSHKey(ctx context.Context, c wizard.Connector, s Secrets, cfg Config, authorizedKey, label string) (string, error) {
 	where, err := addSSHKey(ctx, c, s, cfg, authorizedKey, label)
 	if err != nil {
-		return "", errors.New(newRedactor(s).clean(err.Error()))
+		return "", errors.New(s.Redact(err.Error()))
 	}
 	return where, nil
 }

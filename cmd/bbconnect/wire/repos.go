@@ -35,6 +35,6 @@ func (t tuiTester) CanAddKey(c wizard.Connector) (bool, string) { return conntes
 
 // AddKey implements tui.KeyAdder: the public key goes to the Bitbucket
 // account of the connector's API credentials.
-func (t tuiTester) AddKey(ctx context.Context, c wizard.Connector, s tui.Secrets, authorizedKey, label string) (string, error) {
-	return conntest.AddSSHKey(ctx, c, s.Values(), testConfig(t.f, t.ts), authorizedKey, label)
+func (t tuiTester) AddKey(ctx context.Context, c wizard.Connector, s wizard.Secrets, authorizedKey, label string) (string, error) {
+	return conntest.AddSSHKey(ctx, c, s, testConfig(t.f, t.ts), authorizedKey, label)
 }
