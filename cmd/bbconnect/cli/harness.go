@@ -150,7 +150,7 @@ func harnessFailure(err error) error {
 func NewCmdHarness(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "harness",
-		Short: "Talk to Harness: log in, find App Password connectors, import a connector",
+		Short: "Harness: log in, find App Password connectors, import one",
 		Long: `Commands that use the Harness Platform API with a Harness API key (a personal access
 token pat.… or a service account token sat.…).
 

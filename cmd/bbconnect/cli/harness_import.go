@@ -68,7 +68,7 @@ func NewCmdImport(f *Factory) *cobra.Command {
 	var newID string
 	cmd := &cobra.Command{
 		Use:   "import FILE",
-		Short: "Save a connector from Harness YAML or a Terraform block as a local profile (no secrets)",
+		Short: "Save Harness YAML or Terraform as a local profile (no secrets)",
 		Long: `Read a Bitbucket connector from FILE ("-" for standard input): the YAML of the
 connector's YAML view in the Harness UI, or one harness_platform_connector_bitbucket
 Terraform block. Save it as a local profile linked to Harness (the account and URL of

@@ -30,7 +30,7 @@ func NewCmdPush(f *Factory) *cobra.Command {
 	opts := &pushOptions{}
 	cmd := &cobra.Command{
 		Use:   "push ID",
-		Short: "Create or update the connector and its secrets in Harness, then run Harness's test",
+		Short: "Create or update the connector and its secrets in Harness, test it",
 		Long: `Create or update (upsert) in Harness the secrets a saved connector refers to, then the
 connector itself, at the connector's scope (account, org or project), then run
 Harness's own connection test and show it next to bbconnect's last test.
