@@ -35,8 +35,7 @@ Environment:
   BBCONNECT_KNOWN_HOSTS     the known_hosts file the connection test checks host keys against
   BBCONNECT_NOW             testing aid: fixes the clock (2026-11-22T00:00:00Z or 2026-11-22)
   BBCONNECT_KEYRING=mock    testing aid: secrets in memory for this process only, lost at exit
-  BBCONNECT_CONNECT_TO      testing aid: host:port=127.0.0.1:port,… sends a host's test traffic to a
-                            local emulator; URLs, TLS checks and texts keep the host name
+  BBCONNECT_CONNECT_TO      testing aid: host:port=127.0.0.1:port,… sends a host's test traffic to a local emulator; URLs, TLS checks and texts keep the host name
   BBCONNECT_ELAPSED         testing aid: every duration the connection test shows reads as this (12ms)
   BBCONNECT_STEADY_CURSOR   set to keep the text cursor from blinking
 
