@@ -14,7 +14,9 @@ type RepoLister interface {
 	// List returns the repositories the credential of c sees with the
 	// secrets s (in the workspace or project the URL names, else
 	// everywhere it can). The error is one line with the fix, and never
-	// holds a secret. It stops when ctx is cancelled.
+	// holds a secret. It stops when ctx is cancelled. A listing cut short
+	// at its limits returns the repositories listed and an error saying
+	// what was cut: the picker shows both.
 	List(ctx context.Context, c wizard.Connector, s Secrets) ([]conntest.Repo, error)
 }
 

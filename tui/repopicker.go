@@ -30,10 +30,11 @@ type repoPickerModel struct {
 	cancel  context.CancelFunc
 	loading bool
 	items   []repoItem
-	shown   []int // indexes into items that match the filter
-	cursor  int   // index into shown
-	top     int   // first row of shown on screen
-	err     error // listing failed
+	shown   []int  // indexes into items that match the filter
+	cursor  int    // index into shown
+	top     int    // first row of shown on screen
+	err     error  // listing failed
+	cut     string // the listing was cut short: what was cut
 	problem string
 }
 
@@ -62,7 +63,7 @@ func newRepoPicker(c *common) *repoPickerModel {
 // Init starts listing the repositories.
 func (m *repoPickerModel) Init() tea.Cmd {
 	m.stop()
-	m.items, m.shown, m.cursor, m.top, m.err, m.problem = nil, nil, 0, 0, nil, ""
+	m.items, m.shown, m.cursor, m.top, m.err, m.problem, m.cut = nil, nil, 0, 0, nil, "", ""
 	m.input.Reset()
 	m.input.Prompt, m.input.Placeholder = "Filter: ", "type to filter"
 	m.input.Focus()
@@ -109,9 +110,12 @@ func (m *repoPickerModel) Update(msg tea.Msg) (component, tea.Cmd) {
 			return m, nil
 		}
 		m.cancel, m.loading = nil, false
-		if msg.err != nil {
+		if msg.err != nil && len(msg.repos) == 0 {
 			m.fail(msg.err)
 			return m, nil
+		}
+		if msg.err != nil {
+			m.cut = msg.err.Error()
 		}
 		m.items = makeRepoItems(msg.repos)
 		m.refilter()
@@ -258,7 +262,12 @@ func (m *repoPickerModel) move(d int) {
 
 // rows is how many repositories fit on screen: the body less the intro,
 // the filter, the count and the hint.
-func (m *repoPickerModel) rows() int { return max(m.c.bodyHeight()-5, 3) }
+func (m *repoPickerModel) rows() int {
+	if m.cut != "" {
+		return max(m.c.bodyHeight()-6, 3)
+	}
+	return max(m.c.bodyHeight()-5, 3)
+}
 
 // View implements component.
 func (m *repoPickerModel) View() string {
@@ -283,6 +292,9 @@ func (m *repoPickerModel) View() string {
 	b.WriteString("Test repository: pick the one the connection test reads.\n")
 	b.WriteString(m.input.View() + "\n")
 	b.WriteString(s.Faint.Render(fmt.Sprintf("%d of %d repositories", len(m.shown), len(m.items))) + "\n")
+	if m.cut != "" {
+		b.WriteString(s.Problem.Render("! "+m.cut) + "\n")
+	}
 	if len(m.shown) == 0 {
 		if q := strings.TrimSpace(m.input.Value()); q != "" {
 			fmt.Fprintf(&b, "no repository matches: enter uses %q as the test repository\n", q)

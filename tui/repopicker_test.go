@@ -321,3 +321,24 @@ func helpKeys(ks []key.Binding) string {
 
 // ansiSquash drops blanks and line breaks, so texts compare however wrapped.
 func ansiSquash(s string) string { return strings.Join(strings.Fields(s), "") }
+
+// A listing cut at its limits shows what was listed and says what was cut.
+func TestRepoPickerShowsCutListing(t *testing.T) {
+	t.Parallel()
+	l := &fakeLister{repos: demoRepos(), err: errors.New("listed the first 3 repositories only: the limit is 3; type a repository that is not listed")}
+	p, _ := pickerAt(t, cloudAccessToken(), l)
+	settle(p, p.Init())
+	v := view(p)
+	for _, want := range []string{"3 of 3 repositories", "! listed the first 3 repositories only", "acme/harness-demo"} {
+		if !strings.Contains(v, want) {
+			t.Fatalf("view lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "could not be listed") {
+		t.Fatalf("a cut listing is not a failure:\n%s", v)
+	}
+	press(p, tea.KeyMsg{Type: tea.KeyEnter})
+	if got := p.c.st.c.TestRepo; got != "harness-demo.git" {
+		t.Fatalf("picked %q", got)
+	}
+}

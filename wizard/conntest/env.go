@@ -214,16 +214,27 @@ func (e *env) do(ctx context.Context, rawURL string, cr credential, hdr map[stri
 
 // fetch is do plus reading the (bounded) body.
 func (e *env) fetch(ctx context.Context, rawURL string, cr credential) (*response, error) {
+	r, _, err := e.fetchN(ctx, rawURL, cr, maxBody)
+	return r, err
+}
+
+// fetchN is do plus reading at most limit bytes of the body; over is set
+// when the body is longer (the body then holds its first limit bytes).
+func (e *env) fetchN(ctx context.Context, rawURL string, cr credential, limit int64) (r *response, over bool, err error) {
 	resp, meta, err := e.do(ctx, rawURL, cr, map[string]string{"Accept": "application/json"})
 	if err != nil {
-		return meta, err
+		return meta, false, err
 	}
 	defer resp.Body.Close()
-	meta.body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	meta.body, err = io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return meta, err
+		return meta, false, err
 	}
-	return meta, nil
+	if int64(len(meta.body)) > limit {
+		meta.body = meta.body[:limit]
+		return meta, true, nil
+	}
+	return meta, false, nil
 }
 
 func drain(resp *http.Response) {

@@ -42,11 +42,12 @@ func (e *env) checkVisibility(ctx context.Context) finding {
 		if r.status != http.StatusOK {
 			return e.restStatusFinding(r, time.Since(start), path)
 		}
-		repos, f := e.listDC(ctx, base, path, cr)
+		b := &budget{lim: defaultLimits, start: start}
+		repos, f := e.listDC(ctx, b, base, path, cr)
 		if f != nil {
 			return *f
 		}
-		return countFinding(len(repos), where)
+		return countFinding(len(repos), b.reason() != "", where)
 	}
 	if owner == "" {
 		return skip("the url names no workspace to count repositories in")
@@ -67,31 +68,37 @@ func (e *env) checkVisibility(ctx context.Context) finding {
 	if jsonErr := json.Unmarshal(r.body, &p); jsonErr != nil {
 		return failf("check the cloud api url points at bitbucket", "%s did not answer with bitbucket json", path)
 	}
-	n := len(p.Values)
+	n, more := len(p.Values), false
 	switch {
 	case p.Size != nil:
 		n = *p.Size
 	case p.Next != "":
-		repos, f := e.listCloud(ctx, base, owner, cr)
+		b := &budget{lim: defaultLimits, start: start}
+		repos, f := e.listCloud(ctx, b, base, owner, cr)
 		if f != nil {
 			return *f
 		}
-		n = len(repos)
+		n, more = len(repos), b.reason() != ""
 	}
 	if r.header.Get("X-Credential-Type") == "repo_access_token" {
 		return failf("use a workspace access token, or an api token with read:workspace:bitbucket",
 			"a repository access token sees only its own repository in %s: harness's test connection fails with repository-level tokens", owner)
 	}
-	return countFinding(n, "in workspace "+owner)
+	return countFinding(n, more, "in workspace "+owner)
 }
 
-func countFinding(n int, where string) finding {
+// countFinding says how many repositories the credential sees; more is
+// set when the listing stopped at its limits before the end.
+func countFinding(n int, more bool, where string) finding {
 	if n == 0 {
 		return warnf("give the credential access to the repositories harness should build", "the credential sees no repositories %s", where)
 	}
 	noun := "repositories"
 	if n == 1 {
 		noun = "repository"
+	}
+	if more {
+		return passf("the credential sees more than %s %s %s (the count stopped there)", thousands(n), noun, where)
 	}
 	return passf("the credential sees %d %s %s", n, noun, where)
 }

@@ -20,6 +20,8 @@ type tuiRepos struct {
 // List implements tui.RepoLister with conntest.ListRepos (concurrent Cloud
 // pages, Data Center nextPageStart).
 func (r tuiRepos) List(ctx context.Context, c wizard.Connector, s wizard.Secrets) ([]conntest.Repo, error) {
+	// A listing cut at its limits comes with a *conntest.CutError: the
+	// picker shows what was listed and what was cut.
 	return conntest.ListRepos(ctx, c, s, testConfig(r.f, r.ts))
 }
 
