@@ -1,10 +1,13 @@
 package conntest
 
 import (
+	"context"
 	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/bbconnect/bbconnect/wizard"
 )
 
 func TestParseScopeError(t *testing.T) {
@@ -101,4 +104,41 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// The API root as Bitbucket's docs print it (https://api.bitbucket.org/2.0)
+// is accepted without doubling /2.0, and a 404 on /2.0/user or the
+// workspace listing names the API URL, not a repository.
+func TestCloudAPIURLWith20AndWrongURL(t *testing.T) {
+	s := server(t)
+	d := s.Demo
+	c := withEmailAPI(cloudHTTP(s, wizard.APIToken, d.Username), d.Email, true)
+	sec := Secrets{Password: d.APIToken}
+	for _, suffix := range []string{"/2.0", "/2.0/"} {
+		cfg := cfgFor(s)
+		cfg.CloudAPIURL = s.CloudAPIURL + suffix
+		s.ResetRequests()
+		r := run(t, c, sec, cfg)
+		want(t, r, CheckAPI, Pass)
+		want(t, r, CheckVisibility, Pass)
+		for _, rq := range s.Requests() {
+			if strings.Contains(rq.Path, "/2.0/2.0") {
+				t.Fatalf("%s: doubled path %s", suffix, rq.Path)
+			}
+		}
+	}
+
+	cfg := cfgFor(s)
+	cfg.CloudAPIURL = s.CloudAPIURL + "/wrong"
+	r := run(t, c, sec, cfg)
+	ch := want(t, r, CheckAPI, Fail, "cloud api url looks wrong", "/wrong/2.0/user", "api.bitbucket.org")
+	if strings.Contains(ch.Diagnosis, "repository not found") {
+		t.Fatalf("diagnosed as a repository: %q", ch.Diagnosis)
+	}
+	ca := cloudAccount(s, "")
+	ca.URL = "https://bitbucket.org"
+	_, err := ListRepos(context.Background(), withEmailAPI(ca, d.Email, true), sec, cfg)
+	if err == nil || !strings.Contains(err.Error(), "cloud api url looks wrong") {
+		t.Fatalf("listing workspaces: %v", err)
+	}
 }

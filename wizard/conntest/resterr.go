@@ -30,6 +30,9 @@ func (e *env) restStatusFinding(r *response, elapsed time.Duration, what string)
 		}
 		return failf("give the account (or token) read access in bitbucket", "access denied to %s: %s", what, firstNonEmpty(ae.Message, "forbidden"))
 	case http.StatusNotFound:
+		if f, ok := e.wrongAPIURL(r, what); ok {
+			return f
+		}
 		fix := "check the workspace and repository names, and that the credential can open the repository in bitbucket"
 		if dc {
 			fix = "check the project key and repository slug, and that the token's user can open the repository"
@@ -72,4 +75,22 @@ func (e *env) restAuthFinding(ae apiError) finding {
 			"wrong password: bitbucket refused %s with this api token", c.APIEmail)
 	}
 	return failf("copy the token again, or create a new one, then "+rotate, "wrong password: bitbucket refused the %s", e.restKind())
+}
+
+// wrongAPIURL diagnoses a 404 on an endpoint every Bitbucket has (Cloud's
+// /2.0/user and workspace listings, Data Center's server-wide listings):
+// the API URL is wrong, not the repository.
+func (e *env) wrongAPIURL(r *response, what string) (finding, bool) {
+	if e.c.Edition == wizard.DataCenter {
+		if !strings.HasSuffix(what, "/rest/api/1.0/projects") && !strings.HasSuffix(what, "/rest/api/1.0/repos") {
+			return finding{}, false
+		}
+		return failf("check the server url, including any context path (https://host/bitbucket)",
+			"the data center api was not found at %s (404): the server url looks wrong", clean(r.url, 100)), true
+	}
+	if !strings.HasSuffix(what, "/2.0/user") && !strings.Contains(what, "/2.0/user/") && !strings.Contains(what, "/2.0/workspaces") {
+		return finding{}, false
+	}
+	return failf("use "+DefaultCloudAPIURL+" (with or without /2.0), or unset --cloud-api-url and "+EnvCloudAPIURL,
+		"the cloud api url looks wrong: %s answered 404, and every bitbucket cloud api has it", clean(r.url, 100)), true
 }

@@ -172,7 +172,13 @@ func (e *env) apiBase() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return strings.TrimRight(u.String(), "/"), nil
+	base := strings.TrimRight(u.String(), "/")
+	if e.c.Edition == wizard.Cloud {
+		// Bitbucket's docs print the API root as https://api.bitbucket.org/2.0;
+		// the paths appended carry /2.0 themselves.
+		base = strings.TrimRight(strings.TrimSuffix(base, "/2.0"), "/")
+	}
+	return base, nil
 }
 
 func parseBase(raw, what string) (*url.URL, error) {
