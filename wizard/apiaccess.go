@@ -23,11 +23,11 @@ func validateAPIAccess(c Connector, now time.Time) Problems {
 			add(FieldAPIEmail, err.Error(), "")
 		}
 		if c.APITokenSameAsPassword && c.Connection == HTTP && c.PasswordKind != APIToken {
-			add(FieldAPITokenSameAsPassword, fmt.Sprintf("the http password is a %s, not an api token; give the api token on its own", strings.ToLower(c.PasswordKind.Label())), "")
+			add(FieldAPITokenSameAsPassword, fmt.Sprintf("the http password is %s, not an api token; give the api token on its own", WithArticle(strings.ToLower(c.PasswordKind.Label()))), "")
 		}
 	case APIAccessToken:
 		if c.APITokenSameAsPassword && c.Connection == HTTP && c.PasswordKind != AccessToken && c.PasswordKind != HTTPAccessToken {
-			add(FieldAPITokenSameAsPassword, fmt.Sprintf("the http password is a %s, not an access token; give the access token on its own", strings.ToLower(c.PasswordKind.Label())), "")
+			add(FieldAPITokenSameAsPassword, fmt.Sprintf("the http password is %s, not an access token; give the access token on its own", WithArticle(strings.ToLower(c.PasswordKind.Label()))), "")
 		}
 	case APIUsernameAppPassword:
 		if c.Edition != Cloud {

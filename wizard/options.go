@@ -36,13 +36,23 @@ func PasswordKindOptions(e Edition, now time.Time) []Option[PasswordKind] {
 	}
 }
 
+// EmailAPITokenDelegateVersion is the first Harness Delegate version
+// whose Test Connection and repository listing work with the Email and
+// API Token API access. Source: the Harness docs, "Bitbucket connector
+// settings reference" (harness/developer-hub,
+// docs/platform/connectors/code-repositories/ref-source-repo-provider/bitbucket-connector-settings-reference.md):
+// "from Delegate 26.02.88600 / SCM Service 1.45.1, Test Connection and
+// repo listing use Bitbucket's new workspace APIs" (see
+// shared/reference/harness-connector.md, S1, §1.2.2).
+const EmailAPITokenDelegateVersion = "26.02.88600"
+
 // APIAccessOptions lists the API access methods for the edition at now.
 func APIAccessOptions(e Edition, now time.Time) []Option[APIAccessKind] {
 	opts := []Option[APIAccessKind]{{Value: APINone, Label: "Off", Note: "no git-based triggers, webhooks or status updates"}}
 	if e == Cloud {
 		opts = append(opts, Option[APIAccessKind]{
 			Value: APIEmailAPIToken, Label: APIEmailAPIToken.Label(), Recommended: true,
-			Note: "your atlassian email and an api token (harness delegate 26.01.88201 or later)",
+			Note: "your atlassian email and an api token (harness delegate " + EmailAPITokenDelegateVersion + " or later)",
 		})
 	}
 	note := "a workspace-level access token (repository tokens cannot list repositories)"

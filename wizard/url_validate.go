@@ -154,7 +154,7 @@ func testRepoFromURL(e Edition, s string) (string, Problems) {
 	}
 	norm := p.Owner + "/" + p.Repo + ".git"
 	if slices.Contains(Editions, e) && p.Edition != e {
-		return norm, Problems{{Field: FieldTestRepo, Msg: "this is a " + strings.ToLower(p.Edition.Label()) + " url; " + want}}
+		return norm, Problems{{Field: FieldTestRepo, Msg: "this is " + WithArticle(strings.ToLower(p.Edition.Label())) + " url; " + want}}
 	}
 	return norm, nil
 }

@@ -106,7 +106,7 @@ func (c Connector) Warnings(now time.Time) []string {
 		ws = append(ws, "api access is off: git-based triggers, webhooks and status updates will not work")
 	}
 	if c.APIAccess == APIEmailAPIToken {
-		ws = append(ws, "email and api token needs harness delegate 26.01.88201 or later")
+		ws = append(ws, "email and api token needs harness delegate "+EmailAPITokenDelegateVersion+" or later")
 	}
 	return ws
 }

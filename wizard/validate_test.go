@@ -159,7 +159,7 @@ func TestWarnings(t *testing.T) {
 	}
 	c = cloudHTTP()
 	c.APIAccess = APIEmailAPIToken
-	if ws := strings.Join(c.Warnings(today), "\n"); !strings.Contains(ws, "26.01.88201") {
+	if ws := strings.Join(c.Warnings(today), "\n"); !strings.Contains(ws, "26.02.88600") {
 		t.Errorf("warnings %q lack the delegate version", ws)
 	}
 }

@@ -203,7 +203,7 @@ func (r *Rotator) plan(p profile.Profile, req Request, now time.Time) (journal, 
 		kind := profile.KindOf(c, slot)
 		switch {
 		case !needed[slot]:
-			return journal{}, nil, fmt.Errorf("%s does not use a %s secret: nothing to rotate there", old.ID, slot)
+			return journal{}, nil, fmt.Errorf("%s does not use %s secret: nothing to rotate there", old.ID, wizard.WithArticle(string(slot)))
 		case strings.TrimSpace(v) == "":
 			return journal{}, nil, fmt.Errorf("the new %s of %s is empty: paste the token again", slot, old.ID)
 		case kind == string(wizard.AppPassword) && !wizard.AppPasswordAllowedForNew(now):

@@ -129,7 +129,7 @@ func TestRotateRefuses(t *testing.T) {
 		}, "is empty"},
 		{"slot not used", cloudConnector("c"), rotated, func(f fixture) Request {
 			return Request{ID: f.id, Secrets: map[wizard.SecretSlot]string{wizard.SlotAPIToken: "x"}}
-		}, "does not use a api-token"},
+		}, "does not use an api-token"},
 		{"id change", cloudConnector("c"), rotated, func(f fixture) Request {
 			r := f.request(false)
 			r.Connector = &other
@@ -148,7 +148,7 @@ func TestRotateRefuses(t *testing.T) {
 		}, "not an email"},
 		{"migration without the new token", legacyConnector("legacy"), rotated, func(f fixture) Request {
 			return Request{ID: f.id, Connector: &noPassword, Secrets: map[wizard.SecretSlot]string{wizard.SlotSSHKey: "x"}}
-		}, "does not use a ssh-key"},
+		}, "does not use an ssh-key"},
 		{"unknown id", cloudConnector("c"), rotated, func(f fixture) Request {
 			return Request{ID: "nope", Secrets: map[wizard.SecretSlot]string{wizard.SlotPassword: "x"}}
 		}, "no saved connector"},

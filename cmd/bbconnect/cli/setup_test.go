@@ -99,7 +99,7 @@ func TestSetupFlagsValid(t *testing.T) {
 		{
 			name: "email api token same as password", args: with(cloudArgs, "--dry-run", "--api-access", "email-api-token",
 				"--api-email", "jdoe@acme.com", "--api-token-same-as-password"), wantExit: ExitOK,
-			wantStderr: []string{"26.01.88201"},
+			wantStderr: []string{"26.02.88600"},
 		},
 		{name: "access token forces username", args: []string{
 			"setup", "--non-interactive", "--dry-run", "--name", "c",
