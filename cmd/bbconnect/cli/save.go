@@ -168,18 +168,11 @@ func tokenMetas(c wizard.Connector, s Secrets, now, expires time.Time, explicit 
 // SSH key, after the keychain probe.
 func readSetupSecrets(opts *SetupOptions, c wizard.Connector) (Secrets, error) {
 	f := opts.Factory
-	var ps wizard.Problems
-	needPassphrase := false
-	if c.Connection == wizard.SSH {
-		if f.InspectKey == nil {
-			return Secrets{}, errNotAvailable("checking ssh keys", "")
-		}
-		info, err := f.InspectKey(c.SSHKeyPath)
-		if err != nil {
-			ps = append(ps, wizard.Problem{Field: "ssh-key", Msg: err.Error()})
-		}
-		needPassphrase = info.Encrypted
+	info, ps, err := checkSSHKey(f, c)
+	if err != nil {
+		return Secrets{}, err
 	}
+	needPassphrase := info.Encrypted
 	srcs := []secretSource{
 		{slot: wizard.SlotPassword, what: "the http password", stdin: opts.PasswordStdin, flag: "password-stdin", env: EnvPassword, required: c.Connection == wizard.HTTP},
 		{slot: wizard.SlotAPIToken, what: "the api token", stdin: opts.APITokenStdin, flag: "api-token-stdin", env: EnvAPIToken, required: c.NeedsSeparateAPIToken()},
@@ -198,6 +191,23 @@ func readSetupSecrets(opts *SetupOptions, c wizard.Connector) (Secrets, error) {
 		s.Set(slot, vals[slot])
 	}
 	return s, nil
+}
+
+// checkSSHKey inspects an SSH connector's key file (PEM RSA, private,
+// there): a problem on --ssh-key when it is not one Harness takes. Both
+// a real run and --dry-run check it.
+func checkSSHKey(f *Factory, c wizard.Connector) (KeyInfo, wizard.Problems, error) {
+	if c.Connection != wizard.SSH {
+		return KeyInfo{}, nil, nil
+	}
+	if f.InspectKey == nil {
+		return KeyInfo{}, nil, errNotAvailable("checking ssh keys", "")
+	}
+	info, err := f.InspectKey(c.SSHKeyPath)
+	if err != nil {
+		return KeyInfo{}, wizard.Problems{{Field: "ssh-key", Msg: err.Error()}}, nil
+	}
+	return info, nil, nil
 }
 
 // runTest runs the live test, or says it is not available. Ctrl+C during

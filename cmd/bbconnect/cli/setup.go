@@ -79,7 +79,8 @@ On a terminal this runs the wizard. With --non-interactive every setting is a fl
 and the secrets come from standard input (--password-stdin, then --api-token-stdin,
 then --ssh-passphrase-stdin, one line each, in that order) or from the environment
 (BBCONNECT_PASSWORD, BBCONNECT_API_TOKEN, BBCONNECT_SSH_PASSPHRASE); never from a
-flag value. --dry-run prints the export and stores nothing.
+flag value. --dry-run runs every local check (the settings, the SSH key file),
+prints the export and stores nothing.
 
 Without --dry-run the keychain is checked first, then the secrets are read, the
 SSH key is checked, the connection is tested live (unless --skip-test; a failing
@@ -163,6 +164,14 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 	}
 	c = normalized(c)
 	if opts.DryRun {
+		// Every local check runs, as in a real run: only the keychain,
+		// the secrets and the live test are left out.
+		if _, kps, err := checkSSHKey(f, c); err != nil || len(kps) > 0 {
+			if err != nil {
+				return err
+			}
+			return problemsError{kps}
+		}
 		data, err := renderExport(f, c, format)
 		if err != nil {
 			return err

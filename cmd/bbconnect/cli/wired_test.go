@@ -93,10 +93,17 @@ func TestDryRunGolden(t *testing.T) {
 			"--api-access", "access-token", "--api-token-same-as-password", "--scope", "org", "--org", "default",
 		}},
 	}
+	pemKey, _, _, _ := keyFiles(t) // a dry run inspects the key
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWired(t)
-			code, out, errOut := w.run("", tc.args...)
+			args := append([]string{}, tc.args...)
+			for i, a := range args {
+				if a == "/keys/id_rsa" {
+					args[i] = pemKey
+				}
+			}
+			code, out, errOut := w.run("", args...)
 			if code != cli.ExitOK {
 				t.Fatalf("exit %d\n%s", code, errOut)
 			}
