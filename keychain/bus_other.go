@@ -16,3 +16,7 @@ func where() string {
 	}
 	return "no os keychain (" + runtime.GOOS + " is not supported)"
 }
+
+// diagnoseTimeout has nothing to look at where go-keyring does not use
+// D-Bus: a timeout stays a timeout.
+func diagnoseTimeout() *UnavailableError { return nil }

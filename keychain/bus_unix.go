@@ -3,9 +3,13 @@
 package keychain
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
+	"time"
+
+	"github.com/godbus/dbus/v5"
 )
 
 // preflight refuses at once when there is no D-Bus session bus to dial. It
@@ -32,4 +36,48 @@ func preflight() error {
 
 func where() string {
 	return "the secret service keyring (gnome keyring, keepassxc, ...), service " + Service
+}
+
+// secretsName is the Secret Service's well-known D-Bus name.
+const secretsName = "org.freedesktop.secrets"
+
+// diagnoseTimeout looks at the session bus after a call timed out: when
+// nothing owns org.freedesktop.secrets, the keyring daemon is not running
+// (it died, and D-Bus is still trying to start one, or cannot), which is
+// not an unlock prompt. It returns nil when it cannot tell (a bus that
+// does not answer either) or the name is owned. Bounded by half a second;
+// it never activates a service (NameHasOwner does not).
+func diagnoseTimeout() *UnavailableError {
+	if preflight() != nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	owned := make(chan bool, 1)
+	go func() {
+		conn, err := dbus.SessionBusPrivate(dbus.WithContext(ctx))
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		if conn.Auth(nil) != nil || conn.Hello() != nil {
+			return
+		}
+		var has bool
+		if conn.BusObject().CallWithContext(ctx, "org.freedesktop.DBus.NameHasOwner", 0, secretsName).Store(&has) == nil {
+			owned <- has
+		}
+	}()
+	select {
+	case has := <-owned:
+		if has {
+			return nil
+		}
+		return &UnavailableError{
+			Reason: ReasonNoSecretService,
+			Err:    errDaemonGone,
+		}
+	case <-ctx.Done():
+		return nil
+	}
 }

@@ -20,6 +20,10 @@ var ErrNotFound = errors.New("keychain item not found")
 // ErrTooBig is returned when the keychain refuses a secret for its size.
 var ErrTooBig = errors.New("the secret is too large for the os keychain; check that only the token was pasted")
 
+// errDaemonGone is the cause of a ReasonNoSecretService found after a
+// timeout: the daemon that owned org.freedesktop.secrets is gone.
+var errDaemonGone = errors.New("the keyring daemon is not running: nothing owns org.freedesktop.secrets on the session bus (it may have stopped or crashed)")
+
 // Reason says why the OS keychain cannot be used.
 type Reason string
 
@@ -56,6 +60,9 @@ func (e *UnavailableError) Error() string {
 	case ReasonNoSessionBus:
 		return what + " is unreachable: no d-bus session bus (DBUS_SESSION_BUS_ADDRESS is unset or its socket is gone)"
 	case ReasonNoSecretService:
+		if errors.Is(e.Err, errDaemonGone) {
+			return what + " is unreachable: the keyring daemon is not running (nothing owns org.freedesktop.secrets on the d-bus session)"
+		}
 		return what + " is unreachable: no secret service (org.freedesktop.secrets) runs on the d-bus session"
 	case ReasonLocked:
 		return what + " is locked: unlock your login keyring and retry"
@@ -84,6 +91,8 @@ func (e *UnavailableError) Help() []string {
 	switch e.Reason {
 	case ReasonLocked:
 		h = append(h, lockedHelp())
+	case ReasonNoSecretService:
+		h = append(h, "if your keyring daemon stopped or crashed, start it again (gnome-keyring-daemon --start --components=secrets) or log out and back in")
 	case ReasonTimeout:
 		h = append(h, "an unlock prompt may be open on the desktop: answer it, or unlock the keyring first, then retry")
 	case ReasonDenied:

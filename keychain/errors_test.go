@@ -128,3 +128,21 @@ func FuzzReasonOfText(f *testing.F) {
 // extErr makes an error with a text some other program wrote, capitals and
 // full stop included.
 func extErr(text string) error { return errors.New(text) }
+
+// A Secret Service whose daemon is gone is said to be not running, with
+// how to start it, never that an unlock prompt may be waiting.
+func TestDeadDaemonText(t *testing.T) {
+	e := &UnavailableError{Reason: ReasonNoSecretService, Op: "probe", Err: errDaemonGone}
+	text := Explain(e)
+	for _, want := range []string{"keyring daemon is not running", "gnome-keyring-daemon --start"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("explanation lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "unlock prompt") {
+		t.Errorf("a dead daemon is not an unlock prompt:\n%s", text)
+	}
+	if (&Keychain{backend: goKeyring{}}).timedOut().(*UnavailableError).Reason != ReasonTimeout {
+		t.Error("a backend that cannot look closer times out plainly")
+	}
+}

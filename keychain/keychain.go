@@ -93,6 +93,8 @@ func (systemBackend) Delete(service, user string) error {
 	return gokeyring.Delete(service, user)
 }
 
+func (systemBackend) diagnoseTimeout() *UnavailableError { return diagnoseTimeout() }
+
 // Keychain stores the secrets of connectors. The zero value is not usable;
 // call New.
 type Keychain struct {
@@ -286,8 +288,21 @@ func (k *Keychain) do(ctx context.Context, fn func() error) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-timer.C:
-		return &UnavailableError{Reason: ReasonTimeout}
+		return k.timedOut()
 	}
+}
+
+// timedOut is the error of a call that did not answer in time. A backend
+// that can look closer (the Secret Service: is its D-Bus name owned at
+// all?) tells a daemon that is gone from one that is busy, e.g. with an
+// unlock prompt.
+func (k *Keychain) timedOut() error {
+	if d, ok := k.backend.(interface{ diagnoseTimeout() *UnavailableError }); ok {
+		if ue := d.diagnoseTimeout(); ue != nil {
+			return ue
+		}
+	}
+	return &UnavailableError{Reason: ReasonTimeout}
 }
 
 func itemName(id string, slot wizard.SecretSlot) (string, error) {
