@@ -45,6 +45,16 @@ func DeriveID(name string) string {
 	return id
 }
 
+// ExportName is id as the exports spell it where "$" is not allowed: the
+// Harness secret ids ("<name>_password", …) and the Terraform resource
+// name. Ids hold only letters, digits, "_" and "$", so only "$" changes.
+func ExportName(id string) string { return strings.ReplaceAll(id, "$", "_") }
+
+// SameExportName reports whether connectors with ids a and b would export
+// to the same secret ids and Terraform resource name ("x$y" and "x_y"),
+// ignoring case as saved ids do.
+func SameExportName(a, b string) bool { return strings.EqualFold(ExportName(a), ExportName(b)) }
+
 // ValidateID checks an Id given explicitly; it is validated, never rewritten.
 func ValidateID(id string) error {
 	switch {

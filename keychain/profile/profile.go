@@ -65,6 +65,10 @@ func (p Profile) ID() string { return p.Connector.ID }
 // ErrExists is matched (errors.Is) by Create's error for an Id already saved.
 var ErrExists = errors.New("connector id already saved")
 
+// ErrExportName is matched (errors.Is) by Create's error for an Id whose
+// exports would clash with a saved connector's ("x$y" beside "x_y").
+var ErrExportName = errors.New("connector id exports like a saved one")
+
 // ErrNotExist is matched by the error for an Id with no profile.
 var ErrNotExist = errors.New("no saved connector")
 

@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+
+	"github.com/bbconnect/bbconnect/wizard"
 )
 
 // Create saves a new profile. The Id must pass wizard.ValidateID and must
@@ -29,6 +31,9 @@ func (s Store) Create(p Profile) (Profile, error) {
 	}
 	if other, ok := s.sameIDAnyCase(id); ok {
 		return Profile{}, fmt.Errorf("%w: %q is taken by %s: pick another id, or rotate or edit the saved connector", ErrExists, id, other)
+	}
+	if other, ok := s.SameExportName(id); ok {
+		return Profile{}, exportNameErr(id, other)
 	}
 	now := s.now().UTC()
 	p.Schema = Schema
@@ -141,6 +146,28 @@ func profileFileID(name string) (string, bool) {
 		return "", false
 	}
 	return id, true
+}
+
+// SameExportName returns the id of a saved connector, other than id
+// itself, whose exports would use the same Harness secret ids and
+// Terraform resource name as id's ("x$y" and "x_y").
+func (s Store) SameExportName(id string) (string, bool) {
+	entries, err := os.ReadDir(s.Dir)
+	if err != nil {
+		return "", false
+	}
+	for _, e := range entries {
+		if other, ok := profileFileID(e.Name()); ok && !strings.EqualFold(other, id) && wizard.SameExportName(other, id) {
+			return other, true
+		}
+	}
+	return "", false
+}
+
+// exportNameErr says why id cannot be saved beside other.
+func exportNameErr(id, other string) error {
+	return fmt.Errorf("%w: %q and the saved connector %q would export to the same harness secret ids (%s_password, …) and terraform name (%s), so one would overwrite the other in harness: pick another id",
+		ErrExportName, id, other, wizard.ExportName(id), wizard.ExportName(id))
 }
 
 func (s Store) sameIDAnyCase(id string) (string, bool) {

@@ -378,3 +378,32 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// Ids that export to the same secret ids and Terraform name ("x$y" and
+// "x_y") cannot both be saved.
+func TestCreateRefusesSameExportName(t *testing.T) {
+	s := testStore(t)
+	if _, err := s.Create(newProfile(t, "x_y")); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"x$y", "X$Y"} {
+		_, err := s.Create(newProfile(t, id))
+		if !errors.Is(err, ErrExportName) || errors.Is(err, ErrExists) {
+			t.Fatalf("Create(%q) = %v, want ErrExportName", id, err)
+		}
+		for _, want := range []string{`"x_y"`, "x_y_password", "terraform name", "pick another id"} {
+			if !strings.Contains(strings.ToLower(err.Error()), want) {
+				t.Errorf("Create(%q): %q lacks %q", id, err, want)
+			}
+		}
+	}
+	if other, ok := s.SameExportName("x$y"); !ok || other != "x_y" {
+		t.Fatalf("SameExportName = %q %v", other, ok)
+	}
+	if _, ok := s.SameExportName("x_y"); ok {
+		t.Fatal("an id clashes with itself")
+	}
+	if _, err := s.Create(newProfile(t, "x$z")); err != nil {
+		t.Fatalf("an unrelated id: %v", err)
+	}
+}

@@ -103,7 +103,7 @@ func Terraform(c wizard.Connector) ([]byte, error) {
 // TerraformName is the resource name of the block: the connector id with
 // "$", which Terraform names cannot hold, turned into "_".
 func TerraformName(c wizard.Connector) string {
-	return strings.ReplaceAll(c.WithDefaults().ID, "$", "_")
+	return wizard.ExportName(c.WithDefaults().ID)
 }
 
 // str sets a string attribute.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
@@ -242,5 +243,40 @@ func TestTestCommand(t *testing.T) {
 		if strings.Contains(r.stdout+r.stderr, s) {
 			t.Error("secret printed")
 		}
+	}
+}
+
+// A connector whose id exports like a saved one's ("x$y" beside "x_y")
+// is refused by setup before anything is stored, and export warns about
+// two such connectors saved before that rule.
+func TestSameExportNameDetected(t *testing.T) {
+	h := newHarness(t)
+	h.seed(cloudConnector("x_y"), day("2026-11-01"), day("2027-11-01"), map[wizard.SecretSlot]string{wizard.SlotPassword: tokenA})
+	r := h.run(tokenB+"\n", with(cloudArgs, "--id", "x$y", "--password-stdin", "--skip-test")...)
+	if r.code != ExitFailure || !strings.Contains(r.stderr, "x$y and the saved connector x_y export to the same harness secret ids (x_y_password") {
+		t.Fatalf("setup x$y: exit %d\n%s", r.code, r.stderr)
+	}
+	if h.kc.probed != 0 || len(h.kc.items) != 1 {
+		t.Fatalf("the keychain was used: probed %d, %d items", h.kc.probed, len(h.kc.items))
+	}
+	// Saved before the rule existed: both profiles are there.
+	c := cloudConnector("x$y")
+	if _, err := h.store.Create(Profile{Connector: c}); err == nil {
+		t.Fatal("the store saved x$y beside x_y")
+	}
+	p := Profile{Schema: profile.Schema, Connector: c, Created: day("2026-11-01")}
+	data, err := profile.Encode(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(h.store.Path("x$y"), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = h.run("", "export", "x$y", "--format", "terraform")
+	if r.code != ExitOK || !strings.Contains(r.stderr, "! x$y and the saved connector x_y export to the same") || !strings.Contains(r.stderr, "terraform name (x_y)") {
+		t.Fatalf("export: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := h.run("", "export", "x_y"); !strings.Contains(r.stderr, "x_y and the saved connector x$y") {
+		t.Fatalf("export x_y: %s", r.stderr)
 	}
 }

@@ -3,10 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/bbconnect/bbconnect/keychain/profile"
+	"github.com/bbconnect/bbconnect/wizard"
 )
 
 // ExportOptions are the inputs of `bbconnect export`.
@@ -68,6 +70,9 @@ func exportRun(opts *ExportOptions) error {
 	if err != nil {
 		return err
 	}
+	if other, ok := sameExportName(st, p.Connector.ID); ok {
+		fmt.Fprintf(f.IO.ErrOut, "! %s; rename one (delete it and set it up again with another --id) before applying both\n", exportClash(p.Connector.ID, other))
+	}
 	if opts.Output == "" {
 		_, err = f.IO.Out.Write(data)
 		return err
@@ -116,4 +121,23 @@ func completeIDs(f *Factory) []string {
 		ids = append(ids, p.Connector.ID)
 	}
 	return ids
+}
+
+// sameExportName returns a saved connector other than id whose exports
+// would use the same Harness secret ids and Terraform resource name.
+func sameExportName(st ProfileStore, id string) (string, bool) {
+	ps, _ := st.List()
+	for _, p := range ps {
+		if other := p.Connector.ID; !strings.EqualFold(other, id) && wizard.SameExportName(other, id) {
+			return other, true
+		}
+	}
+	return "", false
+}
+
+// exportClash says what two connectors with the same export name share.
+func exportClash(id, other string) string {
+	name := wizard.ExportName(id)
+	return fmt.Sprintf("%s and the saved connector %s export to the same harness secret ids (%s_password, …) and terraform name (%s): one would overwrite the other in harness",
+		id, other, name, name)
 }

@@ -29,6 +29,9 @@ func saveNonInteractive(ctx context.Context, opts *SetupOptions, c wizard.Connec
 	} else if !errors.Is(err, profile.ErrNotExist) {
 		return failuref("cannot check for a saved connector %s: %v", c.ID, err)
 	}
+	if other, ok := sameExportName(st, c.ID); ok {
+		return failuref("connector %s cannot be saved: %s; give another --id", c.ID, exportClash(c.ID, other))
+	}
 	data, err := renderExport(f, c, format)
 	if err != nil {
 		return err
