@@ -45,15 +45,30 @@ func (f Format) Ext() string {
 	return ".yaml"
 }
 
-// Render exports c in format f. The connector gets its defaults first
+// Options tune an export.
+type Options struct {
+	// ResourceOnly exports the Terraform connector resource alone: it
+	// refers to secrets created by hand, and the provider requirement is
+	// a comment. The default is the whole file (provider, secrets as
+	// resources, connector).
+	ResourceOnly bool
+	// SSHPassphrase says the SSH key is encrypted: the Terraform export
+	// adds a secret for its passphrase.
+	SSHPassphrase bool
+}
+
+// Render exports c in format f with no options.
+func Render(c wizard.Connector, f Format) ([]byte, error) { return RenderWith(c, f, Options{}) }
+
+// RenderWith exports c in format f. The connector gets its defaults first
 // (wizard.Connector.WithDefaults); the error, a wizard.Problems, lists what
-// stops a valid export.
-func Render(c wizard.Connector, f Format) ([]byte, error) {
+// stops a valid export. The options concern Terraform only.
+func RenderWith(c wizard.Connector, f Format, o Options) ([]byte, error) {
 	switch f {
 	case FormatHarness:
 		return HarnessYAML(c)
 	case FormatTerraform:
-		return Terraform(c)
+		return TerraformWith(c, o)
 	}
 	return nil, fmt.Errorf("%q is not an export format: choose harness or terraform", string(f))
 }

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -13,44 +14,71 @@ import (
 // TerraformResourceType is the Harness provider's Bitbucket connector resource.
 const TerraformResourceType = "harness_platform_connector_bitbucket"
 
-// Terraform is a harness_platform_connector_bitbucket resource block with
-// the same content as HarnessYAML, labelled with the connector id. The
-// resource has no argument for connectivity through the Harness Platform,
-// so a comment says to choose it in the Harness UI. Quoting and escaping
-// (including "${") are hclwrite's. The error, a wizard.Problems, lists what
-// stops a valid export.
-func Terraform(c wizard.Connector) ([]byte, error) {
+// Terraform is TerraformWith and no options: the whole file.
+func Terraform(c wizard.Connector) ([]byte, error) { return TerraformWith(c, Options{}) }
+
+// TerraformWith is the Terraform export of c: the terraform block that
+// requires the Harness provider version the connector's arguments need,
+// the Harness secrets as resources whose values come from sensitive input
+// variables (never the values themselves), and the
+// harness_platform_connector_bitbucket resource, labelled with the
+// connector's export name, referring to them. With o.ResourceOnly it is
+// the connector resource alone, referring to secrets created by hand, and
+// the provider requirement is a comment. The content matches HarnessYAML
+// except where the provider cannot say it (TerraformWarnings). Quoting and
+// escaping (including "${") are hclwrite's. The error, a wizard.Problems,
+// lists what stops a valid export.
+func TerraformWith(c wizard.Connector, o Options) ([]byte, error) {
 	c = sanitize(c.WithDefaults())
 	if ps := check(c); len(ps) > 0 {
 		return nil, ps
 	}
 	f := hclwrite.NewEmptyFile()
 	root := f.Body()
-	comment(root, "Bitbucket connector exported by bbconnect. Create these Harness secrets first:")
-	for _, s := range Secrets(c) {
-		kind := "encrypted text"
-		if s.Kind == "ssh" {
-			kind = "ssh credential (username git, key as a file)"
+	refs := map[wizard.SecretSlot]hclwrite.Tokens{}
+	if o.ResourceOnly {
+		comment(root, "Bitbucket connector exported by bbconnect. Create these Harness secrets first:")
+		for _, s := range Secrets(c) {
+			kind := "encrypted text"
+			if s.Kind == "ssh" {
+				kind = "ssh credential (username git, key as a file)"
+			}
+			comment(root, "  "+s.Ref+": "+kind)
+			refs[s.Slot] = hclwrite.TokensForValue(cty.StringVal(s.Ref))
 		}
-		comment(root, "  "+s.Ref+": "+kind)
+		providerComment(root)
+		root.AppendNewline()
+	} else {
+		comment(root, "Bitbucket connector exported by bbconnect, with the Harness secrets it uses: one")
+		comment(root, "terraform apply creates them all. The secret values come from sensitive input")
+		comment(root, "variables and are never written here; pass them in the environment, from the keychain:")
+		comment(root, "  eval \"$(bbconnect export "+c.ID+" --format terraform --print-env)\"")
+		comment(root, "  terraform apply")
+		root.AppendNewline()
+		appendProviderBlock(root)
+		root.AppendNewline()
+		refs = appendSecrets(root, c, o)
 	}
-	b := root.AppendNewBlock("resource", []string{TerraformResourceType, TerraformName(c)}).Body()
+	appendConnector(root, c, refs)
+	return hclwrite.Format(f.Bytes()), nil
+}
 
+// appendConnector appends the harness_platform_connector_bitbucket block;
+// refs says how it refers to each secret slot.
+func appendConnector(root *hclwrite.Body, c wizard.Connector, refs map[wizard.SecretSlot]hclwrite.Tokens) {
+	b := root.AppendNewBlock("resource", []string{TerraformResourceType, TerraformName(c)}).Body()
 	str(b, "identifier", c.ID)
 	str(b, "name", c.Name)
 	if d := strings.TrimSpace(c.Description); d != "" {
 		str(b, "description", d)
 	}
-	ts := tags(c)
-	if len(ts) > 0 {
+	if ts := tags(c); len(ts) > 0 {
 		list := make([]string, len(ts))
-		colon := false
 		for i, t := range ts {
 			list[i] = t.String()
-			colon = colon || strings.Contains(t.Value, ":")
 		}
-		if colon {
-			comment(b, "The provider splits tags at every ':': a value holding ':' keeps only its part before that ':'.")
+		if len(splitTags(c)) > 0 {
+			comment(b, "The provider splits tags at every ':': a value holding ':' keeps only its part up to the next ':'.")
 		}
 		strList(b, "tags", list)
 	}
@@ -67,8 +95,9 @@ func Terraform(c wizard.Connector) ([]byte, error) {
 		str(b, "validation_repo", r)
 	}
 	if c.Connectivity == wizard.ViaPlatform {
-		comment(b, "Connectivity: through the Harness Platform. The resource has no argument for it: after")
-		comment(b, "apply, choose \"Connect through Harness Platform\" on the connector in the Harness UI.")
+		comment(b, "Connectivity: through the Harness Platform. The resource has no execute_on_delegate, so")
+		comment(b, "harness connects through a delegate: after apply, choose \"Connect through Harness Platform\"")
+		comment(b, "on the connector in the Harness UI, or create it from the YAML export instead.")
 	} else if sel := selectors(c); len(sel) > 0 {
 		strList(b, "delegate_selectors", sel)
 	}
@@ -79,11 +108,11 @@ func Terraform(c wizard.Connector) ([]byte, error) {
 	b.AppendNewline()
 	creds := b.AppendNewBlock("credentials", nil).Body()
 	if c.Connection == wizard.SSH {
-		str(creds.AppendNewBlock("ssh", nil).Body(), "ssh_key_ref", SecretRef(c, wizard.SlotSSHKey))
+		creds.AppendNewBlock("ssh", nil).Body().SetAttributeRaw("ssh_key_ref", refs[wizard.SlotSSHKey])
 	} else {
 		h := creds.AppendNewBlock("http", nil).Body()
 		str(h, "username", strings.TrimSpace(c.EffectiveUsername()))
-		str(h, "password_ref", SecretRef(c, wizard.SlotPassword))
+		h.SetAttributeRaw("password_ref", refs[wizard.SlotPassword])
 	}
 
 	if t := apiAccessType(c.APIAccess); t != "" {
@@ -95,9 +124,42 @@ func Terraform(c wizard.Connector) ([]byte, error) {
 		case wizard.APIUsernameAppPassword:
 			str(a, "username", apiUsername(c))
 		}
-		str(a, "token_ref", apiTokenRef(c))
+		ref := refs[wizard.SlotPassword]
+		if c.NeedsSeparateAPIToken() {
+			ref = refs[wizard.SlotAPIToken]
+		}
+		a.SetAttributeRaw("token_ref", ref)
 	}
-	return hclwrite.Format(f.Bytes()), nil
+}
+
+// TerraformWarnings lists, lowercase, where the Terraform export of c
+// cannot say what the YAML says: the user should hear them when exporting
+// (stderr), not only read them in the file's comments.
+func TerraformWarnings(c wizard.Connector) []string {
+	c = c.WithDefaults()
+	var ws []string
+	if c.Connectivity == wizard.ViaPlatform {
+		ws = append(ws, "the terraform provider's bitbucket connector has no execute_on_delegate, so harness will connect "+
+			"through a delegate, not the harness platform: after apply, choose \"connect through harness platform\" on the "+
+			"connector in harness, or use the yaml export instead (--format harness)")
+	}
+	for _, t := range splitTags(c) {
+		kept, _, _ := strings.Cut(t.Value, ":")
+		ws = append(ws, fmt.Sprintf("tag %q: the terraform provider splits tags at every ':', so harness gets %q; "+
+			"drop the ':' from the value, or use the yaml export instead (--format harness)", t.String(), t.Key+":"+kept))
+	}
+	return ws
+}
+
+// splitTags are the tags whose value holds ':', which the provider cuts.
+func splitTags(c wizard.Connector) []wizard.Tag {
+	var out []wizard.Tag
+	for _, t := range tags(c) {
+		if strings.Contains(t.Value, ":") {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // TerraformName is the resource name of the block: the connector id with

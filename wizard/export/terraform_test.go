@@ -143,7 +143,7 @@ func TestTerraformName(t *testing.T) {
 
 func TestTerraformComments(t *testing.T) {
 	c := combo{wizard.Cloud, wizard.Repository, wizard.HTTP, wizard.AppPassword, wizard.APIUsernameAppPassword, true, wizard.ViaPlatform, wizard.ScopeAccount, 2}.connector()
-	src, err := Terraform(c)
+	src, err := TerraformWith(c, Options{ResourceOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +159,7 @@ func TestTerraformComments(t *testing.T) {
 	c.Connection = wizard.SSH
 	c.APIAccess = wizard.APIAccessToken
 	c.Tags = nil
-	src, err = Terraform(c)
+	src, err = TerraformWith(c, Options{ResourceOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
