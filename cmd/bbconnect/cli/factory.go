@@ -51,11 +51,6 @@ type Factory struct {
 	// who holds it. Set when the command starts; never holds arguments.
 	Running string
 
-	// Export renders a connector as "harness" YAML or "terraform".
-	Export func(c wizard.Connector, format string) ([]byte, error)
-	// HarnessSecrets lists the Harness secrets an export refers to, one
-	// line each, for what to do next.
-	HarnessSecrets func(c wizard.Connector) []string
 	// Keychain opens the OS keychain.
 	Keychain func() (SecretStore, error)
 	// Profiles opens the saved connectors in dir.

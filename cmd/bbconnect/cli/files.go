@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/export"
 )
 
 // The export formats.
@@ -31,16 +32,28 @@ func exportFileName(id, format string) string {
 	return id + ".harness.yaml"
 }
 
-// renderExport renders c in format, or says the export is not available.
-func renderExport(f *Factory, c wizard.Connector, format string) ([]byte, error) {
-	if f.Export == nil {
-		return nil, errNotAvailable("the export", "")
+// renderExport renders c in format ("harness" or "terraform") with o.
+func renderExport(c wizard.Connector, format string, o export.Options) ([]byte, error) {
+	ft, err := export.ParseFormat(format)
+	if err != nil {
+		return nil, usageErrorf("--format: %v", err)
 	}
-	data, err := f.Export(c, format)
+	data, err := export.RenderWith(c, ft, o)
 	if err != nil {
 		return nil, failuref("cannot export %s: %v", c.ID, err)
 	}
 	return data, nil
+}
+
+// printExportWarnings says on stderr what the export cannot carry: for
+// Terraform, what the provider cannot say (export.TerraformWarnings).
+func printExportWarnings(ios *IOStreams, c wizard.Connector, format string) {
+	if format != "terraform" {
+		return
+	}
+	for _, w := range export.TerraformWarnings(c) {
+		fmt.Fprintf(ios.ErrOut, "! %s\n", w)
+	}
 }
 
 // writeFileAtomic writes data to path through a temporary file in the same

@@ -54,7 +54,6 @@ func newHarness(t *testing.T) *harness {
 			delete(h.env, k)
 			return nil
 		},
-		Export:     fakeExport,
 		Keychain:   func() (SecretStore, error) { return h.kc, nil },
 		Profiles:   func(string) (ProfileStore, error) { return h.store, nil },
 		Test:       h.tests.run,
@@ -87,11 +86,6 @@ func (h *harness) runCtx(ctx context.Context, stdin string, args ...string) resu
 	h.f.IO = ios
 	code := Run(ctx, h.f, args)
 	return result{code: code, stdout: out.String(), stderr: errOut.String(), stdin: in.String()}
-}
-
-// fakeExport renders the few fields the tests look at, deterministically.
-func fakeExport(c wizard.Connector, format string) ([]byte, error) {
-	return fmt.Appendf(nil, "format: %s\nid: %s\nname: %s\nedition: %s\nurl: %s\n", format, c.ID, c.Name, c.Edition, c.URL), nil
 }
 
 func fakeInspectKey(path string) (KeyInfo, error) {

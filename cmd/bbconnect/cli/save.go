@@ -12,6 +12,7 @@ import (
 	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/conntest"
+	"github.com/bbconnect/bbconnect/wizard/export"
 )
 
 // saveNonInteractive is `setup --non-interactive` without --dry-run. The
@@ -32,7 +33,7 @@ func saveNonInteractive(ctx context.Context, opts *SetupOptions, c wizard.Connec
 	if other, ok := sameExportName(st, c.ID); ok {
 		return failuref("connector %s cannot be saved: %s; give another --id", c.ID, exportClash(c.ID, other))
 	}
-	data, err := renderExport(f, c, format)
+	data, err := renderExport(c, format, export.Options{})
 	if err != nil {
 		return err
 	}
@@ -50,6 +51,13 @@ func saveNonInteractive(ctx context.Context, opts *SetupOptions, c wizard.Connec
 		return err
 	}
 	printWarnings(f.IO, c, now)
+	printExportWarnings(f.IO, c, format)
+	if secrets.SSHPassphrase != "" {
+		// The key is encrypted: the Terraform export carries a passphrase secret.
+		if data, err = renderExport(c, format, export.Options{SSHPassphrase: true}); err != nil {
+			return err
+		}
+	}
 
 	var last *TestResult
 	if !opts.SkipTest {
@@ -91,20 +99,23 @@ func saveNonInteractive(ctx context.Context, opts *SetupOptions, c wizard.Connec
 		}
 		return f.push(ctx, st, saved, &pushOptions{Harness: opts.Harness})
 	}
-	writeNextSteps(out, f, c)
+	writeNextSteps(out, c, format, where)
 	return nil
 }
 
 // writeNextSteps says what to do in Harness with what was saved.
-func writeNextSteps(out io.Writer, f *Factory, c wizard.Connector) {
+func writeNextSteps(out io.Writer, c wizard.Connector, format, exportPath string) {
 	fmt.Fprintln(out, "next, in Harness:")
-	fmt.Fprintln(out, "  1. create the secrets the export refers to, with the same values as in your keychain:")
-	if f.HarnessSecrets != nil {
-		for _, s := range f.HarnessSecrets(c) {
-			fmt.Fprintf(out, "     - %s\n", s)
-		}
+	if format == "terraform" {
+		fmt.Fprintf(out, "  terraform apply in the folder of %s creates the secrets and the connector; pass the secret values from the keychain first:\n", exportPath)
+		fmt.Fprintf(out, "     eval \"$(bbconnect export %s --format terraform --print-env)\"\n", c.ID)
+		return
 	}
-	fmt.Fprintln(out, "  2. create the connector from the export (paste the YAML, or terraform apply)")
+	fmt.Fprintln(out, "  1. create the secrets the export refers to, with the same values as in your keychain:")
+	for _, s := range export.Secrets(c) {
+		fmt.Fprintf(out, "     - %s (%s): %s\n", s.Ref, s.Kind, s.What)
+	}
+	fmt.Fprintln(out, "  2. create the connector from the export (paste the YAML)")
 }
 
 // writeConnector writes the profile, then the keychain items, then the

@@ -50,7 +50,7 @@ func TestSaveNonInteractive(t *testing.T) {
 	}
 	exportPath := filepath.Join(h.configDir, "bbconnect", "Bitbucket_Cloud.harness.yaml")
 	data, err := os.ReadFile(exportPath)
-	if err != nil || !strings.Contains(string(data), "id: Bitbucket_Cloud") {
+	if err != nil || !strings.Contains(string(data), "identifier: Bitbucket_Cloud") {
 		t.Errorf("export %s: %v %q", exportPath, err, data)
 	}
 	if info, err := os.Stat(exportPath); err == nil && info.Mode().Perm() != 0o600 {
@@ -184,10 +184,6 @@ func TestSaveOrderAndFailures(t *testing.T) {
 		{
 			name: "export write fails: undone", args: with(cloudArgs, "--password-stdin", "--output", "/dev/null/x.yaml"),
 			stdin: tokenA + "\n", wantExit: ExitFailure, wantStderr: []string{"nothing was saved: cannot write /dev/null/x.yaml"},
-		},
-		{
-			name: "export not built", setup: func(h *harness) { h.f.Export = nil }, args: with(cloudArgs, "--password-stdin"),
-			stdin: tokenA + "\n", wantExit: ExitFailure, stdinKept: true, wantStderr: []string{"the export is not available yet"},
 		},
 		{
 			name: "profiles not built", setup: func(h *harness) { h.f.Profiles = nil }, args: with(cloudArgs, "--password-stdin"),

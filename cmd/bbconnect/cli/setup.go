@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/export"
 )
 
 // SetupOptions are the inputs of `bbconnect setup`.
@@ -166,17 +167,19 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 	if opts.DryRun {
 		// Every local check runs, as in a real run: only the keychain,
 		// the secrets and the live test are left out.
-		if _, kps, err := checkSSHKey(f, c); err != nil || len(kps) > 0 {
-			if err != nil {
-				return err
-			}
+		key, kps, err := checkSSHKey(f, c)
+		if err != nil {
+			return err
+		}
+		if len(kps) > 0 {
 			return problemsError{kps}
 		}
-		data, err := renderExport(f, c, format)
+		data, err := renderExport(c, format, export.Options{SSHPassphrase: key.Encrypted})
 		if err != nil {
 			return err
 		}
 		printWarnings(f.IO, c, now)
+		printExportWarnings(f.IO, c, format)
 		_, err = f.IO.Out.Write(data)
 		return err
 	}

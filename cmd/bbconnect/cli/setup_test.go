@@ -74,24 +74,25 @@ func TestSetupFlagsValid(t *testing.T) {
 	runCases(t, []cliCase{
 		{
 			name: "cloud dry run", args: with(cloudArgs, "--dry-run"), wantExit: ExitOK,
-			wantStdout: []string{"format: harness", "id: Bitbucket_Cloud", "edition: cloud", "url: https://bitbucket.org/acme"},
+			wantStdout: []string{"connector:", "identifier: Bitbucket_Cloud", "type: Bitbucket", "url: https://bitbucket.org/acme"},
 			wantStderr: []string{"! api access is off"},
 		},
 		{
 			name: "terraform format", args: with(cloudArgs, "--dry-run", "--format", "terraform"), wantExit: ExitOK,
-			wantStdout: []string{"format: terraform"},
+			wantStdout: []string{`resource "harness_platform_connector_bitbucket" "Bitbucket_Cloud"`},
+			wantStderr: []string{"! the terraform provider's bitbucket connector has no execute_on_delegate"},
 		},
 		{
 			name: "format alias tf", args: with(cloudArgs, "--dry-run", "--format", "tf"), wantExit: ExitOK,
-			wantStdout: []string{"format: terraform"},
+			wantStdout: []string{`resource "harness_platform_connector_bitbucket"`},
 		},
 		{
 			name: "explicit id", args: with(cloudArgs, "--dry-run", "--id", "cloud_1"), wantExit: ExitOK,
-			wantStdout: []string{"id: cloud_1"},
+			wantStdout: []string{"identifier: cloud_1"},
 		},
 		{
 			name: "data center ssh", args: with(dcSSHArgs, "--dry-run"), wantExit: ExitOK,
-			wantStdout: []string{"edition: datacenter"},
+			wantStdout: []string{"url: ssh://git@bitbucket.acme.com:7999/"},
 		},
 		{name: "datacenter alias", args: with(dcSSHArgs, "--dry-run", "--edition", "dc"), wantExit: ExitOK},
 		{name: "tags and delegates", args: with(cloudArgs, "--dry-run", "--tag", "team:platform", "--tag", "prod,env:a:b",

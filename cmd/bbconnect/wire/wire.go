@@ -21,7 +21,6 @@ import (
 	"github.com/bbconnect/bbconnect/keychain/rotate"
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/conntest"
-	"github.com/bbconnect/bbconnect/wizard/export"
 	"github.com/bbconnect/bbconnect/wizard/sshkey"
 )
 
@@ -29,8 +28,6 @@ import (
 func Wire(f *cli.Factory) {
 	f.Keychain = func() (cli.SecretStore, error) { return openKeychain(f) }
 	f.Profiles = func(dir string) (cli.ProfileStore, error) { return store(f, dir), nil }
-	f.Export = renderExport
-	f.HarnessSecrets = harnessSecrets
 	f.Test = func(ctx context.Context, c wizard.Connector, s wizard.Secrets, ts cli.TestSettings, progress func(conntest.Event)) conntest.Report {
 		return conntest.Run(ctx, c, s, testConfig(f, ts), progress)
 	}
@@ -114,23 +111,6 @@ func clock(f *cli.Factory) func() time.Time {
 		}
 		return time.Now()
 	}
-}
-
-func renderExport(c wizard.Connector, format string) ([]byte, error) {
-	ft, err := export.ParseFormat(format)
-	if err != nil {
-		return nil, err
-	}
-	return export.Render(c, ft)
-}
-
-// harnessSecrets lists the Harness secrets the export refers to, one line each.
-func harnessSecrets(c wizard.Connector) []string {
-	var out []string
-	for _, s := range export.Secrets(c) {
-		out = append(out, fmt.Sprintf("%s (%s): %s", s.Ref, s.Kind, s.What))
-	}
-	return out
 }
 
 func inspectKey(path string) (cli.KeyInfo, error) {
