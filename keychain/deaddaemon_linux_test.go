@@ -30,26 +30,32 @@ const activatingBusConfig = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-B
 </busconfig>
 `
 
-// startBus starts a private dbus-daemon with config (formatted with the
-// socket path and the service dir) and returns its address.
-func startBus(t *testing.T, config string) string {
+// startBus starts a private dbus-daemon and returns its address. With
+// activating set, its only service file claims to start
+// org.freedesktop.secrets but never does (activatingBusConfig); without,
+// it has no service directory at all (bareBusConfig).
+func startBus(t *testing.T, activating bool) string {
 	t.Helper()
 	daemon, err := exec.LookPath("dbus-daemon")
 	if err != nil {
 		t.Skip("dbus-daemon not installed (apt-get install dbus)")
 	}
 	dir := t.TempDir()
-	services := filepath.Join(dir, "services")
-	if err := os.MkdirAll(services, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	// Activation runs this "daemon", which never claims the name.
-	svc := "[D-BUS Service]\nName=org.freedesktop.secrets\nExec=/bin/sleep 60\n"
-	if err := os.WriteFile(filepath.Join(services, "org.freedesktop.secrets.service"), []byte(svc), 0o600); err != nil {
-		t.Fatal(err)
+	config := fmt.Sprintf(bareBusConfig, filepath.Join(dir, "bus"))
+	if activating {
+		services := filepath.Join(dir, "services")
+		if err := os.MkdirAll(services, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		// Activation runs this "daemon", which never claims the name.
+		svc := "[D-BUS Service]\nName=org.freedesktop.secrets\nExec=/bin/sleep 60\n"
+		if err := os.WriteFile(filepath.Join(services, "org.freedesktop.secrets.service"), []byte(svc), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		config = fmt.Sprintf(activatingBusConfig, filepath.Join(dir, "bus"), services)
 	}
 	conf := filepath.Join(dir, "bus.conf")
-	if err := os.WriteFile(conf, []byte(fmt.Sprintf(config, filepath.Join(dir, "bus"), services)), 0o600); err != nil {
+	if err := os.WriteFile(conf, []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(daemon, "--config-file="+conf, "--nofork", "--print-address")
@@ -106,7 +112,7 @@ func TestRealDeadKeyringDaemon(t *testing.T) {
 	if _, err := exec.LookPath("dbus-send"); err != nil {
 		t.Skip("dbus-send not installed")
 	}
-	addr := startBus(t, activatingBusConfig)
+	addr := startBus(t, true)
 	data := t.TempDir()
 	daemon := exec.Command(gkd, "--foreground", "--unlock", "--components=secrets")
 	daemon.Env = []string{

@@ -1,15 +1,12 @@
 package keychain
 
 import (
-	"bufio"
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // These tests run the real go-keyring Secret Service backend in a child
@@ -98,41 +95,7 @@ const bareBusConfig = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus
 // TestBusWithoutSecretService starts a private session bus with no service
 // directories, so nothing can provide org.freedesktop.secrets.
 func TestBusWithoutSecretService(t *testing.T) {
-	daemon, err := exec.LookPath("dbus-daemon")
-	if err != nil {
-		t.Skip("dbus-daemon not installed (apt-get install dbus); skipping the bus-without-secret-service test")
-	}
-	dir := t.TempDir()
-	conf := filepath.Join(dir, "bus.conf")
-	if err := os.WriteFile(conf, []byte(fmt.Sprintf(bareBusConfig, filepath.Join(dir, "bus"))), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(daemon, "--config-file="+conf, "--nofork", "--print-address")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Skipf("cannot start dbus-daemon: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	addrc := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(stdout).ReadString('\n')
-		addrc <- strings.TrimSpace(line)
-	}()
-	var addr string
-	select {
-	case addr = <-addrc:
-	case <-time.After(10 * time.Second):
-		t.Fatal("dbus-daemon did not print its address")
-	}
-	if addr == "" {
-		t.Fatal("dbus-daemon printed no address")
-	}
+	addr := startBus(t, false)
 	res := runProbeHelper(t, "probe", []string{"DBUS_SESSION_BUS_ADDRESS=" + addr, helperTimeoutEnv + "=3s"})
 	if res.Reason != ReasonNoSecretService {
 		t.Fatalf("reason %q (%s), want %q", res.Reason, res.Error, ReasonNoSecretService)
