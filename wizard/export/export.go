@@ -57,9 +57,6 @@ type Options struct {
 	SSHPassphrase bool
 }
 
-// Render exports c in format f with no options.
-func Render(c wizard.Connector, f Format) ([]byte, error) { return RenderWith(c, f, Options{}) }
-
 // RenderWith exports c in format f. The connector gets its defaults first
 // (wizard.Connector.WithDefaults); the error, a wizard.Problems, lists what
 // stops a valid export. The options concern Terraform only.

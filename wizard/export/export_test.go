@@ -64,7 +64,7 @@ func FuzzParseFormat(f *testing.F) {
 func TestRender(t *testing.T) {
 	c := combo{wizard.Cloud, wizard.Account, wizard.HTTP, wizard.APIToken, wizard.APINone, false, wizard.ViaPlatform, wizard.ScopeAccount, 0}.connector()
 	for _, f := range Formats {
-		got, err := Render(c, f)
+		got, err := RenderWith(c, f, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,13 +72,13 @@ func TestRender(t *testing.T) {
 		if f == FormatHarness {
 			want, err = HarnessYAML(c)
 		} else {
-			want, err = Terraform(c)
+			want, err = TerraformWith(c, Options{})
 		}
 		if err != nil || !bytes.Equal(got, want) {
 			t.Errorf("Render(%s) differs from its function", f)
 		}
 	}
-	if _, err := Render(c, "json"); err == nil || !strings.Contains(err.Error(), "choose harness or terraform") {
+	if _, err := RenderWith(c, "json", Options{}); err == nil || !strings.Contains(err.Error(), "choose harness or terraform") {
 		t.Errorf("Render(json) error %v", err)
 	}
 }
@@ -188,7 +188,7 @@ func TestExportProblems(t *testing.T) {
 			c := base
 			tt.mutate(&c)
 			for _, f := range Formats {
-				out, err := Render(c, f)
+				out, err := RenderWith(c, f, Options{})
 				var ps wizard.Problems
 				if !errors.As(err, &ps) || out != nil {
 					t.Fatalf("%s: Render = %q, %v; want problems", f, out, err)
@@ -246,7 +246,7 @@ func TestGolden(t *testing.T) {
 		}
 		for _, f := range Formats {
 			t.Run(gc.name+"."+string(f), func(t *testing.T) {
-				got, err := Render(c, f)
+				got, err := RenderWith(c, f, Options{})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -53,7 +53,7 @@ func FuzzExport(f *testing.F) {
 		c.Tags = []wizard.Tag{{Key: tagKey, Value: tagVal}}
 		c.DelegateSelectors = []string{sel}
 		y, yerr := HarnessYAML(c)
-		tf, terr := Terraform(c)
+		tf, terr := TerraformWith(c, Options{})
 		if (yerr == nil) != (terr == nil) {
 			t.Fatalf("yaml error %v, terraform error %v", yerr, terr)
 		}

@@ -14,9 +14,6 @@ import (
 // TerraformResourceType is the Harness provider's Bitbucket connector resource.
 const TerraformResourceType = "harness_platform_connector_bitbucket"
 
-// Terraform is TerraformWith and no options: the whole file.
-func Terraform(c wizard.Connector) ([]byte, error) { return TerraformWith(c, Options{}) }
-
 // TerraformWith is the Terraform export of c: the terraform block that
 // requires the Harness provider version the connector's arguments need,
 // the Harness secrets as resources whose values come from sensitive input

@@ -17,7 +17,7 @@ func TestTerraformMatchesYAML(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", cb, err)
 		}
-		src, err := Terraform(c)
+		src, err := TerraformWith(c, Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", cb, err)
 		}
@@ -109,7 +109,7 @@ func TestTerraformQuoting(t *testing.T) {
 	c.Description = "line one\nline two\t# not a comment\n# nor this */ /*"
 	c.Tags = []wizard.Tag{{Key: "k", Value: "${x}"}, {Key: "q\"uote"}}
 	c.DelegateSelectors = []string{"a b", `c"d`, "a b"}
-	src, err := Terraform(c)
+	src, err := TerraformWith(c, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestTerraformQuoting(t *testing.T) {
 func TestTerraformName(t *testing.T) {
 	c := combo{wizard.Cloud, wizard.Account, wizard.HTTP, wizard.APIToken, wizard.APINone, false, wizard.ViaPlatform, wizard.ScopeAccount, 0}.connector()
 	c.ID = "bb$cloud"
-	src, err := Terraform(c)
+	src, err := TerraformWith(c, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
