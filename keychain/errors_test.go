@@ -142,7 +142,8 @@ func TestDeadDaemonText(t *testing.T) {
 	if strings.Contains(text, "unlock prompt") {
 		t.Errorf("a dead daemon is not an unlock prompt:\n%s", text)
 	}
-	if (&Keychain{backend: goKeyring{}}).timedOut().(*UnavailableError).Reason != ReasonTimeout {
+	var ue *UnavailableError
+	if !errors.As((&Keychain{backend: goKeyring{}}).timedOut(), &ue) || ue.Reason != ReasonTimeout {
 		t.Error("a backend that cannot look closer times out plainly")
 	}
 }
