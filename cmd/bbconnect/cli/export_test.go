@@ -100,3 +100,19 @@ func TestExportPrintEnv(t *testing.T) {
 		t.Fatalf("the file holds %q", data)
 	}
 }
+
+// Setup with the Terraform export warns like export does and says how to
+// apply it: the variables from the keychain, then terraform apply.
+func TestSetupTerraformNextSteps(t *testing.T) {
+	h := newHarness(t)
+	r := h.run(tokenA+"\n", with(cloudArgs, "--password-stdin", "--skip-test", "--format", "terraform")...)
+	if r.code != ExitOK || !strings.Contains(r.stderr, "no execute_on_delegate") ||
+		!strings.Contains(r.stdout, `eval "$(bbconnect export Bitbucket_Cloud --format terraform --print-env)"`) ||
+		strings.Contains(r.stdout, "create the secrets the export refers to") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(h.configDir, "bbconnect", "Bitbucket_Cloud.tf"))
+	if err != nil || !strings.Contains(string(data), "var.Bitbucket_Cloud_password") || strings.Contains(string(data), tokenA) {
+		t.Fatalf("export file: %v\n%s", err, data)
+	}
+}

@@ -87,7 +87,7 @@ func NewCmdRotate(f *Factory, runF func(context.Context, *RotateOptions) error) 
 	fs.BoolVar(&opts.SkipTest, "skip-test", false, "replace the token without the live test (not recommended)")
 	fs.StringVar(&opts.CAFile, "ca-file", "", "extra PEM CA bundle to trust in the test")
 	fs.StringVar(&opts.CloudURL, "cloud-url", "", "send Bitbucket Cloud git traffic here instead (also BBCONNECT_CLOUD_URL)")
-	fs.StringVar(&opts.CloudAPIURL, "cloud-api-url", "", "send Bitbucket Cloud API traffic here instead (also BBCONNECT_CLOUD_API_URL)")
+	fs.StringVar(&opts.CloudAPIURL, "cloud-api-url", "", "send Bitbucket Cloud API traffic here instead, with or without /2.0 (also BBCONNECT_CLOUD_API_URL)")
 	registerRefused(fs)
 	_ = cmd.RegisterFlagCompletionFunc("slot", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{string(wizard.SlotPassword), string(wizard.SlotAPIToken)}, cobra.ShellCompDirectiveNoFileComp

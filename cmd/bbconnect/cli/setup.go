@@ -114,7 +114,7 @@ one line per problem, each naming its flag.`,
 	fs.BoolVar(&opts.APITokenStdin, "api-token-stdin", false, "read the API token from the next line of stdin")
 	fs.BoolVar(&opts.SSHPassphraseStdin, "ssh-passphrase-stdin", false, "read the SSH key passphrase from the next line of stdin")
 	fs.StringVar(&opts.CloudURL, "cloud-url", "", "send Bitbucket Cloud git traffic here instead (emulators, gateways; also BBCONNECT_CLOUD_URL)")
-	fs.StringVar(&opts.CloudAPIURL, "cloud-api-url", "", "send Bitbucket Cloud API traffic here instead (also BBCONNECT_CLOUD_API_URL)")
+	fs.StringVar(&opts.CloudAPIURL, "cloud-api-url", "", "send Bitbucket Cloud API traffic here instead, with or without /2.0 (also BBCONNECT_CLOUD_API_URL)")
 	fs.BoolVar(&opts.Push, "push", false, "then push the connector and its secrets to Harness (see bbconnect push)")
 	fs.StringVar(&opts.Harness.URL, "harness-url", "", "with --push: Harness API base URL (env HARNESS_ENDPOINT)")
 	fs.StringVar(&opts.Harness.Account, "harness-account", "", "with --push: Harness account id (env HARNESS_ACCOUNT_ID)")

@@ -58,7 +58,7 @@ Exit status 0 when no check failed, 1 when one did.`,
 	fs.BoolVar(&opts.JSON, "json", false, "print JSON")
 	fs.StringVar(&opts.CAFile, "ca-file", "", "extra PEM CA bundle to trust (also BBCONNECT_CA_FILE)")
 	fs.StringVar(&opts.CloudURL, "cloud-url", "", "send Bitbucket Cloud git traffic here instead (also BBCONNECT_CLOUD_URL)")
-	fs.StringVar(&opts.CloudAPIURL, "cloud-api-url", "", "send Bitbucket Cloud API traffic here instead (also BBCONNECT_CLOUD_API_URL)")
+	fs.StringVar(&opts.CloudAPIURL, "cloud-api-url", "", "send Bitbucket Cloud API traffic here instead, with or without /2.0 (also BBCONNECT_CLOUD_API_URL)")
 	_ = cmd.MarkFlagFilename("ca-file", "pem", "crt")
 	return cmd
 }
