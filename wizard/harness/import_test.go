@@ -24,7 +24,7 @@ func dcConnector() wizard.Connector {
 func TestImportRoundTrip(t *testing.T) {
 	for _, c := range []wizard.Connector{httpConnector(), sshConnector(), dcConnector()} {
 		for _, format := range []export.Format{export.FormatHarness, export.FormatTerraform} {
-			out, err := export.Render(c, format)
+			out, err := export.RenderWith(c, format, export.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -34,7 +34,7 @@ func parseTerraform(name string, data []byte) (RawConnector, error) {
 	default:
 		return nil, fmt.Errorf("%s has %d %s resources: give a file with one", name, len(found), tfResource)
 	}
-	r := tfBlock{name: name, body: found[0].Body}
+	r := tfBlock{name: name, body: found[0].Body, refs: resourceRefs(body)}
 	conn := RawConnector{"type": "Bitbucket"}
 	spec := map[string]any{}
 	set := func(m map[string]any, key, attr string) error {
@@ -88,12 +88,44 @@ func parseTerraform(name string, data []byte) (RawConnector, error) {
 type tfBlock struct {
 	name string
 	body *hclsyntax.Body
+	refs *hcl.EvalContext // the file's other resources, by type.name.id
+}
+
+// resourceRefs lets a connector refer to a resource of the same file by
+// its id, as bbconnect's own Terraform export does with the secrets it
+// creates ("account.${harness_platform_secret_text.x.id}"): each
+// resource with a literal identifier answers type.name.id (and
+// .identifier) with it.
+func resourceRefs(body *hclsyntax.Body) *hcl.EvalContext {
+	types := map[string]map[string]cty.Value{}
+	for _, blk := range body.Blocks {
+		if blk.Type != "resource" || len(blk.Labels) != 2 {
+			continue
+		}
+		a, ok := blk.Body.Attributes["identifier"]
+		if !ok {
+			continue
+		}
+		v, diags := a.Expr.Value(nil)
+		if diags.HasErrors() || v.Type() != cty.String || v.IsNull() {
+			continue
+		}
+		if types[blk.Labels[0]] == nil {
+			types[blk.Labels[0]] = map[string]cty.Value{}
+		}
+		types[blk.Labels[0]][blk.Labels[1]] = cty.ObjectVal(map[string]cty.Value{"id": v, "identifier": v})
+	}
+	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{}}
+	for typ, byName := range types {
+		ctx.Variables[typ] = cty.ObjectVal(byName)
+	}
+	return ctx
 }
 
 func (b tfBlock) block(typ string) *tfBlock {
 	for _, blk := range b.body.Blocks {
 		if blk.Type == typ {
-			return &tfBlock{name: b.name, body: blk.Body}
+			return &tfBlock{name: b.name, body: blk.Body, refs: b.refs}
 		}
 	}
 	return nil
@@ -104,9 +136,9 @@ func (b tfBlock) value(attr string) (cty.Value, error) {
 	if !ok {
 		return cty.NilVal, nil
 	}
-	v, diags := a.Expr.Value(nil)
+	v, diags := a.Expr.Value(b.refs)
 	if diags.HasErrors() {
-		return cty.NilVal, fmt.Errorf("%s: %s is not a literal value (line %d): put the value itself, bbconnect does not evaluate variables",
+		return cty.NilVal, fmt.Errorf("%s: %s is not a literal value or the id of a resource in the file (line %d): put the value itself, bbconnect does not evaluate variables",
 			b.name, attr, a.SrcRange.Start.Line)
 	}
 	return v, nil
