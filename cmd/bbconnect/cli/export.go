@@ -127,7 +127,7 @@ func (o *ExportOptions) check(format string) error {
 		return usageErrorf("--print-env: only the terraform export has variables; add --format terraform")
 	case o.ResourceOnly:
 		return usageErrorf("--print-env: the resource alone has no variables; drop --resource-only")
-	case o.Output != "":
+	case o.Output != "" && o.Output != "-":
 		return usageErrorf("--print-env writes secrets to stdout only, never to a file: drop --output and run eval \"$(bbconnect export %s --format terraform --print-env)\"", o.ID)
 	case o.IO.IsStdoutTTY():
 		return usageErrorf("--print-env prints secrets for a shell to read, not for a screen: run eval \"$(bbconnect export %s --format terraform --print-env)\"", o.ID)

@@ -158,7 +158,7 @@ func TestOutputToSpecialFiles(t *testing.T) {
 	h.seed(cloudConnector("c1"), day("2026-11-01"), day("2027-06-01"), nil)
 
 	r := h.run("", "export", "c1", "--output", "-")
-	if r.code != ExitOK || !strings.Contains(r.stdout, "id: c1") || r.stderr != "" {
+	if r.code != ExitOK || !strings.Contains(r.stdout, "identifier: c1") || r.stderr != "" {
 		t.Fatalf("--output -: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 
@@ -175,7 +175,7 @@ func TestOutputToSpecialFiles(t *testing.T) {
 	if r := h.run("", "export", "c1", "--output", fifo); r.code != ExitOK {
 		t.Fatalf("--output fifo: exit %d\n%s", r.code, r.stderr)
 	}
-	if b := <-got; !strings.Contains(string(b), "id: c1") {
+	if b := <-got; !strings.Contains(string(b), "identifier: c1") {
 		t.Fatalf("fifo reader got %q", b)
 	}
 	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
