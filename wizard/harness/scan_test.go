@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -61,10 +62,19 @@ func seedScan(f *fake, orgs, projects int, kinds bool) {
 func TestScanEveryScope(t *testing.T) {
 	f := newFake(t)
 	seedScan(f, 3, 5, true)
-	// Every third call is rate limited once: the scan backs off and goes on.
-	var n atomic.Int64
-	f.hook = func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
-		if n.Add(1)%3 == 0 {
+	// Every third distinct request is rate limited once, on its first
+	// attempt: the scan backs off and goes on. (Counting calls globally made
+	// one request's retries land on multiples of three under concurrency and
+	// run out of retries now and then.)
+	var mu sync.Mutex
+	seen := map[string]int{}
+	f.hook = func(w http.ResponseWriter, r *http.Request, body []byte) bool {
+		key := r.Method + " " + r.URL.String() + " " + string(body)
+		mu.Lock()
+		defer mu.Unlock()
+		first := seen[key] == 0
+		seen[key]++
+		if first && len(seen)%3 == 0 {
 			w.WriteHeader(http.StatusTooManyRequests)
 			return true
 		}
