@@ -8,8 +8,12 @@ import (
 )
 
 // keyQueueWait is how long keys wait for a screen that is settling before
-// they are delivered anyway.
-const keyQueueWait = 300 * time.Millisecond
+// they are delivered anyway. It is a safety net for a move that never
+// comes back, not the normal path (the focus message ends the wait), so it
+// is long: a busy machine can take several hundred milliseconds to run
+// huh's focus command, and giving up early sends the held keys to the
+// field the user already left (seen at 300 ms under load).
+const keyQueueWait = 2 * time.Second
 
 // settler is a screen that can be between two states for a command's
 // round trip (a form moving its focus, a step ending).
