@@ -320,6 +320,10 @@ func TestEditSavedConnectorRotatesNewToken(t *testing.T) {
 			d.enter() // edit cloud_one
 			d.mustTitle("Review")
 			d.m.c.st.secrets.Password = tt.token
+			// Another bbconnect rotates the token while the wizard is open.
+			if _, err := f.secrets.Set("cloud_one", wizard.SlotPassword, "rotated-meanwhile"); err != nil {
+				t.Fatal(err)
+			}
 			_, cmd := d.m.Update(saveMsgFromTest(d.m))
 			d.run(cmd, 0)
 			d.mustTitle("Saved")
@@ -328,9 +332,15 @@ func TestEditSavedConnectorRotatesNewToken(t *testing.T) {
 				if len(rots) != 0 || len(f.profiles.saved) != 1 {
 					t.Fatalf("rotations = %d, profiles saved = %d", len(rots), len(f.profiles.saved))
 				}
+				// The token the edit loaded is not written back: a
+				// rotation by another bbconnect while the wizard was
+				// open would be undone.
+				if v, _ := f.secrets.Get("cloud_one", wizard.SlotPassword); v != "rotated-meanwhile" {
+					t.Fatal("the edit wrote back the token it had loaded")
+				}
 				return
 			}
-			if v, _ := f.secrets.Get("cloud_one", wizard.SlotPassword); v != "stored-token" {
+			if v, _ := f.secrets.Get("cloud_one", wizard.SlotPassword); v != "rotated-meanwhile" {
 				t.Fatal("the edit wrote the new token to the keychain itself")
 			}
 			if len(rots) != 1 {

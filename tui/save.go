@@ -179,6 +179,12 @@ func startSave(ctx context.Context, st *state, action Action, report *conntest.R
 	if edit && d.Rotator != nil && len(meta.NewTokens) > 0 {
 		rotating, r.Secrets = true, sec.Only(meta.NewTokens...)
 	}
+	if edit {
+		// Only what was typed in this run is written: a token the edit
+		// loaded and kept may have been rotated by another bbconnect since,
+		// and writing it back would undo that rotation.
+		sec = sec.Only(meta.NewTokens...)
+	}
 	mark := func(out saveOutcome) saveOutcome {
 		out.edit, out.migrated = edit, len(st.rot.plan) > 0
 		return out
