@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // maxPktLen is the largest pkt-line git allows, length prefix included.
@@ -160,16 +161,19 @@ func isOID(s string) bool {
 // pktLine encodes one pkt-line, for requests and tests.
 func pktLine(s string) string { return fmt.Sprintf("%04x%s", len(s)+4, s) }
 
-// clean keeps a server-supplied text to one printable line of at most n runes.
+// clean keeps a server-supplied text to one printable line of at most n
+// runes: control characters (C0, DEL and C1, which some terminals read as
+// escape sequences even inside JSON output) become spaces, invalid UTF-8
+// becomes U+FFFD.
 func clean(s string, n int) string {
 	var b strings.Builder
 	count := 0
-	for _, r := range s {
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
 		if count >= n {
 			b.WriteString("…")
 			break
 		}
-		if r < 0x20 || r == 0x7f {
+		if unicode.IsControl(r) {
 			r = ' '
 		}
 		b.WriteRune(r)
