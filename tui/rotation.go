@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/huh"
 
+	"github.com/bbconnect/bbconnect/keychain/rotate"
 	"github.com/bbconnect/bbconnect/wizard"
 )
 
@@ -18,13 +18,6 @@ import (
 // then put in place, under a journal that the next run finishes or rolls
 // back.
 type Rotator interface {
-	// MigrationPlan says whether c must move off App Passwords at now and,
-	// if so, the steps of the move, one sentence each.
-	MigrationPlan(c wizard.Connector, now time.Time) (needed bool, steps []string)
-	// Migrate returns c moved off App Passwords: an App Password HTTP
-	// password becomes an API token, Username and App Password API access
-	// becomes Email and API Token (the email is asked afterwards).
-	Migrate(c wizard.Connector) wizard.Connector
 	// Rotate tests the new tokens and puts them in place, or changes
 	// nothing. The error never holds a secret.
 	Rotate(ctx context.Context, r Rotation) (RotationResult, error)
@@ -63,25 +56,22 @@ type RotationResult struct {
 // migration's plan and whether the Atlassian email must be asked.
 type rotationState struct {
 	// plan lists the migration's steps; empty when not migrating.
-	plan []string
+	plan []rotate.MigrationStep
 	// askEmail is set when API access moved to Email and API Token.
 	askEmail bool
 }
 
 // newRotationState is the state of a rotation of c: moved off App
-// Passwords when it needs to be (the plan kept for the Credentials step),
-// with what p knows about the saved tokens. No old secret is loaded: the
-// rotation asks for new ones.
+// Passwords when it needs to be (the plan kept for the Credentials step,
+// the email asked by API access), with what p knows about the saved
+// tokens. No old secret is loaded: the rotation asks for new ones.
 func newRotationState(c wizard.Connector, p *Profile, d *Deps) *state {
-	var plan []string
+	need, plan := rotate.MigrationPlan(c, d.now())
 	askEmail := false
-	if d.Rotator != nil {
-		if need, steps := d.Rotator.MigrationPlan(c, d.now()); need {
-			plan = steps
-			migrated := d.Rotator.Migrate(c)
-			askEmail = migrated.APIAccess == wizard.APIEmailAPIToken && c.APIAccess != wizard.APIEmailAPIToken
-			c = migrated
-		}
+	if need {
+		migrated := rotate.MigrateFromAppPassword(c, "")
+		askEmail = migrated.APIAccess == wizard.APIEmailAPIToken && c.APIAccess != wizard.APIEmailAPIToken
+		c = migrated
 	}
 	st := newState(&c, d)
 	st.rot = rotationState{plan: plan, askEmail: askEmail}
@@ -108,15 +98,16 @@ func migrationPage(st *state) formGroup {
 
 // migrationText numbers the plan's steps. Note titles are shown as
 // written, so usernames with _ or * stay as they are.
-func migrationText(plan []string) string {
+func migrationText(plan []rotate.MigrationStep) string {
 	var b strings.Builder
 	b.WriteString("Move off App Passwords\n")
 	for i, s := range plan {
+		text := s.Text()
 		// The scopes have a checklist page of their own: name how many.
-		if strings.HasPrefix(s, "give it these scopes: ") {
-			s = fmt.Sprintf("give it the %d scopes of the checklist that follows", len(wizard.RequiredAPITokenScopes))
+		if s.Kind == rotate.MigrateScopes {
+			text = fmt.Sprintf("give it the %d scopes of the checklist that follows", len(s.Scopes))
 		}
-		fmt.Fprintf(&b, "\n%d. %s", i+1, s)
+		fmt.Fprintf(&b, "\n%d. %s", i+1, text)
 	}
 	b.WriteString("\n\nenter goes on; the next pages ask for each of these.")
 	return b.String()

@@ -13,7 +13,6 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
 
-	"github.com/bbconnect/bbconnect/keychain/rotate"
 	"github.com/bbconnect/bbconnect/wizard"
 )
 
@@ -25,14 +24,6 @@ type fakeRotator struct {
 	fail    error
 	summary string
 	got     []Rotation
-}
-
-func (r *fakeRotator) MigrationPlan(c wizard.Connector, now time.Time) (bool, []string) {
-	return rotate.MigrationPlan(c, now)
-}
-
-func (r *fakeRotator) Migrate(c wizard.Connector) wizard.Connector {
-	return rotate.MigrateFromAppPassword(c, "")
 }
 
 func (r *fakeRotator) Rotate(_ context.Context, rot Rotation) (RotationResult, error) {

@@ -60,7 +60,7 @@ func TestMigrationPlan(t *testing.T) {
 		t.Fatalf("plan for an api-token connector: %v %v", needs, steps)
 	}
 	needs, steps := MigrationPlan(legacyConnector("l"), now)
-	text := strings.Join(steps, "\n")
+	text := planText(steps)
 	if !needs {
 		t.Fatal("legacy connector not flagged")
 	}
@@ -79,11 +79,29 @@ func TestMigrationPlan(t *testing.T) {
 			t.Errorf("plan lacks %q:\n%s", want, text)
 		}
 	}
+	var scopes []string
+	for _, s := range steps {
+		if s.Kind == MigrateScopes {
+			scopes = s.Scopes
+		}
+	}
+	if strings.Join(scopes, ",") != strings.Join(wizard.RequiredScopeNames(), ",") {
+		t.Errorf("scopes step = %v, want the required scopes", scopes)
+	}
 	ssh := legacyConnector("s")
 	ssh.Connection, ssh.PasswordKind = wizard.SSH, ""
 	_, steps = MigrationPlan(ssh, now)
-	text = strings.Join(steps, "\n")
+	text = planText(steps)
 	if strings.Contains(text, "http password becomes") || !strings.Contains(text, "give the api token for api access") {
 		t.Fatalf("ssh plan:\n%s", text)
 	}
+}
+
+// planText is the plan as the CLI prints it, one step a line.
+func planText(steps []MigrationStep) string {
+	lines := make([]string, len(steps))
+	for i, s := range steps {
+		lines[i] = s.Text()
+	}
+	return strings.Join(lines, "\n")
 }

@@ -131,7 +131,7 @@ func rotateRun(ctx context.Context, opts *RotateOptions) error {
 	if migrating {
 		fmt.Fprintf(f.IO.ErrOut, "! %s uses an app password; moving it to an api token:\n", c.ID)
 		for i, s := range steps {
-			fmt.Fprintf(f.IO.ErrOut, "  %d. %s\n", i+1, s)
+			fmt.Fprintf(f.IO.ErrOut, "  %d. %s\n", i+1, s.Text())
 		}
 	}
 

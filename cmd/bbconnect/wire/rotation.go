@@ -24,17 +24,6 @@ func newTUIRotator(store profile.Store, kc cli.SecretStore, test tuiTester) tuiR
 	return tuiRotator{r: rotate.Rotator{Store: store, Secrets: kc, Now: store.Now}, test: test}
 }
 
-// MigrationPlan implements tui.Rotator with rotate.MigrationPlan.
-func (t tuiRotator) MigrationPlan(c wizard.Connector, now time.Time) (bool, []string) {
-	return rotate.MigrationPlan(c, now)
-}
-
-// Migrate implements tui.Rotator with rotate.MigrateFromAppPassword; the
-// wizard asks the email afterwards.
-func (t tuiRotator) Migrate(c wizard.Connector) wizard.Connector {
-	return rotate.MigrateFromAppPassword(c, "")
-}
-
 // Rotate implements tui.Rotator: every non-empty secret of r replaces its
 // slot, only after the live test of r.Connector with the new secrets (and
 // the stored ones of the other slots) passed; r.Connector becomes the

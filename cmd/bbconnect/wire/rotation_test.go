@@ -14,6 +14,7 @@ import (
 	"github.com/bbconnect/bbconnect/cmd/bbemu/emu"
 	"github.com/bbconnect/bbconnect/keychain"
 	"github.com/bbconnect/bbconnect/keychain/profile"
+	"github.com/bbconnect/bbconnect/keychain/rotate"
 	"github.com/bbconnect/bbconnect/tui"
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/conntest"
@@ -157,11 +158,11 @@ func TestWizardRotationMigratesAppPasswords(t *testing.T) {
 	old.APIAccess, old.APIUsername = wizard.APIUsernameAppPassword, d.Username
 	w.save(t, old, map[wizard.SecretSlot]string{wizard.SlotPassword: "app-password-1", wizard.SlotAPIToken: "app-password-2"})
 
-	need, steps := w.deps.Rotator.MigrationPlan(old, rotationNow)
+	need, steps := rotate.MigrationPlan(old, rotationNow)
 	if !need || len(steps) == 0 {
 		t.Fatal("no migration planned for an app password connector")
 	}
-	c := w.deps.Rotator.Migrate(old)
+	c := rotate.MigrateFromAppPassword(old, "")
 	c.APIEmail = d.Email // the wizard's API access step asks it
 	res, err := w.deps.Rotator.Rotate(context.Background(), tui.Rotation{Connector: c, Secrets: wizard.Secrets{Password: d.APIToken}})
 	if err != nil {
