@@ -33,6 +33,7 @@ type crashConfig struct {
 	Keyring string `json:"keyring"` // fileBackend path; "" for the real keychain
 	ID      string `json:"id"`
 	Migrate bool   `json:"migrate"`
+	Remote  bool   `json:"remote"`  // the connector has a copy in a fake Harness (Dir/remote.json)
 	Recover bool   `json:"recover"` // run Recover instead of Rotate
 	KillAt  string `json:"kill_at"` // step name; "" to record the steps
 	// PauseAtKill: at KillAt, wait for a line on stdin before dying, so
@@ -94,6 +95,9 @@ func crashHelper(raw string) int {
 		kc:    keychain.New(keychain.WithBackend(backend)),
 		id:    cfg.ID,
 		conn:  c,
+	}
+	if cfg.Remote {
+		f.remote = &fileRemote{path: remotePath(cfg.Dir)}
 	}
 	f.store.LockWait = time.Duration(cfg.LockWaitMS) * time.Millisecond
 	f.store.Owner = "bbconnect rotate (test helper)"
@@ -169,7 +173,7 @@ func runCrashHelper(t *testing.T, cfg crashConfig) ([]string, bool) {
 // starts over, kills the helper there, checks the connector, and recovers.
 // When the kill leaves a rotation half-swapped, it also kills a recovery at
 // each of its steps before the final recovery.
-func crashAtEveryStep(t *testing.T, newBackend func(dir string) (keychain.Backend, string), migrate bool) {
+func crashAtEveryStep(t *testing.T, newBackend func(dir string) (keychain.Backend, string), migrate, remote bool) {
 	setup := func(t *testing.T) (fixture, crashConfig) {
 		dir := t.TempDir()
 		backend, path := newBackend(dir)
@@ -178,8 +182,11 @@ func crashAtEveryStep(t *testing.T, newBackend func(dir string) (keychain.Backen
 			c = legacyConnector(c.ID)
 		}
 		f := newFixture(t, dir, backend, c)
+		if remote {
+			f = f.withRemote(t, dir)
+		}
 		t.Cleanup(func() { _, _ = f.kc.DeleteAll(context.Background(), f.id) })
-		return f, crashConfig{Dir: dir, Keyring: path, ID: f.id, Migrate: migrate}
+		return f, crashConfig{Dir: dir, Keyring: path, ID: f.id, Migrate: migrate, Remote: remote}
 	}
 	f, cfg := setup(t)
 	steps, killed := runCrashHelper(t, cfg)
@@ -198,6 +205,19 @@ func crashAtEveryStep(t *testing.T, newBackend func(dir string) (keychain.Backen
 				t.Fatalf("helper not killed at %s: steps %v", step, got)
 			}
 			f.assertConsistent(t, false)
+			if remote && exists(f.store.JournalPath(f.id)) && indexOf(steps, step) >= indexOf(steps, "journal-remote") &&
+				indexOf(steps, step) < indexOf(steps, "journal-swapping") {
+				// Stopped at the Harness step: kill recoveries while they put
+				// Harness back, too.
+				rcfg := cfg
+				rcfg.Recover = true
+				for _, rstep := range []string{"remote-reverted", "rolled-back"} {
+					rcfg.KillAt = rstep
+					if _, killed := runCrashHelper(t, rcfg); killed {
+						f.assertConsistent(t, false)
+					}
+				}
+			}
 			if exists(f.store.JournalPath(f.id)) && indexOf(steps, step) >= indexOf(steps, "journal-swapping") {
 				// Half swapped: kill recoveries too, at each of their steps.
 				rcfg := cfg
@@ -248,6 +268,9 @@ func TestKillAtEveryStep(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a process per step")
 	}
-	t.Run("rotation", func(t *testing.T) { crashAtEveryStep(t, fileKeyring, false) })
-	t.Run("migration", func(t *testing.T) { crashAtEveryStep(t, fileKeyring, true) })
+	t.Run("rotation", func(t *testing.T) { crashAtEveryStep(t, fileKeyring, false, false) })
+	t.Run("migration", func(t *testing.T) { crashAtEveryStep(t, fileKeyring, true, false) })
+	// A connector pushed to Harness: the Harness step is journaled too.
+	t.Run("harness", func(t *testing.T) { crashAtEveryStep(t, fileKeyring, false, true) })
+	t.Run("harness-migration", func(t *testing.T) { crashAtEveryStep(t, fileKeyring, true, true) })
 }

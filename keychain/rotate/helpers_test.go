@@ -149,6 +149,8 @@ type fixture struct {
 	kc    *keychain.Keychain
 	id    string
 	conn  wizard.Connector
+	// remote, when not nil, is the connector's copy in (a fake) Harness.
+	remote *fileRemote
 }
 
 func cloudConnector(id string) wizard.Connector {
@@ -197,7 +199,32 @@ func newFixture(t *testing.T, dir string, backend keychain.Backend, c wizard.Con
 }
 
 func (f fixture) rotator(tester Tester) *Rotator {
-	return &Rotator{Store: f.store, Secrets: f.kc, Tester: tester, Now: func() time.Time { return rotated }}
+	r := &Rotator{Store: f.store, Secrets: f.kc, Tester: tester, Now: func() time.Time { return rotated }}
+	if f.remote != nil {
+		r.Remote = f.remote
+	}
+	return r
+}
+
+// remotePath is where a fixture in dir keeps its fake Harness.
+func remotePath(dir string) string { return filepath.Join(dir, "remote.json") }
+
+// withRemote links the fixture's connector to a fake Harness in dir that
+// holds its old values.
+func (f fixture) withRemote(t *testing.T, dir string) fixture {
+	t.Helper()
+	f.remote = &fileRemote{path: remotePath(dir)}
+	if err := f.remote.seed(f.id, f.conn.NeedsSeparateAPIToken()); err != nil {
+		t.Fatal(err)
+	}
+	link := profile.HarnessLink{Account: "acme", URL: "http://127.0.0.1:1/gateway", SecretIDs: []string{f.id + "_pw"}}
+	if f.conn.NeedsSeparateAPIToken() {
+		link.SecretIDs = append(link.SecretIDs, f.id+"_api")
+	}
+	if _, err := f.store.RecordHarness(context.Background(), f.id, link); err != nil {
+		t.Fatal(err)
+	}
+	return f
 }
 
 // request is the rotation the fixture's tests run: a new HTTP password
@@ -238,6 +265,9 @@ func (f fixture) assertConsistent(t *testing.T, settled bool) bool {
 	if _, err := os.Stat(f.store.JournalPath(f.id)); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("journal still there after recovery: %v", err)
 	}
+	if f.remote != nil {
+		f.assertRemote(t, isNew)
+	}
 	for _, s := range keychain.Slots {
 		if v, err := f.kc.Get(ctx, f.id, keychain.StagingSlot(s)); !errors.Is(err, keychain.ErrNotFound) {
 			t.Fatalf("staging item %s left: %q %v", s, v, err)
@@ -265,4 +295,28 @@ func (f fixture) assertConsistent(t *testing.T, settled bool) bool {
 		}
 	}
 	return isNew
+}
+
+// assertRemote checks that the fake Harness holds the same token as the
+// keychain (new or old) and, for the old one, nothing a rotation created.
+func (f fixture) assertRemote(t *testing.T, isNew bool) {
+	t.Helper()
+	st := f.remote.state(t)
+	want := oldToken
+	if isNew {
+		want = newToken
+	}
+	if got := f.remote.remotePassword(t); got != want {
+		t.Fatalf("harness holds %q but the keychain %q", got, want)
+	}
+	if !isNew && len(st.Tags) > 0 {
+		t.Fatalf("rolled back, but harness keeps the secrets a rotation created: %v", st.Tags)
+	}
+	p, err := f.store.Load(f.id)
+	if err != nil || p.Harness == nil {
+		t.Fatalf("profile lost its harness link: %v", err)
+	}
+	if isNew != (p.Harness.LastTest != nil && p.Harness.LastTest.OK) {
+		t.Fatalf("profile's harness test = %+v, new token in place %v", p.Harness.LastTest, isNew)
+	}
 }

@@ -23,8 +23,15 @@ import (
 //	staging  — written before the first staging item; the new values may
 //	           be (partly) staged; not yet tested. Recovery rolls back:
 //	           the main items were never touched.
+//	remote   — written after the live test passed, before the remote copy
+//	           (Harness) is changed, for a connector that has one. Recovery
+//	           rolls back both sides: it puts the remote copy back (the old
+//	           values are still in the main items) and then drops the
+//	           staging items. Without a way to reach the remote, the
+//	           journal stays and the next run tries again.
 //	swapping — written only after every staging item was read back and
-//	           the live test passed. Recovery rolls forward: it copies each
+//	           the live test passed (and the remote test, when there is a
+//	           remote step: the remote then holds the new values). Recovery rolls forward: it copies each
 //	           staging item that is still there over its main item, then
 //	           writes the profile, drops unneeded items and the staging
 //	           items. Staging items are deleted only after every main item
@@ -32,6 +39,7 @@ import (
 //	           item is already done.
 const (
 	stateStaging  = "staging"
+	stateRemote   = "remote"
 	stateSwapping = "swapping"
 )
 
@@ -56,6 +64,10 @@ type journal struct {
 	Tested    bool                                    `json:"tested"`
 	Migrated  bool                                    `json:"migrated,omitempty"`
 	Started   time.Time                               `json:"started"`
+	// Remote is the remote step (Harness), nil for a local-only rotation;
+	// RemoteTest is the remote's test once it passed.
+	Remote     *RemoteStep         `json:"remote,omitempty"`
+	RemoteTest *profile.TestResult `json:"remote_test,omitempty"`
 }
 
 func encodeJournal(j journal) ([]byte, error) {
@@ -82,10 +94,17 @@ func parseJournal(data []byte) (journal, error) {
 		return journal{}, fmt.Errorf("rotation record version %d is not %d", j.Schema, journalSchema)
 	case j.ID == "" || j.Connector.ID != j.ID:
 		return journal{}, errors.New("rotation record names no connector, or two")
-	case j.State != stateStaging && j.State != stateSwapping:
+	case j.State != stateStaging && j.State != stateRemote && j.State != stateSwapping:
 		return journal{}, fmt.Errorf("rotation record state %q is unknown", j.State)
 	case len(j.Slots) == 0:
 		return journal{}, errors.New("rotation record lists no secret")
+	case j.State == stateRemote && j.Remote == nil:
+		return journal{}, errors.New("rotation record is at the harness step but names no harness step")
+	}
+	if j.Remote != nil {
+		if err := j.Remote.check(); err != nil {
+			return journal{}, fmt.Errorf("rotation record: %w", err)
+		}
 	}
 	for _, s := range append(append([]wizard.SecretSlot{}, j.Slots...), j.Drop...) {
 		if !knownSlot(s) {

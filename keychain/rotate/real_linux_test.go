@@ -30,8 +30,9 @@ func realKeyring(string) (keychain.Backend, string) { return keychain.System(), 
 
 func TestRealKillAtEveryStep(t *testing.T) {
 	needRealKeyring(t)
-	t.Run("rotation", func(t *testing.T) { crashAtEveryStep(t, realKeyring, false) })
-	t.Run("migration", func(t *testing.T) { crashAtEveryStep(t, realKeyring, true) })
+	t.Run("rotation", func(t *testing.T) { crashAtEveryStep(t, realKeyring, false, false) })
+	t.Run("migration", func(t *testing.T) { crashAtEveryStep(t, realKeyring, true, false) })
+	t.Run("harness", func(t *testing.T) { crashAtEveryStep(t, realKeyring, false, true) })
 }
 
 func TestRealRotate(t *testing.T) {

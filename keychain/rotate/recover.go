@@ -64,6 +64,15 @@ func (r *Rotator) recoverLocked(ctx context.Context, id string) (string, error) 
 		return fmt.Sprintf("an unfinished rotation of an earlier connector %s (deleted since) was dropped; the saved %s was not changed", id, id), nil
 	}
 	switch j.State {
+	case stateRemote:
+		if err := r.revertRemote(keep, j); err != nil {
+			return "", fmt.Errorf("an interrupted rotation of %s is not finished: harness may hold the new token (%w); %s keeps its old token here, and bbconnect rotate %s (or any bbconnect command that can reach harness) puts harness back",
+				id, err, id, id)
+		}
+		if err := r.rollback(keep, j); err != nil {
+			return "", fmt.Errorf("an interrupted rotation of %s was put back in harness, but its staged copy could not be cleaned up yet: %w; its old token is still in use", id, err)
+		}
+		return fmt.Sprintf("an interrupted rotation of %s was rolled back in harness and here: the old token is in use on both sides; run bbconnect rotate %s again", id, id), nil
 	case stateStaging:
 		if err := r.rollback(keep, j); err != nil {
 			return "", fmt.Errorf("an interrupted rotation of %s could not be rolled back yet: %w; its old token is still in use", id, err)

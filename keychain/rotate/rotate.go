@@ -44,6 +44,10 @@ type Rotator struct {
 	Store   profile.Store
 	Secrets Secrets
 	Tester  Tester
+	// Remote, when not nil, is the connector's copy in Harness: after the
+	// live test passes it gets the new values and runs its own test before
+	// the local swap (see Remote). Nil rotates locally only.
+	Remote Remote
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 }
@@ -77,7 +81,11 @@ type Result struct {
 	// Recovered is the sentence of an earlier, interrupted rotation that
 	// was finished or rolled back first ("" when there was none).
 	Recovered string
-	Profile   profile.Profile
+	// Remote is the remote step that was applied (nil when none), and
+	// RemoteTest the remote's test of the new values.
+	Remote     *RemoteStep
+	RemoteTest *profile.TestResult
+	Profile    profile.Profile
 	// Summary is one sentence for the user.
 	Summary string
 }
@@ -138,6 +146,18 @@ func (r *Rotator) Rotate(ctx context.Context, req Request) (Result, error) {
 		return res, err
 	}
 	j.Rotation, j.Profile = newRotationID(), p.Created
+	if r.Remote != nil {
+		// Only reads: a remote that cannot be reached stops the rotation
+		// before anything is written.
+		step, err := r.Remote.Prepare(ctx, p, j.Connector, j.Slots)
+		if err != nil {
+			return res, unchanged(err)
+		}
+		if step != nil {
+			step.Tag = j.Rotation
+			j.Remote = step
+		}
+	}
 	// Cleanup and the swap use a context that Ctrl+C does not cancel: once
 	// started they are short (each call is bounded by the keychain timeout)
 	// and finishing them is what leaves the connector working.
@@ -153,6 +173,11 @@ func (r *Rotator) Rotate(ctx context.Context, req Request) (Result, error) {
 		}
 		return res, err
 	}
+	if j.Remote != nil {
+		if err := r.applyRemote(ctx, &j, values); err != nil {
+			return res, err
+		}
+	}
 	j.State, j.Tested = stateSwapping, r.Tester != nil
 	if err := r.writeJournal(j); err != nil {
 		if rbErr := r.rollback(keep, j); rbErr != nil {
@@ -167,6 +192,7 @@ func (r *Rotator) Rotate(ctx context.Context, req Request) (Result, error) {
 	}
 	res.Replaced, res.Removed = j.Slots, j.Drop
 	res.Tested, res.Migrated, res.Profile = j.Tested, j.Migrated, saved
+	res.Remote, res.RemoteTest = j.Remote, j.RemoteTest
 	res.Summary = summary(j)
 	return res, nil
 }
@@ -329,6 +355,7 @@ func (r *Rotator) finish(ctx context.Context, j journal, values map[wizard.Secre
 		delete(tokens, s)
 	}
 	p.Tokens = tokens
+	p.Harness = remoteLink(p.Harness, j)
 	if j.Tested {
 		p.LastTest = &profile.TestResult{At: j.Started, OK: true, Summary: "the new token passed the connection test when it was rotated in"}
 	}
