@@ -67,7 +67,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		}
 	}
 	fs.Func("fault", "inject a Bitbucket fault (repeatable): rate-limit, server-error, hang, dc-anonymous, ssh-host-key-changed; see below", addFault(false))
-	fs.Func("harness-fault", "inject a Harness fault (repeatable): rate-limit, server-error, hang, not-found-404, governance, html, test-error-envelope; see below", addFault(true))
+	fs.Func("harness-fault", "inject a Harness fault (repeatable): rate-limit, server-error, hang, not-found-404, governance, html, test-error-envelope, test-blocked; see below", addFault(true))
 	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -192,6 +192,7 @@ func banner(s *emu.Server, took time.Duration) string {
 	p("  workspace / repos      %s / %s, %s (empty), %s", d.Workspace, d.Repo, d.EmptyRepo, d.OtherRepo)
 	p("  username / email       %s / %s", d.Username, d.Email)
 	p("  API token (all scopes) %s", d.APIToken)
+	p("  API token (to rotate)  %s", d.APITokenNext)
 	p("  API token (missing)    %s", d.APITokenMissingScopes)
 	p("  API token (expired)    %s", d.APITokenExpired)
 	p("  API token (no scopes)  %s", d.APITokenNoScopes)
@@ -294,8 +295,12 @@ Faults (--fault for Bitbucket, --harness-fault for Harness; repeatable):
   connector answers 404 instead of 400), governance (a create or update answers 200 with
   governanceMetadata and no entity), html (an HTML page, as from a wrong base URL),
   test-error-envelope (a failing testConnection answers 400 with Harness's hint chain, code
-  HINT, instead of 200 with data.status FAILURE: the reference leaves open which one comes).
+  HINT, instead of 200 with data.status FAILURE: the reference leaves open which one comes),
+  test-blocked (testConnection fails as when Harness cannot reach Bitbucket, e.g. an IP
+  allowlist, whatever the credentials: a rotation whose new token passes the local test but
+  not Harness's, so bbconnect rotate puts the old one back).
   Examples: --harness-fault rate-limit,percent=30   --harness-fault server-error,status=503,first=2
             --harness-fault not-found-404           --fault hang,path=/2.0/user
+            --harness-fault test-blocked,first=1
 `)
 }

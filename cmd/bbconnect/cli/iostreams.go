@@ -104,6 +104,17 @@ func isTerminal(f *os.File) bool {
 	return term.IsTerminal(int(fd)) // #nosec G115 -- bounded above.
 }
 
+// ReadLine asks for a line of text (echoed) on the terminal with prompt.
+// The value is trimmed.
+func (s *IOStreams) ReadLine(prompt string) (string, error) {
+	fmt.Fprint(s.ErrOut, prompt)
+	line, err := bufio.NewReader(s.In).ReadString('\n')
+	if err != nil && line == "" {
+		return "", err
+	}
+	return strings.TrimSpace(line), nil
+}
+
 // ReadSecret asks for a secret on the terminal with prompt, without echo
 // (test streams read a line of In). The value is trimmed.
 func (s *IOStreams) ReadSecret(prompt string) (string, error) {

@@ -59,6 +59,30 @@ type RotateRequest struct {
 	Expires map[wizard.SecretSlot]time.Time
 	// Test runs the live test of the new settings and secrets; nil skips it.
 	Test func(ctx context.Context, c wizard.Connector, s Secrets) error
+	// LocalOnly leaves the connector's copy in Harness alone.
+	LocalOnly bool
+	// DeleteOldSecret deletes, after Harness's test passed, the Harness
+	// secrets a migration left unused.
+	DeleteOldSecret bool
+}
+
+// HarnessRotation is what a rotation did in Harness.
+type HarnessRotation struct {
+	Account   string
+	Connector string // the Harness identifier
+	Scope     string // "account", "org O", "project O/P"
+	// Created is true when new secrets were made and the connector
+	// pointed at them (App Password migration); false when the secrets it
+	// refers to got the new value.
+	Created bool
+	Secrets []string // the secrets written
+	// OldSecrets are the secrets the connector no longer uses, and
+	// Deleted those deleted (--delete-old-secret); DeleteErr says why the
+	// rest were not.
+	OldSecrets []string
+	Deleted    []string
+	DeleteErr  error
+	Test       *TestResult // Harness's test of the new token
 }
 
 // RotateResult says what a rotation did.
@@ -71,6 +95,8 @@ type RotateResult struct {
 	Replaced []wizard.SecretSlot
 	Tested   bool
 	Migrated bool
+	// Harness is what was done in Harness (nil when nothing was).
+	Harness *HarnessRotation
 }
 
 // RotateFunc replaces secrets only after the new ones are stored, read

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/keychain/rotate"
 	"github.com/bbconnect/bbconnect/wizard"
+	harnessapi "github.com/bbconnect/bbconnect/wizard/harness"
 )
 
 // RotateOptions are the inputs of `bbconnect rotate`.
@@ -26,7 +29,11 @@ type RotateOptions struct {
 	CAFile       string
 	CloudURL     string
 	CloudAPIURL  string
-	Refused      wizard.Problems
+	// LocalOnly leaves the connector's copy in Harness alone.
+	LocalOnly bool
+	// DeleteOldSecret deletes the Harness secrets a migration left unused.
+	DeleteOldSecret bool
+	Refused         wizard.Problems
 }
 
 const rotateLong = `Replace a saved connector's token. The new token is stored beside the old one,
@@ -88,6 +95,8 @@ func NewCmdRotate(f *Factory, runF func(context.Context, *RotateOptions) error) 
 	fs.StringVar(&opts.CAFile, "ca-file", "", "extra PEM CA bundle to trust in the test")
 	fs.StringVar(&opts.CloudURL, "cloud-url", "", "send Bitbucket Cloud git traffic here instead (also BBCONNECT_CLOUD_URL)")
 	fs.StringVar(&opts.CloudAPIURL, "cloud-api-url", "", "send Bitbucket Cloud API traffic here instead, with or without /2.0 (also BBCONNECT_CLOUD_API_URL)")
+	fs.BoolVar(&opts.LocalOnly, "local-only", false, "change only the keychain, not the connector in Harness (bbconnect push updates Harness later)")
+	fs.BoolVar(&opts.DeleteOldSecret, "delete-old-secret", false, "after Harness's test passed, delete the Harness secret a migration no longer uses")
 	registerRefused(fs)
 	_ = cmd.RegisterFlagCompletionFunc("slot", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{string(wizard.SlotPassword), string(wizard.SlotAPIToken)}, cobra.ShellCompDirectiveNoFileComp
@@ -114,6 +123,16 @@ func rotateRun(ctx context.Context, opts *RotateOptions) error {
 	}
 	if f.Rotate == nil {
 		return errNotAvailable("token rotation", "")
+	}
+	inHarness := p.Harness != nil && !opts.LocalOnly
+	switch {
+	case opts.DeleteOldSecret && opts.LocalOnly:
+		return usageErrorf("--delete-old-secret deletes a harness secret: drop --local-only, or the other flag")
+	case opts.DeleteOldSecret && p.Harness == nil:
+		return usageErrorf("--delete-old-secret deletes a harness secret, and %s is not in harness (bbconnect push or harness import links it)", opts.ID)
+	}
+	if err := askEmail(opts, p.Connector); err != nil {
+		return err
 	}
 	c, ps := rotationTarget(p.Connector, opts)
 	slot, sps := rotationSlot(c, opts.Slot)
@@ -154,6 +173,11 @@ func rotateRun(ctx context.Context, opts *RotateOptions) error {
 	if migrating {
 		req.Connector = &c
 	}
+	req.LocalOnly, req.DeleteOldSecret = opts.LocalOnly, opts.DeleteOldSecret
+	if inHarness {
+		fmt.Fprintf(f.IO.ErrOut, "harness account %s: after the local test, harness gets the new token and runs its own test\n", p.Harness.Account)
+		ctx = harnessapi.WithObserver(ctx, func(call harnessapi.Call) { printCall(f.IO.ErrOut, call) })
+	}
 	if !opts.SkipTest {
 		if f.Test == nil {
 			return errNotAvailable("the connection test", "add --skip-test to rotate without it")
@@ -177,6 +201,10 @@ func rotateRun(ctx context.Context, opts *RotateOptions) error {
 		if ctx.Err() != nil {
 			return ErrInterrupted
 		}
+		var rf *rotate.RemoteFailedError
+		if errors.As(err, &rf) {
+			return failuref("✗ %s", wizard.Redact(err.Error(), secret))
+		}
 		return failuref("%s", wizard.Redact(err.Error(), secret))
 	}
 	fmt.Fprintf(f.IO.Out, "✓ rotated the %s of %s\n", strings.Join(slotNames(res.Replaced), " and "), c.ID)
@@ -186,7 +214,56 @@ func rotateRun(ctx context.Context, opts *RotateOptions) error {
 	if !res.Tested {
 		fmt.Fprintf(f.IO.Out, "  – the new token was not tested (--skip-test): run bbconnect test %s\n", c.ID)
 	}
-	fmt.Fprintf(f.IO.Out, "next, in Harness: put the new token in the secret the connector refers to\n")
+	switch {
+	case res.Harness != nil:
+		printHarnessRotation(f.IO, c.ID, res.Harness)
+	case p.Harness != nil && opts.LocalOnly:
+		fmt.Fprintf(f.IO.Out, "! harness still holds the old token (--local-only): bbconnect push %s puts the new one there\n", c.ID)
+	default:
+		fmt.Fprintf(f.IO.Out, "next, in Harness: put the new token in the secret the connector refers to (or bbconnect push %s does it)\n", c.ID)
+	}
+	if res.Harness != nil && res.Harness.DeleteErr != nil {
+		return failuref("the old harness secret could not be deleted: %v; delete it in harness", res.Harness.DeleteErr)
+	}
+	return nil
+}
+
+// printHarnessRotation says what the rotation did in Harness.
+func printHarnessRotation(ios *IOStreams, id string, h *HarnessRotation) {
+	w := ios.Out
+	where := fmt.Sprintf("harness account %s (%s)", h.Account, h.Scope)
+	if h.Created {
+		fmt.Fprintf(w, "✓ in %s, connector %s now uses the new secret %s; harness's test passed\n", where, h.Connector, strings.Join(h.Secrets, ", "))
+	} else {
+		fmt.Fprintf(w, "✓ in %s, secret %s holds the new token; harness's test passed\n", where, strings.Join(h.Secrets, ", "))
+	}
+	for _, s := range h.Deleted {
+		fmt.Fprintf(w, "✓ deleted the old harness secret %s\n", s)
+	}
+	var left []string
+	for _, s := range h.OldSecrets {
+		if !slices.Contains(h.Deleted, s) {
+			left = append(left, s)
+		}
+	}
+	if len(left) > 0 {
+		fmt.Fprintf(w, "  %s no longer uses the old secret %s: delete it in harness once nothing else does (or rotate with --delete-old-secret)\n",
+			h.Connector, strings.Join(left, ", "))
+	}
+}
+
+// askEmail asks on a terminal for the Atlassian email that API access
+// needs when it moves off an App Password and --email was not given.
+func askEmail(opts *RotateOptions, c wizard.Connector) error {
+	f := opts.Factory
+	if !rotate.NeedsMigration(c) || c.APIAccess != wizard.APIUsernameAppPassword || opts.Email != "" || !f.IO.CanPrompt() {
+		return nil
+	}
+	v, err := f.IO.ReadLine("atlassian account email for api access (email and api token): ")
+	if err != nil {
+		return usageErrorf("no email was given; give it with --email")
+	}
+	opts.Email = v
 	return nil
 }
 

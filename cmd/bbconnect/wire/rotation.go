@@ -2,6 +2,8 @@ package wire
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/bbconnect/bbconnect/cmd/bbconnect/cli"
@@ -20,8 +22,8 @@ type tuiRotator struct {
 	test tuiTester
 }
 
-func newTUIRotator(store profile.Store, kc cli.SecretStore, test tuiTester) tuiRotator {
-	return tuiRotator{r: rotate.Rotator{Store: store, Secrets: kc, Now: store.Now}, test: test}
+func newTUIRotator(store profile.Store, kc cli.SecretStore, test tuiTester, remote rotate.Remote) tuiRotator {
+	return tuiRotator{r: rotate.Rotator{Store: store, Secrets: kc, Now: store.Now, Remote: remote}, test: test}
 }
 
 // Rotate implements tui.Rotator: every non-empty secret of r replaces its
@@ -51,9 +53,24 @@ func (t tuiRotator) Rotate(ctx context.Context, r tui.Rotation) (tui.RotationRes
 	if err != nil {
 		return out, err
 	}
+	if h := harnessRotation(res); h != nil {
+		out.Summary += "; " + harnessSentence(h)
+	}
 	for _, s := range res.Replaced {
 		out.Keychain = append(out.Keychain, keychain.ItemName(c.ID, s)+" (service "+keychain.Service+")")
 	}
 	out.ProfilePath = t.r.Store.Path(c.ID)
 	return out, nil
+}
+
+// harnessSentence says what a rotation did in Harness, in one clause.
+func harnessSentence(h *cli.HarnessRotation) string {
+	s := fmt.Sprintf("in harness, secret %s now holds it and harness's test passed", strings.Join(h.Secrets, ", "))
+	if h.Created {
+		s = fmt.Sprintf("in harness, connector %s now uses the new secret %s and harness's test passed", h.Connector, strings.Join(h.Secrets, ", "))
+	}
+	if len(h.OldSecrets) > 0 {
+		s += fmt.Sprintf(" (the old secret %s is unused: delete it in harness)", strings.Join(h.OldSecrets, ", "))
+	}
+	return s
 }

@@ -49,7 +49,7 @@ func newRotationWorld(t *testing.T) *rotationWorld {
 	kc := keychain.New(keychain.WithBackend(keychain.GoKeyring()))
 	dir := t.TempDir()
 	req := cli.WizardRequest{Now: rotationNow, ProfileDir: dir, Keychain: kc, TestSettings: cli.TestSettings{Now: rotationNow}}
-	return &rotationWorld{srv: srv, kc: kc, dir: dir, deps: wizardDeps(context.Background(), f, req)}
+	return &rotationWorld{srv: srv, kc: kc, dir: dir, deps: wizardDeps(context.Background(), f, req, nil)}
 }
 
 // save stores c with its secrets as the wizard saves a new connector.

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"slices"
 	"sync"
 	"time"
 
@@ -21,11 +22,15 @@ import (
 	"github.com/bbconnect/bbconnect/keychain/rotate"
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/conntest"
+	harnessapi "github.com/bbconnect/bbconnect/wizard/harness"
 	"github.com/bbconnect/bbconnect/wizard/sshkey"
 )
 
 // Wire connects the real services to f.
 func Wire(f *cli.Factory) {
+	// Harness, for rotations of pushed connectors and their recovery; it
+	// reads HARNESS_PLATFORM_API_KEY now, before a command unsets it.
+	remote := newHarnessRemote(f)
 	f.Keychain = func() (cli.SecretStore, error) { return openKeychain(f) }
 	f.Profiles = func(dir string) (cli.ProfileStore, error) { return store(f, dir), nil }
 	f.Test = func(ctx context.Context, c wizard.Connector, s wizard.Secrets, ts cli.TestSettings, progress func(conntest.Event)) conntest.Report {
@@ -33,15 +38,15 @@ func Wire(f *cli.Factory) {
 	}
 	f.InspectKey = inspectKey
 	f.Wizard = func(ctx context.Context, ios *cli.IOStreams, req cli.WizardRequest) error {
-		return runWizard(ctx, f, req)
+		return runWizard(ctx, f, req, remote)
 	}
 	f.Rotate = func(ctx context.Context, dir string, kc cli.SecretStore, req cli.RotateRequest) (cli.RotateResult, error) {
-		return rotateSecrets(ctx, f, dir, kc, req)
+		return rotateSecrets(ctx, f, dir, kc, req, remote)
 	}
 	f.Pending = func(dir string) ([]string, error) { return pending(store(f, dir)) }
 	f.Recover = func(ctx context.Context, dir string, kc cli.SecretStore) ([]string, []error) {
 		st := store(f, dir)
-		r := rotate.Rotator{Store: st, Secrets: kc, Now: clock(f)}
+		r := rotate.Rotator{Store: st, Secrets: kc, Now: clock(f), Remote: remote}
 		said, errs := r.RecoverAll(ctx)
 		s2, e2 := st.FinishRemovals(ctx, kc)
 		return append(said, s2...), append(errs, e2...)
@@ -70,16 +75,43 @@ func pending(st profile.Store) ([]string, error) {
 	return append(ids, more...), err
 }
 
-// rotateSecrets runs keychain/rotate with the command's live test.
-func rotateSecrets(ctx context.Context, f *cli.Factory, dir string, kc cli.SecretStore, req cli.RotateRequest) (cli.RotateResult, error) {
+// rotateSecrets runs keychain/rotate with the command's live test and, for
+// a connector in Harness (unless req.LocalOnly), the Harness step.
+func rotateSecrets(ctx context.Context, f *cli.Factory, dir string, kc cli.SecretStore, req cli.RotateRequest, remote *harnessRemote) (cli.RotateResult, error) {
 	r := rotate.Rotator{Store: store(f, dir), Secrets: kc, Now: clock(f)}
+	if !req.LocalOnly {
+		r.Remote = remote
+	}
 	if req.Test != nil {
 		r.Tester = rotate.Tester(req.Test)
 	}
 	res, err := r.Rotate(ctx, rotate.Request{ID: req.ID, Secrets: req.Secrets, Connector: req.Connector, Expires: req.Expires})
-	return cli.RotateResult{
+	out := cli.RotateResult{
 		Recovered: res.Recovered, Summary: res.Summary, Replaced: res.Replaced, Tested: res.Tested, Migrated: res.Migrated,
-	}, err
+		Harness: harnessRotation(res),
+	}
+	if h := out.Harness; err == nil && h != nil && req.DeleteOldSecret && len(h.OldSecrets) > 0 {
+		h.Deleted, h.DeleteErr = remote.DeleteOldSecrets(context.WithoutCancel(ctx), *res.Remote)
+	}
+	return out, err
+}
+
+// harnessRotation is the Harness part of a rotation's result.
+func harnessRotation(res rotate.Result) *cli.HarnessRotation {
+	st := res.Remote
+	if st == nil {
+		return nil
+	}
+	h := &cli.HarnessRotation{
+		Account: st.Account, Connector: st.Connector, Scope: harnessapi.Scope{Org: st.Org, Project: st.Project}.String(),
+		Created: st.Kind == rotate.RemoteRepoint, OldSecrets: st.OldSecrets, Test: res.RemoteTest,
+	}
+	for _, s := range rotate.AllSlotsOf(st.Secrets) {
+		if ref := st.Secrets[s]; !slices.Contains(h.Secrets, ref) {
+			h.Secrets = append(h.Secrets, ref)
+		}
+	}
+	return h
 }
 
 // mockOnce installs go-keyring's mock once per process, so every command

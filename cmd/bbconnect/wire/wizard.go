@@ -11,6 +11,7 @@ import (
 	"github.com/bbconnect/bbconnect/cmd/bbconnect/cli"
 	"github.com/bbconnect/bbconnect/keychain"
 	"github.com/bbconnect/bbconnect/keychain/profile"
+	"github.com/bbconnect/bbconnect/keychain/rotate"
 	"github.com/bbconnect/bbconnect/tui"
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/conntest"
@@ -18,9 +19,9 @@ import (
 
 // runWizard runs the terminal wizard with the real services: the probed
 // keychain, the saved connectors and the live connection test.
-func runWizard(ctx context.Context, f *cli.Factory, req cli.WizardRequest) error {
+func runWizard(ctx context.Context, f *cli.Factory, req cli.WizardRequest, remote rotate.Remote) error {
 	ios := f.IO
-	deps := wizardDeps(ctx, f, req)
+	deps := wizardDeps(ctx, f, req, remote)
 	// The wizard's Saved screen (or, line by line, its Saved summary) says
 	// where everything went: nothing is printed again here.
 	_, err := tui.Run(ctx, tui.Options{
@@ -37,8 +38,9 @@ func runWizard(ctx context.Context, f *cli.Factory, req cli.WizardRequest) error
 
 // wizardDeps are the real services as the wizard sees them: the probed
 // keychain, the saved connectors, the live connection test, the journaled
-// rotation of keychain/rotate, the export folder and the repository list.
-func wizardDeps(ctx context.Context, f *cli.Factory, req cli.WizardRequest) tui.Deps {
+// rotation of keychain/rotate (with remote, the connector's copy in
+// Harness), the export folder and the repository list.
+func wizardDeps(ctx context.Context, f *cli.Factory, req cli.WizardRequest, remote rotate.Remote) tui.Deps {
 	now := req.Now
 	start := time.Now()
 	clock := func() time.Time { return now.Add(time.Since(start)) }
@@ -50,7 +52,7 @@ func wizardDeps(ctx context.Context, f *cli.Factory, req cli.WizardRequest) tui.
 		Profiles: tuiProfiles{ctx: ctx, store: store, kc: req.Keychain},
 		Secrets:  tuiSecrets{ctx: ctx, kc: req.Keychain},
 		Tester:   tester,
-		Rotator:  newTUIRotator(store, req.Keychain, tester),
+		Rotator:  newTUIRotator(store, req.Keychain, tester, remote),
 		Exports:  tuiExports{dir: req.ProfileDir},
 		Home:     home,
 		Repos:    tuiRepos{ts: req.TestSettings, f: f},

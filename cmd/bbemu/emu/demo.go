@@ -117,6 +117,7 @@ func newDemo(now time.Time, keys *sshKeys) Demo {
 		Username:               demoUsername,
 		Email:                  demoEmail,
 		APIToken:               atlassianToken("ATATT3xFfGF0"),
+		APITokenNext:           atlassianToken("ATATT3xFfGF0"),
 		APITokenMissingScopes:  atlassianToken("ATATT3xFfGF0"),
 		APITokenExpired:        atlassianToken("ATATT3xFfGF0"),
 		APITokenNoScopes:       atlassianToken("ATATT3xFfGF0"),
@@ -143,6 +144,7 @@ func (d Demo) credentials(now time.Time) map[string]*credential {
 	})
 	return map[string]*credential{
 		d.APIToken:              {kind: kindAPIToken, scopes: append(slices.Clone(all), "write:ssh-key:bitbucket"), expires: d.APITokenExpires},
+		d.APITokenNext:          {kind: kindAPIToken, scopes: append(slices.Clone(all), "write:ssh-key:bitbucket"), expires: d.APITokenExpires},
 		d.APITokenMissingScopes: {kind: kindAPIToken, scopes: missing, expires: d.APITokenExpires},
 		d.APITokenExpired:       {kind: kindAPIToken, scopes: all, expires: now.Add(-24 * time.Hour)},
 		d.APITokenNoScopes:      {kind: kindAPIToken, expires: d.APITokenExpires},

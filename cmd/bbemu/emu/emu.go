@@ -75,6 +75,7 @@ type Demo struct {
 	Username               string    `json:"username"`                  // Cloud Bitbucket username of the demo user
 	Email                  string    `json:"email"`                     // Atlassian account email of the demo user
 	APIToken               string    `json:"api_token"`                 // API token with every scope the Harness page requires (ATATT3x… style)
+	APITokenNext           string    `json:"api_token_next"`            // a second API token with every scope, to rotate to (expires with APIToken)
 	APITokenMissingScopes  string    `json:"api_token_missing_scopes"`  // API token lacking read:user:bitbucket and write:webhook:bitbucket
 	APITokenExpired        string    `json:"api_token_expired"`         // expired API token (401 "Token is invalid, expired, or not supported…")
 	APITokenNoScopes       string    `json:"api_token_no_scopes"`       // API token made without scopes (the classic button): the same 401, for REST and git
@@ -114,6 +115,7 @@ const (
 	FaultHarnessGovernance  FaultKind = "governance"          // a create or update answers 200 with data.governanceMetadata and no entity (an OPA policy denied it); nothing is stored
 	FaultHarnessHTML        FaultKind = "html"                // an HTML page (Status, 200 when 0), as from a wrong base URL, a proxy or a WAF
 	FaultHarnessTestError   FaultKind = "test-error-envelope" // a failing testConnection answers 400 with Harness's hint chain (code HINT) instead of 200 with data.status FAILURE
+	FaultHarnessTestBlocked FaultKind = "test-blocked"        // testConnection fails as when Harness cannot reach Bitbucket (an IP allowlist, a delegate without a route), whatever the credentials
 )
 
 // Fault is one injected failure. Path is a prefix of the request path

@@ -13,7 +13,7 @@ var (
 	bitbucketFaultKinds = []FaultKind{FaultRateLimit, FaultServerError, FaultHang, FaultDCAnonymous, FaultSSHHostKeyChanged}
 	harnessFaultKinds   = []FaultKind{
 		FaultRateLimit, FaultServerError, FaultHang, FaultHarnessNotFound404, FaultHarnessGovernance, FaultHarnessHTML,
-		FaultHarnessTestError,
+		FaultHarnessTestError, FaultHarnessTestBlocked,
 	}
 )
 

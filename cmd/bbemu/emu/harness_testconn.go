@@ -46,9 +46,17 @@ func (st *state) testConnector(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	var errs []errorDetail
 	creds, bad := h.credsFor(c)
-	if bad != nil {
+	p, _ := harnessPath(r.URL.Path)
+	switch _, blocked := st.faults.take(harnessFaultPrefix+p, FaultHarnessTestBlocked); {
+	case blocked:
+		errs = append(errs, errorDetail{
+			Reason:  "Unable to connect to the Bitbucket host",
+			Message: "Unable to connect to bitbucket.org: connection timed out (is Harness allowed by the workspace's IP allowlist?)",
+			Code:    450,
+		})
+	case bad != nil:
 		errs = append(errs, *bad)
-	} else {
+	default:
 		errs = st.runChecks(ctx, c, creds)
 	}
 	now := h.millis()
