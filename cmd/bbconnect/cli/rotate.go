@@ -50,8 +50,26 @@ terminal, from a prompt that does not echo. Never from a flag value.
 
 A connector that still uses an App Password is migrated: the HTTP password becomes an
 API token (the username stays your Bitbucket username), and Username and App Password
-API access becomes Email and API Token (give the Atlassian email with --email).
-API tokens expire within a year: --token-expires, by default one year from today.`
+API access becomes Email and API Token (the Atlassian email: asked on a terminal,
+--email otherwise). API tokens expire within a year: --token-expires, by default one
+year from today.
+
+A connector pushed to Harness (or imported from it) is rotated there too: after the
+local test passes, the new token is put in the Harness secret the connector refers to
+and Harness runs its own test; only then does the keychain take it. When Harness
+refuses or its test fails, the old value goes back to Harness, the old token stays
+here, and the exit status is 1 with Harness's error summary. Each Harness call is
+shown on stderr (method, path, status). An interrupted rotation is settled on both
+sides by the next run; if Harness cannot be reached then, bbconnect says so and tries
+again on every run. --local-only leaves Harness alone (bbconnect push ID updates it
+later). The key: HARNESS_PLATFORM_API_KEY, or the one bbconnect harness login keeps.
+
+An App Password connector imported from Harness (bbconnect harness import) is
+migrated in Harness as well: a NEW secret <connector>_api_token is created (the App
+Password secret is never overwritten), the connector is pointed at it with Email and
+API Token API access, and Harness tests it; if that fails, the previous connector is
+restored and the new secret deleted. The old secret is named for you to delete;
+--delete-old-secret deletes it after Harness's test passed.`
 
 const rotateExample = `  # on a terminal: asks for the new token
   bbconnect rotate bitbucket_cloud
@@ -63,7 +81,17 @@ const rotateExample = `  # on a terminal: asks for the new token
   BBCONNECT_API_TOKEN=… bbconnect rotate dc_ssh --slot api-token
 
   # an App Password connector, moved to an API token
-  bbconnect rotate legacy --email jdoe@acme.com`
+  bbconnect rotate legacy --email jdoe@acme.com
+
+  # a pushed connector: here and in Harness (exit 1 if Harness's test fails)
+  printf '%s\n' "$NEW_TOKEN" | bbconnect rotate web --token-stdin
+
+  # only the keychain; bbconnect push web later puts the token in Harness
+  bbconnect rotate web --local-only
+
+  # migrate a connector imported from Harness, then delete its App Password secret
+  bbconnect harness import bb_legacy --org default --project web
+  bbconnect rotate bb_legacy --email jdoe@acme.com --delete-old-secret`
 
 // NewCmdRotate returns `bbconnect rotate`.
 func NewCmdRotate(f *Factory, runF func(context.Context, *RotateOptions) error) *cobra.Command {
