@@ -89,7 +89,7 @@ func (h *harnessRemote) client(ctx context.Context, account, url string) (*harne
 		key = harnessapi.APIKey(stored)
 	}
 	if key == "" {
-		return nil, fmt.Errorf("no harness api key for account %s: run bbconnect harness login, or set %s", account, harnessapi.EnvAPIKey)
+		return nil, fmt.Errorf("no harness api key for account %s: run bbconnect harness login, set %s, or rotate with bbconnect rotate --local-only", account, harnessapi.EnvAPIKey)
 	}
 	return harnessapi.New(harnessapi.Config{Endpoint: url, Account: account, APIKey: key, CAFile: h.caFile(url)})
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/bbconnect/bbconnect/tui"
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/conntest"
+	harnessapi "github.com/bbconnect/bbconnect/wizard/harness"
 )
 
 // rotationNow is the clock of the rotation tests: App Passwords are gone.
@@ -43,13 +44,14 @@ func newRotationWorld(t *testing.T) *rotationWorld {
 	env := map[string]string{
 		conntest.EnvCloudURL: srv.CloudURL, conntest.EnvCloudAPIURL: srv.CloudAPIURL, conntest.EnvCloudSSH: srv.SSHAddr,
 		conntest.EnvCAFile: srv.CAFile, conntest.EnvKnownHosts: srv.KnownHostsFile,
+		harnessapi.EnvAPIKey: srv.Harness.APIKey,
 	}
 	f := &cli.Factory{Getenv: func(k string) string { return env[k] }}
 	gokeyring.MockInit()
 	kc := keychain.New(keychain.WithBackend(keychain.GoKeyring()))
 	dir := t.TempDir()
 	req := cli.WizardRequest{Now: rotationNow, ProfileDir: dir, Keychain: kc, TestSettings: cli.TestSettings{Now: rotationNow}}
-	return &rotationWorld{srv: srv, kc: kc, dir: dir, deps: wizardDeps(context.Background(), f, req, nil)}
+	return &rotationWorld{srv: srv, kc: kc, dir: dir, deps: wizardDeps(context.Background(), f, req, newHarnessRemote(f))}
 }
 
 // save stores c with its secrets as the wizard saves a new connector.
@@ -250,4 +252,37 @@ func TestWizardChecksNameTheirField(t *testing.T) {
 		}
 	}
 	t.Fatalf("no git check in %+v", r)
+}
+
+// The wizard's rotation of a connector pushed to Harness goes through the
+// same Harness step as bbconnect rotate: the secret in Harness gets the
+// new token and Harness's test passes before the keychain takes it.
+func TestWizardRotationUpdatesHarness(t *testing.T) {
+	w := newRotationWorld(t)
+	d := w.srv.Demo
+	c := w.cloudConnector("cloud_harness")
+	w.save(t, c, map[wizard.SecretSlot]string{wizard.SlotPassword: d.APIToken})
+	ctx := context.Background()
+	hc, err := harnessapi.New(harnessapi.Config{Endpoint: w.srv.HarnessURL, APIKey: harnessapi.APIKey(w.srv.Harness.APIKey)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := hc.Push(ctx, harnessapi.PushInput{Connector: c, Secrets: wizard.Secrets{Password: d.APIToken}})
+	if err != nil || !res.Test.Passed() {
+		t.Fatalf("push: %v %+v", err, res.Test)
+	}
+	link := profile.HarnessLink{Account: hc.Account(), URL: hc.Endpoint(), SecretIDs: res.SecretIDs()}
+	if _, err := (profile.Store{Dir: w.dir}).RecordHarness(ctx, c.ID, link); err != nil {
+		t.Fatal(err)
+	}
+	out, err := w.deps.Rotator.Rotate(ctx, tui.Rotation{Connector: c, Secrets: wizard.Secrets{Password: d.APITokenNext}})
+	if err != nil || !strings.Contains(out.Summary, "in harness, secret account.cloud_harness_password now holds it and harness's test passed") {
+		t.Fatalf("Rotate = %+v, %v", out, err)
+	}
+	if !w.srv.HarnessSecretIs("", "", "cloud_harness_password", d.APITokenNext) || w.secret(t, c.ID, wizard.SlotPassword) != d.APITokenNext {
+		t.Fatal("harness and the keychain do not both hold the new token")
+	}
+	if p := w.load(t, c.ID); p.Harness == nil || p.Harness.LastTest == nil || !p.Harness.LastTest.OK {
+		t.Fatalf("harness test not recorded: %+v", p.Harness)
+	}
 }
