@@ -101,31 +101,38 @@ func startBbemu(t *testing.T, args ...string) bbemuProc {
 	return p
 }
 
-// bbconnect runs the built bbconnect with env plus the emulator's and
-// stdin, and returns its exit status, standard output and error.
+// bbconnect runs the built bbconnect with the mock keychain plus the
+// emulator's variables and stdin, and returns its exit status, standard
+// output and error.
 func (p bbemuProc) bbconnect(t *testing.T, cfg, stdin string, args ...string) (int, string, string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, binPath, args...)
-	cmd.Env = []string{
+	env := []string{
 		"PATH=" + os.Getenv("PATH"), "HOME=" + cfg, "BBCONNECT_CONFIG_DIR=" + cfg, "BBCONNECT_KEYRING=mock",
 		"BBCONNECT_NOW=2026-11-22T00:00:00Z",
 	}
 	for k, v := range p.env {
-		cmd.Env = append(cmd.Env, k+"="+v)
+		env = append(env, k+"="+v)
 	}
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok { //nolint:errorlint // Run returns *ExitError itself
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("bbconnect %s: %v", args[0], err)
+	return runEnv(t, env, stdin, args...)
+}
+
+// assertNoLeak fails when a secret is in one of the outputs or in a file
+// under dir.
+func assertNoLeak(t *testing.T, dir string, outputs []string, secrets ...string) {
+	t.Helper()
+	leaks := strings.Join(outputs, "")
+	_ = filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			data, _ := os.ReadFile(path)
+			leaks += string(data)
+		}
+		return nil
+	})
+	for _, s := range secrets {
+		if strings.Contains(leaks, s) {
+			t.Fatal("a secret is in bbconnect's output or files")
+		}
 	}
-	return code, out.String(), errOut.String()
 }
 
 // setupPush is `bbconnect setup --non-interactive … --push` for a Cloud
@@ -181,17 +188,7 @@ func TestE2EHarnessPushAndScanAgainstBbemu(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "Please check your credentials") {
 		t.Fatalf("wrong token: exit %d\n%s%s", code, out, errOut)
 	}
-	leaks := out + errOut
-	_ = filepath.Walk(cfg, func(path string, info os.FileInfo, err error) error {
-		if err == nil && !info.IsDir() {
-			data, _ := os.ReadFile(path)
-			leaks += string(data)
-		}
-		return nil
-	})
-	if strings.Contains(leaks, canary) || strings.Contains(leaks, p.env["HARNESS_PLATFORM_API_KEY"]) {
-		t.Fatal("a secret is in bbconnect's output or files")
-	}
+	assertNoLeak(t, cfg, []string{out, errOut}, canary, p.env["HARNESS_PLATFORM_API_KEY"])
 
 	// scan walks 3 orgs x 5 projects (through the 429s) and finds
 	// the seeded App Password connectors and the pushed ones: exit 1.

@@ -87,23 +87,23 @@ func newRotateEnv(t *testing.T, emuEnv map[string]string) rotateEnv {
 	return e
 }
 
-func (e rotateEnv) command(ctx context.Context, stdin string, args ...string) (*exec.Cmd, *bytes.Buffer) {
-	cmd := exec.CommandContext(ctx, binPath, args...)
-	cmd.Env = e.env
-	cmd.Stdin = strings.NewReader(stdin)
-	var out bytes.Buffer
-	cmd.Stdout = &out
-	return cmd, &out
-}
-
 // run runs bbconnect to its end: exit status, stdout, stderr.
 func (e rotateEnv) run(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
+	return runEnv(t, e.env, stdin, args...)
+}
+
+// runEnv runs the built bbconnect with exactly env and stdin, and returns
+// its exit status, standard output and error.
+func runEnv(t *testing.T, env []string, stdin string, args ...string) (int, string, string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd, out := e.command(ctx, stdin, args...)
-	var errOut bytes.Buffer
-	cmd.Stderr = &errOut
+	cmd := exec.CommandContext(ctx, binPath, args...)
+	cmd.Env = env
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok { //nolint:errorlint // Run returns *ExitError itself
@@ -120,7 +120,8 @@ func (e rotateEnv) killAt(t *testing.T, trigger string, delay time.Duration, std
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd, _ := e.command(ctx, stdin, args...)
+	cmd := exec.CommandContext(ctx, binPath, args...)
+	cmd.Env, cmd.Stdin = e.env, strings.NewReader(stdin)
 	pipe, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -304,15 +305,5 @@ func TestE2EHarnessRotateAgainstBbemu(t *testing.T) {
 	}
 
 	// The canary (and the Harness key) are in no output and no file.
-	leaks := strings.Join(outputs, "")
-	_ = filepath.Walk(e.cfg, func(path string, info os.FileInfo, err error) error {
-		if err == nil && !info.IsDir() {
-			data, _ := os.ReadFile(path)
-			leaks += string(data)
-		}
-		return nil
-	})
-	if strings.Contains(leaks, canary) || strings.Contains(leaks, p.env["HARNESS_PLATFORM_API_KEY"]) {
-		t.Fatal("a secret is in bbconnect's output or files")
-	}
+	assertNoLeak(t, e.cfg, outputs, canary, p.env["HARNESS_PLATFORM_API_KEY"])
 }

@@ -73,15 +73,12 @@ func (f *fileRemote) change(call string, fn func(st *remoteState) error) error {
 
 func (f *fileRemote) state(t *testing.T) remoteState {
 	t.Helper()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	st, err := f.load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	var st remoteState
+	f.set(t, func(s *remoteState) { st = *s })
 	return st
 }
 
+// set changes the state with fn (the switches), whether or not it is down.
 func (f *fileRemote) set(t *testing.T, fn func(st *remoteState)) {
 	t.Helper()
 	f.mu.Lock()
