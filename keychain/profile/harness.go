@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/bbconnect/bbconnect/wizard/harness"
 )
 
 // HarnessLink ties a saved connector to its copy in Harness: where it was
@@ -23,6 +25,26 @@ type HarnessLink struct {
 	PushedAt   time.Time   `json:"pushed_at,omitzero"`
 	Imported   time.Time   `json:"imported,omitzero"`
 	LastTest   *TestResult `json:"last_test,omitempty"` // Harness's testConnection
+}
+
+// Pushed is the link a push leaves in the profile whose link was prev:
+// the account, URL and secret ids, when (now), and Harness's test; the
+// identifier and import date of an imported connector stay. The CLI's
+// push and the wizard's record it with RecordHarness.
+func Pushed(prev *HarnessLink, account, url string, res *harness.PushResult, now time.Time) HarnessLink {
+	now = now.UTC()
+	link := HarnessLink{Account: account, URL: url, SecretIDs: res.SecretIDs(), PushedAt: now}
+	if prev != nil {
+		link.Identifier, link.Imported = prev.Identifier, prev.Imported
+	}
+	if t := res.Test; t != nil {
+		at := t.TestedAt
+		if at.IsZero() {
+			at = now
+		}
+		link.LastTest = &TestResult{At: at.UTC(), OK: t.Passed(), Summary: t.Summary()}
+	}
+	return link
 }
 
 // HarnessLogin is the Harness account `bbconnect harness login` proved,

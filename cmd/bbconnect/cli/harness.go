@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -55,17 +54,7 @@ func (f *Factory) resolveHarness(ctx context.Context, hf harnessFlags, needKey b
 	if ls, err := f.harnessLogins(); err == nil {
 		hs.login, _, _ = ls.LoadHarnessLogin()
 	}
-	pick := func(vals ...string) string {
-		for _, v := range vals {
-			if v = strings.TrimSpace(v); v != "" {
-				return v
-			}
-		}
-		return ""
-	}
-	hs.cfg.Endpoint = pick(hf.URL, env.Endpoint, hs.login.URL)
-	hs.cfg.Account = pick(hf.Account, env.Account, env.APIKey.Account(), hs.login.Account)
-	hs.cfg.CAFile = pick(hf.CAFile, hs.login.CAFile)
+	hs.cfg = harnessapi.Resolve(harnessapi.Config{Endpoint: hf.URL, Account: hf.Account, CAFile: hf.CAFile}, env, harnessapi.Login(hs.login))
 	if _, err := harnessapi.ParseEndpoint(hs.cfg.Endpoint); err != nil {
 		return nil, usageErrorf("--harness-url: %v", err)
 	}
@@ -167,16 +156,4 @@ The key travels only in the x-api-key header, over https (http only to localhost
 	}
 	cmd.AddCommand(NewCmdHarnessLogin(f), NewCmdHarnessLogout(f), NewCmdHarnessScan(f), NewCmdHarnessImport(f))
 	return cmd
-}
-
-// identity describes who a login proved, for a message.
-func identity(id *harnessapi.Identity) string {
-	if id.User == nil {
-		return "a service account token"
-	}
-	who := id.User.Name
-	if id.User.Email != "" {
-		who += " <" + id.User.Email + ">"
-	}
-	return strings.TrimSpace(who)
 }

@@ -5,16 +5,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/bbconnect/bbconnect/keychain/profile"
 	harnessapi "github.com/bbconnect/bbconnect/wizard/harness"
 )
-
-// loginTimeout bounds the calls that prove a key.
-const loginTimeout = time.Minute
 
 // NewCmdHarnessLogin returns `bbconnect harness login`.
 func NewCmdHarnessLogin(f *Factory) *cobra.Command {
@@ -63,41 +59,29 @@ func harnessLoginRun(ctx context.Context, f *Factory, hf harnessFlags, keyStdin 
 			hs.cfg.Account = hs.login.Account
 		}
 	}
-	c, err := hs.client()
-	if err != nil {
-		return err
+	var keys harnessapi.KeyKeeper
+	var save func(harnessapi.Login) error
+	if !fromEnv {
+		kk, err := f.harnessKeys(ctx)
+		if err != nil {
+			return err
+		}
+		ls, err := f.harnessLogins()
+		if err != nil {
+			return err
+		}
+		keys, save = kk, func(l harnessapi.Login) error { return ls.SaveHarnessLogin(profile.HarnessLogin(l)) }
 	}
-	vctx, cancel := context.WithTimeout(ctx, loginTimeout)
-	defer cancel()
-	id, err := c.Verify(vctx)
+	c, id, err := harnessapi.LogIn(ctx, hs.cfg, keys, save)
 	if err != nil {
-		return harnessFailure(err)
+		return failuref("%s", keychainHelp(err))
 	}
-	who := identity(id)
 	if fromEnv {
 		fmt.Fprintf(f.IO.Out, "✓ %s works for account %s at %s (%s); nothing stored: commands use the variable\n",
-			harnessapi.EnvAPIKey, c.Account(), c.Endpoint(), who)
+			harnessapi.EnvAPIKey, c.Account(), c.Endpoint(), id.Who())
 		return nil
 	}
-	keys, err := f.harnessKeys(ctx)
-	if err != nil {
-		return err
-	}
-	if err := keys.SetHarnessKey(ctx, c.Account(), string(hs.cfg.APIKey)); err != nil {
-		return failuref("cannot keep the key in the keychain: %s", keychainHelp(err))
-	}
-	login := profile.HarnessLogin{Account: c.Account(), URL: c.Endpoint(), CAFile: hs.cfg.CAFile}
-	if id.User != nil {
-		login.User = id.User.Name
-	}
-	ls, err := f.harnessLogins()
-	if err == nil {
-		err = ls.SaveHarnessLogin(login)
-	}
-	if err != nil {
-		return failuref("the key is in the keychain, but the login could not be saved: %v", err)
-	}
-	fmt.Fprintf(f.IO.Out, "✓ logged in to harness account %s at %s as %s; the key is in the OS keychain\n", c.Account(), c.Endpoint(), who)
+	fmt.Fprintf(f.IO.Out, "✓ logged in to harness account %s at %s as %s; the key is in the OS keychain\n", c.Account(), c.Endpoint(), id.Who())
 	return nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -15,7 +14,6 @@ import (
 	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/wizard"
 	harnessapi "github.com/bbconnect/bbconnect/wizard/harness"
-	"github.com/bbconnect/bbconnect/wizard/sshkey"
 )
 
 // pushOptions are the inputs of `bbconnect push`.
@@ -93,10 +91,8 @@ func pushRun(ctx context.Context, f *Factory, id string, opts *pushOptions) erro
 
 // push pushes one saved connector and records the outcome in its profile.
 func (f *Factory) push(ctx context.Context, st ProfileStore, p Profile, opts *pushOptions) error {
-	conn := p.Connector
-	if p.Harness != nil && p.Harness.Identifier != "" {
-		conn.ID = p.Harness.Identifier
-	}
+	stored := f.stored(p)
+	conn := stored.Harness()
 	if _, err := harnessapi.ConnectorObject(conn); err != nil {
 		var ps wizard.Problems
 		if errors.As(err, &ps) {
@@ -112,11 +108,18 @@ func (f *Factory) push(ctx context.Context, st ProfileStore, p Profile, opts *pu
 	if err != nil {
 		return err
 	}
-	in := harnessapi.PushInput{Connector: conn, DryRun: opts.DryRun, SSHPassphraseStored: p.Tokens[wizard.SlotSSHKey].Kind != ""}
 	if !opts.DryRun {
-		if in.Secrets, in.SSHKeyPEM, err = f.pushValues(ctx, p); err != nil {
+		kc, err := f.openKeychain(ctx)
+		if err != nil {
 			return err
 		}
+		stored.Secret = func(ctx context.Context, slot wizard.SecretSlot) (string, error) {
+			return kc.Get(ctx, p.Connector.ID, slot)
+		}
+	}
+	in, err := stored.Input(ctx, opts.DryRun)
+	if err != nil {
+		return failuref("%s", keychainHelp(err))
 	}
 	out, errOut := f.IO.Out, f.IO.ErrOut
 	if !opts.JSON {
@@ -151,40 +154,14 @@ func (f *Factory) push(ctx context.Context, st ProfileStore, p Profile, opts *pu
 	return nil
 }
 
-// pushValues reads the connector's secrets from the keychain and, for SSH,
-// the key file.
-func (f *Factory) pushValues(ctx context.Context, p Profile) (Secrets, []byte, error) {
-	var s Secrets
-	kc, err := f.openKeychain(ctx)
-	if err != nil {
-		return s, nil, err
+// stored is the saved connector p as a push reads it (its values are
+// read through Secret, set once the keychain is open).
+func (f *Factory) stored(p Profile) harnessapi.Stored {
+	s := harnessapi.Stored{Connector: p.Connector, PassphraseStored: p.Tokens[wizard.SlotSSHKey].Kind != ""}
+	if p.Harness != nil {
+		s.Identifier = p.Harness.Identifier
 	}
-	c := p.Connector
-	for _, slot := range c.SecretSlots() {
-		v, err := kc.Get(ctx, c.ID, slot)
-		if err != nil {
-			return s, nil, failuref("cannot read the %s of %s from the keychain: %s; store it with bbconnect rotate %s", slot, c.ID, keychainHelp(err), c.ID)
-		}
-		s.Set(slot, v)
-	}
-	if c.Connection != wizard.SSH {
-		return s, nil, nil
-	}
-	if _, ok := p.Tokens[wizard.SlotSSHKey]; ok {
-		v, err := kc.Get(ctx, c.ID, wizard.SlotSSHKey)
-		if err != nil {
-			return s, nil, failuref("cannot read the ssh key passphrase of %s from the keychain: %s", c.ID, keychainHelp(err))
-		}
-		s.SSHPassphrase = v
-	}
-	if strings.TrimSpace(c.SSHKeyPath) == "" {
-		return s, nil, failuref("connector %s has no ssh key file: give it with bbconnect setup --edit, then push again", c.ID)
-	}
-	pem, err := os.ReadFile(sshkey.ExpandHome(c.SSHKeyPath))
-	if err != nil {
-		return s, nil, failuref("cannot read the ssh key %s: %v", c.SSHKeyPath, errors.Unwrap(err))
-	}
-	return s, pem, nil
+	return s
 }
 
 // warnUntested warns that a connector without a passing local test is
@@ -218,33 +195,12 @@ func (f *Factory) recordPush(ctx context.Context, st ProfileStore, p Profile, c 
 	if err != nil {
 		now = time.Now()
 	}
-	link := profile.HarnessLink{Account: c.Account(), URL: c.Endpoint(), SecretIDs: res.SecretIDs(), PushedAt: now.UTC()}
-	if p.Harness != nil {
-		link.Identifier, link.Imported = p.Harness.Identifier, p.Harness.Imported
-	}
-	if t := res.Test; t != nil {
-		at := t.TestedAt
-		if at.IsZero() {
-			at = now.UTC()
-		}
-		link.LastTest = &TestResult{At: at, OK: t.Passed(), Summary: testSummary(t)}
-	}
-	_, err = st.RecordHarness(ctx, p.Connector.ID, link)
+	_, err = st.RecordHarness(ctx, p.Connector.ID, profile.Pushed(p.Harness, c.Account(), c.Endpoint(), res, now))
 	return err
 }
 
 // testSummary is Harness's test in one line.
-func testSummary(t *harnessapi.TestResult) string {
-	switch {
-	case t == nil:
-		return "not run"
-	case t.Passed():
-		return "passed"
-	case t.ErrorSummary != "":
-		return t.ErrorSummary
-	}
-	return "status " + strings.ToLower(t.Status)
-}
+func testSummary(t *harnessapi.TestResult) string { return t.Summary() }
 
 func writePushJSON(w io.Writer, id, url string, res *harnessapi.PushResult) error {
 	out := pushJSON{Connector: id, HarnessURL: url, Calls: []pushJSONCall{}, Test: pushJSONTest{Status: "NOT_RUN"}}
