@@ -55,6 +55,10 @@ type accessible struct {
 	saved  *saveOutcome
 	// pickerErr is what the picker says when it shows next.
 	pickerErr error
+	// harness is where a push goes (nil until read); pushErr is how the
+	// last push ended.
+	harness *HarnessAccess
+	pushErr error
 
 	mu      sync.Mutex
 	restore func() // puts the terminal back while a secret is read
@@ -116,6 +120,7 @@ func (a *accessible) facts() facts {
 		reposFrom:  reposFrom(a.st),
 		rotation:   rotationSteps(a.st),
 		saveFailed: a.saved != nil && a.saved.err != nil,
+		harnessKey: a.harness != nil && a.harness.HaveKey,
 	}
 }
 
@@ -142,6 +147,12 @@ func (a *accessible) run() (Result, error) {
 			in, err = a.savedPlace()
 		case placeExported:
 			in = a.exported()
+		case placeHarnessKey:
+			in, err = a.harnessKey()
+		case placePushing:
+			in, err = a.push()
+		case placePushed:
+			in, err = a.pushed()
 		default:
 			s, ok := at.step()
 			if !ok {

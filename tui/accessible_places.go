@@ -27,6 +27,9 @@ func (a *accessible) picker() (navInput, error) {
 		if note := profileNote(p, now); note != "" {
 			a.printf("   %s\n", note)
 		}
+		if a.d.Harness != nil || p.Harness != nil {
+			a.printf("   %s\n", strings.ReplaceAll(harnessNote(Styles{}, p.Harness, 0), "\n    ", "\n   "))
+		}
 	}
 	if a.pickerErr != nil {
 		a.printf("%v\n", a.pickerErr)
@@ -49,7 +52,7 @@ func (a *accessible) picker() (navInput, error) {
 	}
 	prof := a.profiles[choice-1]
 	acts := make([]huh.Option[Action], 0, len(pickerActions)+1)
-	for _, pa := range pickerActions {
+	for _, pa := range offeredActions(a.d) {
 		acts = append(acts, huh.NewOption(pa.label, pa.action))
 	}
 	acts = append(acts, huh.NewOption("Back to the list", Action("")))
@@ -66,6 +69,8 @@ func (a *accessible) picker() (navInput, error) {
 			return navInput{ev: evBack}, err
 		}
 		a.pickerErr = deleteProfile(a.d, prof)
+	case ActionPush:
+		a.harnessAccess()
 	}
 	return a.startErrand(act, prof)
 }
@@ -231,6 +236,9 @@ func (a *accessible) savedPlace() (navInput, error) {
 			return navInput{}, o.err
 		}
 		return navInput{ev: evBack}, nil
+	}
+	if push, err := a.offerPush(o); err != nil || push {
+		return navInput{ev: evPush}, err
 	}
 	if a.nav.picker {
 		return a.yesNo("Back to the saved connectors?", true, evNext, evQuit)

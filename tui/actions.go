@@ -27,6 +27,10 @@ func (m *Model) pick(msg pickMsg) tea.Cmd {
 	}
 	m.c.st = st
 	m.resetSteps()
+	if msg.action == ActionPush && m.c.harness == nil && m.c.deps.Harness != nil {
+		a := m.c.deps.Harness.Access(m.c.context()) // p came before the check's answer
+		m.c.harness = &a
+	}
 	return m.move(navInput{ev: evPick, action: msg.action}, "")
 }
 
@@ -42,12 +46,13 @@ func errandState(d *Deps, a Action, p Profile) (*state, error) {
 			return nil, err
 		}
 		return newRotationState(p.Connector, &p, d), nil
-	case ActionEdit, ActionTest, ActionExport:
+	case ActionEdit, ActionTest, ActionExport, ActionPush:
 	}
 	c := p.Connector
 	st := newState(&c, d)
 	st.stored = true
 	st.useProfile(&p)
+	st.lastTest = p.LastTest
 	st.loadSecrets()
 	return st, nil
 }
@@ -79,7 +84,7 @@ func (m *Model) openPicker() tea.Cmd {
 	p.err, m.pickerErr = m.pickerErr, nil
 	p.SetSize(m.c.width, m.c.height)
 	m.pages[placePicker], m.shown = p, placePicker
-	return p.Init()
+	return tea.Batch(p.Init(), m.checkHarness())
 }
 
 // recordTest keeps how a picker's test of a saved connector ended in its

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -34,9 +35,21 @@ type common struct {
 	nav *nav
 	// copy puts text on the terminal's clipboard (OSC 52).
 	copy func(string) error
+	// harness is where a push to Harness goes, once known (nil before).
+	harness *HarnessAccess
+	// ctx is the wizard's context (Run's), for the work screens start.
+	ctx context.Context
 }
 
 func (c *common) now() time.Time { return c.deps.now() }
+
+// context is the wizard's context, for the work a screen starts.
+func (c *common) context() context.Context {
+	if c.ctx == nil {
+		return context.Background()
+	}
+	return c.ctx
+}
 
 // headerLines and footerLines are the rows the root draws around a screen.
 const (

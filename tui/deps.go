@@ -38,6 +38,9 @@ type Deps struct {
 	// holder, then fails naming it. Nil saves without one. A rotation and
 	// a delete take the lock themselves (the Rotator, ProfileStore.Delete).
 	Lock func(ctx context.Context, id string) (unlock func(), err error)
+	// Harness pushes saved connectors to Harness (see deps_harness.go).
+	// Nil: no push is offered.
+	Harness HarnessService
 }
 
 // Profile is one saved connector as the picker lists it.
@@ -52,6 +55,8 @@ type Profile struct {
 	// SlotExpires is the expiry of each stored token whose expiry is
 	// known, by slot.
 	SlotExpires map[wizard.SecretSlot]time.Time
+	// Harness is its copy in Harness (nil: not pushed or imported).
+	Harness *HarnessStatus
 }
 
 // ProfileStore keeps connector profiles: settings only, never a secret.

@@ -22,6 +22,15 @@ func (m *Model) indicator() string {
 		return s.Faint.Render("choose a connector, or make a new one")
 	case placeExported:
 		return s.Faint.Render("the export of saved connector " + id)
+	case placeHarnessKey, placePushing, placePushStopping, placePushed:
+		if m.nav.action == ActionPush {
+			return s.StepNow.Render("● Push of saved connector " + id + " to Harness")
+		}
+		line := strings.Join([]string{s.StepDone.Render("✓ Settings reviewed"), m.testMark(), s.StepDone.Render("✓ Saved"), s.StepNow.Render("● Harness")}, "  ")
+		if w := m.c.width - 2; w > 0 && lipgloss.Width(line) > w {
+			line = s.StepDone.Render("✓ Saved") + "  " + s.StepNow.Render("● Harness")
+		}
+		return line
 	case placeTest, placeSaving, placeStopping, placeSaved:
 		if m.nav.pickerTest() {
 			return s.StepNow.Render("● Connection test of saved connector " + id)

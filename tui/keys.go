@@ -35,6 +35,12 @@ type KeyMap struct {
 	ListAgain key.Binding
 	// ListUp and ListDown move in a list whose letters type into a filter.
 	ListUp, ListDown key.Binding
+	// Push pushes the saved connector to Harness (again); NewKey asks
+	// another Harness API key first.
+	Push, NewKey key.Binding
+	// NextField and PrevField move between the fields of a screen that
+	// is not a huh form (the Harness key prompt).
+	NextField, PrevField key.Binding
 }
 
 // DefaultKeyMap returns the wizard's keys.
@@ -63,6 +69,10 @@ func DefaultKeyMap() KeyMap {
 		ListAgain:    key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "list again")),
 		ListUp:       key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
 		ListDown:     key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),
+		Push:         key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "push to Harness")),
+		NewKey:       key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "another Harness key")),
+		NextField:    key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
+		PrevField:    key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
 	}
 }
 

@@ -32,6 +32,13 @@ import "github.com/bbconnect/bbconnect/wizard"
 //     key (a confirms the unknown one's fingerprint): the test stays.
 //   - Ctrl+C quits (Interrupted, nothing more written), except while a save
 //     runs: the first one stops it (Stopping) and its outcome is shown.
+//   - p on Saved (and the picker's p) pushes the saved connector to Harness:
+//     straight to Pushing when a Harness key is at hand (facts.harnessKey),
+//     else through the key prompt (HarnessKey: enter proves and keeps the
+//     key, esc goes back). Pushed shows the calls and Harness's test; p
+//     there pushes again, k asks another key, esc goes back to Saved (the
+//     picker's push: to the picker), enter goes on as Saved's does. Ctrl+C
+//     while the push runs stops it (PushStopping), and what it did is shown.
 //
 // The settings steps are places in wizard.Step order, so a step and its
 // place convert both ways (stepPlace, place.step).
@@ -55,6 +62,10 @@ const (
 	placeStopping                  // Ctrl+C asked the running save to stop; its outcome follows
 	placeSaved                     // what was written, and what to do next in Harness; or why nothing was
 	placeExported                  // a saved connector's export, written from the picker
+	placeHarnessKey                // the Harness API key to prove and keep, before a push
+	placePushing                   // the push to Harness runs: a line per call
+	placePushStopping              // Ctrl+C asked the running push to stop; what it did follows
+	placePushed                    // the push's calls, Harness's test next to bbconnect's
 	placeDone                      // the wizard ended
 	placeInterrupted               // Ctrl+C ended the wizard
 	placeCount                     // how many places there are
@@ -81,7 +92,9 @@ const (
 	evJump                   // a settings step (navInput.step), coming back here once it is done: Review's 1-5 and e, the test's b
 	evPick                   // the picker's choice (navInput.action)
 	evRetry                  // the test again: r, or a trusted SSH host key
-	evSaved                  // the save finished
+	evSaved                  // the save (or the push) finished
+	evPush                   // p: push the saved connector to Harness (again)
+	evNewKey                 // k: another Harness key, then the push
 	evQuit                   // q: the wizard ends
 	evInterrupt              // Ctrl+C
 )
@@ -109,6 +122,9 @@ type facts struct {
 	rotation []wizard.Step
 	// saveFailed is set when the save shown on Saved failed.
 	saveFailed bool
+	// harnessKey is set when a Harness API key is at hand for a push (the
+	// environment's, or the keychain's for the known account).
+	harnessKey bool
 }
 
 // nav is where the wizard is and what the user is doing there.
@@ -155,17 +171,30 @@ func (n nav) next(in navInput, f facts) nav {
 	case evRetry:
 		return n
 	case evSaved:
-		if n.at == placeSaving || n.at == placeStopping {
+		switch n.at {
+		case placeSaving, placeStopping:
 			n.at = placeSaved
+		case placePushing, placePushStopping:
+			n.at = placePushed
+		}
+		return n
+	case evPush:
+		return n.push(f)
+	case evNewKey:
+		if n.at == placePushed {
+			n.at = placeHarnessKey
 		}
 		return n
 	case evQuit:
 		n.at = placeDone
 		return n
 	case evInterrupt:
-		if n.at == placeSaving {
+		switch n.at {
+		case placeSaving:
 			n.at = placeStopping
-		} else {
+		case placePushing:
+			n.at = placePushStopping
+		default:
 			n.at = placeInterrupted
 		}
 		return n
@@ -183,17 +212,44 @@ func (n nav) forward(f facts) nav {
 		if n.action == ActionTest {
 			n.at = placePicker // the test is recorded; nothing is saved
 		}
-	case placeSaved, placeExported:
+	case placeSaved, placeExported, placePushed:
 		n.at = placeDone
 		if n.picker {
 			n.at = placePicker
 		}
-	case placeNone, placePicker, placeSaving, placeStopping, placeDone, placeInterrupted, placeCount:
+	case placeHarnessKey:
+		n.at = placePushing
+	case placeNone, placePicker, placeSaving, placeStopping, placePushing, placePushStopping, placeDone, placeInterrupted, placeCount:
 	default:
 		s, _ := n.at.step()
 		return n.after(s, f, true)
 	}
 	return n
+}
+
+// push is evPush: from Saved (when the save succeeded), from Pushed
+// (again), or the picker's push: to the key prompt when no Harness key is
+// at hand, else to the push.
+func (n nav) push(f facts) nav {
+	switch {
+	case n.at == placeSaved && !f.saveFailed, n.at == placePushed, n.at == placePicker && n.action == ActionPush:
+	default:
+		return n
+	}
+	n.at = placeHarnessKey
+	if f.harnessKey {
+		n.at = placePushing
+	}
+	return n
+}
+
+// pushReturn is where esc leads from the key prompt and from Pushed:
+// the picker for the picker's push, else Saved.
+func (n nav) pushReturn() place {
+	if n.action == ActionPush {
+		return placePicker
+	}
+	return placeSaved
 }
 
 // after is the place after step s is done: the repository picker when it
@@ -236,7 +292,9 @@ func (n nav) backward(f facts) nav {
 		}
 	case placeExported:
 		n.at = placePicker
-	case placeNone, placePicker, placeSaving, placeStopping, placeDone, placeInterrupted, placeCount:
+	case placeHarnessKey, placePushed:
+		n.at = n.pushReturn()
+	case placeNone, placePicker, placeSaving, placeStopping, placePushing, placePushStopping, placeDone, placeInterrupted, placeCount:
 	default:
 		s, _ := n.at.step()
 		return n.stepBack(s, f)
@@ -298,6 +356,9 @@ func (n nav) pick(a Action, f facts) nav {
 		n.at = placeExported
 	case ActionDelete:
 		n.at = placePicker
+	case ActionPush:
+		n.at = placePicker
+		return n.push(f)
 	}
 	return n
 }

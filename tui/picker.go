@@ -22,6 +22,7 @@ const (
 	ActionTest   Action = "test"
 	ActionExport Action = "export"
 	ActionDelete Action = "delete"
+	ActionPush   Action = "push"
 )
 
 // pickerAction is one thing the picker does with the connector under the
@@ -40,8 +41,21 @@ var pickerActions = []pickerAction{
 	{ActionEdit, key.NewBinding(key.WithKeys("enter", "e"), key.WithHelp("enter", "edit")), "Edit its settings"},
 	{ActionRotate, key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rotate")), "Rotate its token"},
 	{ActionTest, key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test")), "Test the connection"},
+	{ActionPush, key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "push")), "Push it to Harness (secrets, connector, Harness's test)"},
 	{ActionExport, key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export")), "Write the Harness export"},
 	{ActionDelete, key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete")), "Delete it and its keychain items"},
+}
+
+// offeredActions are the picker's actions the services allow: no push
+// without a Harness service.
+func offeredActions(d *Deps) []pickerAction {
+	out := make([]pickerAction, 0, len(pickerActions))
+	for _, a := range pickerActions {
+		if a.action != ActionPush || d.Harness != nil {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // pickerKeys are the picker's keys besides its actions.
@@ -126,7 +140,7 @@ func (m *pickerModel) Update(msg tea.Msg) (component, tea.Cmd) {
 	case m.cursor == 0:
 		return m, nil
 	}
-	for _, a := range pickerActions {
+	for _, a := range offeredActions(m.c.deps) {
 		if !key.Matches(k, a.key) {
 			continue
 		}
@@ -168,6 +182,9 @@ func (m *pickerModel) View() string {
 		}
 		if note := profileNote(p, now); note != "" {
 			b.WriteString("    " + note + "\n")
+		}
+		if m.c.deps.Harness != nil || p.Harness != nil {
+			b.WriteString("    " + harnessNote(s, p.Harness, m.c.width-6) + "\n")
 		}
 	}
 	if m.err != nil {
@@ -212,6 +229,38 @@ func profileNote(p Profile, now time.Time) string {
 	return strings.Join(notes, "; ")
 }
 
+// harnessNote says whether a saved connector is in Harness (pushed or
+// imported, which account, when) and how Harness's last test ended: a
+// failure's summary on a line of its own, each line cut to width columns
+// (0: no bound).
+func harnessNote(s Styles, h *HarnessStatus, width int) string {
+	if h == nil {
+		return s.Faint.Render("not in Harness")
+	}
+	line := "Harness: pushed to " + h.Account
+	at := h.Pushed
+	if at.IsZero() {
+		line, at = "Harness: imported from "+h.Account, h.Imported
+	}
+	if !at.IsZero() {
+		line += " " + at.Format(time.DateOnly)
+	}
+	cut := func(l string) string {
+		if r := []rune(l); width > 0 && len(r) > width {
+			return string(r[:max(width-1, 0)]) + "…"
+		}
+		return l
+	}
+	switch t := h.LastTest; {
+	case t == nil:
+		return s.Faint.Render(cut(line + " · its test: not run"))
+	case t.OK:
+		return s.Pass.Render(cut(line + " · its test: passed"))
+	default:
+		return s.Fail.Render(cut(line+" · its test failed:")) + "\n    " + s.Fail.Render(cut(t.Summary))
+	}
+}
+
 func trunc(s string, n int) string {
 	if len(s) <= n {
 		return s
@@ -227,9 +276,11 @@ func (m *pickerModel) ShortHelp() []key.Binding {
 	if m.cursor == 0 {
 		return []key.Binding{pickerActions[0].key, m.c.keys.Down, pickerKeys.Quit}
 	}
-	ks := make([]key.Binding, 0, len(pickerActions)+2)
-	for _, a := range pickerActions {
+	// n is left out: the "+ New connector" row says it.
+	acts := offeredActions(m.c.deps)
+	ks := make([]key.Binding, 0, len(acts)+1)
+	for _, a := range acts {
 		ks = append(ks, a.key)
 	}
-	return append(ks, pickerKeys.New, pickerKeys.Quit)
+	return append(ks, pickerKeys.Quit)
 }

@@ -72,6 +72,7 @@ func (m *Model) facts() facts {
 		reposFrom:  reposFrom(m.c.st),
 		rotation:   rotationSteps(m.c.st),
 		saveFailed: m.out != nil && m.out.err != nil,
+		harnessKey: m.c.harness != nil && m.c.harness.HaveKey,
 	}
 }
 
@@ -84,7 +85,12 @@ func (m *Model) testPage() *testModel {
 }
 
 // Init implements tea.Model.
-func (m *Model) Init() tea.Cmd { return m.page().Init() }
+func (m *Model) Init() tea.Cmd {
+	if m.shown == placePicker {
+		return tea.Batch(m.page().Init(), m.checkHarness())
+	}
+	return m.page().Init()
+}
 
 // Update implements tea.Model. Keys wait while the screen settles (a
 // form's focus moving in a command) and are delivered once it has.
@@ -125,6 +131,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.saved(msg.out)
 	case keygenDoneMsg:
 		return m, m.keygenDone(msg)
+	case harnessAccessMsg:
+		m.c.harness = &msg.access
+		return m, nil
 	}
 	next, cmd := m.page().Update(msg)
 	m.pages[m.shown] = next
@@ -143,6 +152,11 @@ func (m *Model) move(in navInput, field wizard.Field) tea.Cmd {
 	case placeStopping:
 		if m.saveCancel != nil {
 			m.saveCancel() // the outcome follows, as savedMsg
+		}
+		return nil
+	case placePushStopping:
+		if p := m.pushPage(); p != nil {
+			p.stop() // what the push did follows, as its pushDoneMsg
 		}
 		return nil
 	case from.at:
@@ -168,6 +182,12 @@ func (m *Model) move(in navInput, field wizard.Field) tea.Cmd {
 		return m.save()
 	case placeExported:
 		return m.export()
+	case placeHarnessKey:
+		m.pages[placeHarnessKey] = newHarnessKey(m.c)
+	case placePushing:
+		return m.push()
+	case placePushed:
+		return nil // the push's page, done
 	}
 	return m.pages[to].Init()
 }
@@ -176,6 +196,9 @@ func (m *Model) move(in navInput, field wizard.Field) tea.Cmd {
 func (m *Model) stopWork() {
 	if t := m.testPage(); t != nil {
 		t.stop()
+	}
+	if p := m.pushPage(); p != nil {
+		p.stop()
 	}
 	if r, ok := m.pages[placeRepos].(*repoPickerModel); ok {
 		r.stop()
@@ -195,7 +218,7 @@ func (m *Model) saved(out saveOutcome) tea.Cmd {
 	}
 	page := newSaved(m.c, out)
 	m.pages[placeSaving], m.pages[placeStopping], m.pages[placeSaved] = page, page, page
-	return m.move(navInput{ev: evSaved}, "")
+	return tea.Batch(m.move(navInput{ev: evSaved}, ""), m.checkHarness())
 }
 
 // keygenDone continues the Credentials step after ssh-keygen returned.

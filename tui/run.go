@@ -110,7 +110,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		profiles = ps
 	}
 	m := newModel(opts, profiles)
-	m.ctx = ctx
+	m.ctx, m.c.ctx = ctx, ctx
 	progOpts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(opts.In), tea.WithOutput(opts.Out)}
 	if getenv(env, EnvSteadyCursor) != "" {
 		progOpts = append(progOpts, tea.WithFilter(steadyCursor))

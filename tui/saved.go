@@ -42,13 +42,23 @@ func (m *savedModel) actions() []savedAction {
 		as = append(as, savedAction{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to Review")), evBack, ""})
 	}
 	if m.withPicker {
-		as = append(as,
-			savedAction{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "saved connectors")), evNext, "enter goes back to the saved connectors"},
-			savedAction{key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")), evQuit, "q ends the wizard"})
+		as = append(as, savedAction{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "saved connectors")), evNext, "enter goes back to the saved connectors"})
 	} else {
 		as = append(as, savedAction{key.NewBinding(key.WithKeys("enter", "q"), key.WithHelp("enter", "done")), evNext, "enter ends the wizard"})
 	}
+	if canPush(m.c.deps, m.out) && m.c.harness != nil {
+		as = append(as, savedAction{m.c.keys.Push, evPush, "p pushes it to Harness"})
+	}
+	if m.withPicker {
+		as = append(as, savedAction{key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")), evQuit, "q ends the wizard"})
+	}
 	return as
+}
+
+// canPush reports whether the outcome o can be pushed to Harness: a
+// saved new connector or edit (a rotation updates Harness itself).
+func canPush(d *Deps, o saveOutcome) bool {
+	return d.Harness != nil && !o.pending && o.err == nil && !o.exportOnly && (!o.rotation || o.edit)
 }
 
 func (m *savedModel) place() place {

@@ -69,6 +69,9 @@ type state struct {
 
 	// accessible is set when the wizard asks line by line.
 	accessible bool
+	// lastTest is the saved connector's last test, in the picker's words
+	// ("" when none or a new connector).
+	lastTest string
 	// hostKey is the SSH host key the user trusted on the test screen (this run only).
 	hostKey trustedHostKey
 

@@ -57,6 +57,7 @@ func wizardDeps(ctx context.Context, f *cli.Factory, req cli.WizardRequest, remo
 		Home:     home,
 		Repos:    tuiRepos{ts: req.TestSettings, f: f},
 		Lock:     store.Lock,
+		Harness:  newTUIHarness(f, store, req.Keychain),
 	}
 }
 
@@ -89,6 +90,7 @@ func (p tuiProfiles) List() ([]tui.Profile, error) {
 		if sp.LastTest != nil {
 			tp.LastTest = wizard.Printable(sp.Status(p.store.Now()).LastTestText)
 		}
+		tp.Harness = harnessStatus(sp.Harness)
 		out = append(out, tp)
 	}
 	return out, nil
