@@ -241,9 +241,9 @@ func harnessKeyIntro(a HarnessAccess) string {
 	if a.Err != nil {
 		why = "The keychain did not give the Harness key back (" + a.Err.Error() + ")"
 	}
-	return why + ". Paste a personal access token (pat.…) or a service account\n" +
-		"token (sat.…): Harness > your profile > API keys. It is proved with one read\n" +
-		"call, then kept in the OS keychain, as bbconnect harness login does."
+	return why + ". Paste a personal access token (pat.…) or a service account token (sat.…): " +
+		"Harness > your profile > API keys. It is proved with one read call, then kept in the OS keychain, " +
+		"as bbconnect harness login does."
 }
 
 // SetSize implements component.

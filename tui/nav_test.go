@@ -17,6 +17,8 @@ func TestNavTable(t *testing.T) {
 	listsAfterAPI := facts{reposFrom: api, rotation: []wizard.Step{cred, api}}
 	rot2 := facts{reposFrom: noStep, rotation: []wizard.Step{cred, api}}
 	failed := facts{reposFrom: noStep, rotation: []wizard.Step{cred}, saveFailed: true}
+	keyed := facts{reposFrom: noStep, rotation: []wizard.Step{cred}, harnessKey: true}
+	push := navInput{ev: evPush}
 
 	next, back, saved := navInput{ev: evNext}, navInput{ev: evBack}, navInput{ev: evSaved}
 	jump := func(s wizard.Step) navInput { return navInput{ev: evJump, step: s} }
@@ -120,6 +122,34 @@ func TestNavTable(t *testing.T) {
 		{"ctrl+c again quits", n(placeStopping), navInput{ev: evInterrupt}, plain, n(placeInterrupted)},
 		{"stopped save → saved", n(placeStopping), saved, plain, n(placeSaved)},
 		{"a late save result elsewhere is ignored", n(placeReview), saved, plain, n(placeReview)},
+
+		// p pushes the saved connector to Harness: through the key prompt
+		// when no key is at hand.
+		{"saved p, no key → key prompt", n(placeSaved), push, plain, n(placeHarnessKey)},
+		{"saved p, a key → pushing", n(placeSaved), push, keyed, n(placePushing)},
+		{"saved p after a failed save stays", n(placeSaved), push, failed, n(placeSaved)},
+		{"p elsewhere stays", n(placeReview), push, keyed, n(placeReview)},
+		{"key proved → pushing", n(placeHarnessKey), next, plain, n(placePushing)},
+		{"key prompt esc → saved", n(placeHarnessKey), back, plain, n(placeSaved)},
+		{"ctrl+c on the key prompt quits", n(placeHarnessKey), navInput{ev: evInterrupt}, plain, n(placeInterrupted)},
+		{"push done → pushed", n(placePushing), saved, plain, n(placePushed)},
+		{"ctrl+c while pushing stops it", n(placePushing), navInput{ev: evInterrupt}, plain, n(placePushStopping)},
+		{"stopped push → pushed", n(placePushStopping), saved, plain, n(placePushed)},
+		{"ctrl+c again quits the push", n(placePushStopping), navInput{ev: evInterrupt}, plain, n(placeInterrupted)},
+		{"esc while pushing stays", n(placePushing), back, plain, n(placePushing)},
+		{"pushed enter → done (no picker)", n(placePushed), next, plain, n(placeDone)},
+		{"pushed enter → picker", p(placePushed, ActionNew), next, plain, p(placePicker, ActionNew)},
+		{"pushed esc → saved", p(placePushed, ActionNew), back, plain, p(placeSaved, ActionNew)},
+		{"pushed p → again", n(placePushed), push, keyed, n(placePushing)},
+		{"pushed p, key refused meanwhile → key prompt", n(placePushed), push, plain, n(placeHarnessKey)},
+		{"pushed k → key prompt", n(placePushed), navInput{ev: evNewKey}, keyed, n(placeHarnessKey)},
+		{"k elsewhere stays", n(placeSaved), navInput{ev: evNewKey}, keyed, n(placeSaved)},
+		{"an edit's saved p → pushing", p(placeSaved, ActionEdit), push, keyed, p(placePushing, ActionEdit)},
+		{"picker p, a key → pushing", p(placePicker, ActionNew), pick(ActionPush), keyed, p(placePushing, ActionPush)},
+		{"picker p, no key → key prompt", p(placePicker, ActionNew), pick(ActionPush), plain, p(placeHarnessKey, ActionPush)},
+		{"picker push's key prompt esc → picker", p(placeHarnessKey, ActionPush), back, plain, p(placePicker, ActionPush)},
+		{"picker push's pushed esc → picker", p(placePushed, ActionPush), back, plain, p(placePicker, ActionPush)},
+		{"picker push's pushed enter → picker", p(placePushed, ActionPush), next, plain, p(placePicker, ActionPush)},
 	}
 	for _, tt := range tests {
 		if got := tt.from.next(tt.in, tt.f); got != tt.want {
@@ -160,7 +190,7 @@ func TestStepPlaces(t *testing.T) {
 			t.Errorf("%s: place %d gives %v %v", s.Title(), stepPlace(s), got, ok)
 		}
 	}
-	for _, p := range []place{placePicker, placeRepos, placeTest, placeSaved} {
+	for _, p := range []place{placePicker, placeRepos, placeTest, placeSaved, placeHarnessKey, placePushing, placePushStopping, placePushed} {
 		if _, ok := p.step(); ok {
 			t.Errorf("place %d is not a step", p)
 		}

@@ -237,14 +237,14 @@ func harnessNote(s Styles, h *HarnessStatus, width int) string {
 	if h == nil {
 		return s.Faint.Render("not in Harness")
 	}
-	line := "Harness: pushed to " + h.Account
-	at := h.Pushed
+	how, at := "pushed", h.Pushed
 	if at.IsZero() {
-		line, at = "Harness: imported from "+h.Account, h.Imported
+		how, at = "imported", h.Imported
 	}
 	if !at.IsZero() {
-		line += " " + at.Format(time.DateOnly)
+		how += " " + at.Format(time.DateOnly)
 	}
+	line := "Harness (" + h.Account + ", " + how + "):"
 	cut := func(l string) string {
 		if r := []rune(l); width > 0 && len(r) > width {
 			return string(r[:max(width-1, 0)]) + "…"
@@ -253,11 +253,11 @@ func harnessNote(s Styles, h *HarnessStatus, width int) string {
 	}
 	switch t := h.LastTest; {
 	case t == nil:
-		return s.Faint.Render(cut(line + " · its test: not run"))
+		return s.Faint.Render(cut(line + " its test not run"))
 	case t.OK:
-		return s.Pass.Render(cut(line + " · its test: passed"))
+		return s.Pass.Render(cut(line + " its test passed"))
 	default:
-		return s.Fail.Render(cut(line+" · its test failed:")) + "\n    " + s.Fail.Render(cut(t.Summary))
+		return s.Fail.Render(cut(line+" its test failed:")) + "\n    " + s.Fail.Render(cut(t.Summary))
 	}
 }
 

@@ -73,13 +73,18 @@ func (m *pushModel) Init() tea.Cmd {
 	m.events = ch
 	go func() {
 		observe := func(call harness.Call) {
+			msg := pushCallMsg{run: run, call: call}
 			select {
-			case ch <- pushCallMsg{run: run, call: call}:
-			case <-ctx.Done():
+			case ch <- msg: // the call abandoned by a stop is shown too
+			default:
+				select {
+				case ch <- msg:
+				case <-ctx.Done():
+				}
 			}
 		}
 		res, err := h.Push(ctx, id, observe)
-		ch <- pushDoneMsg{run: run, res: res, err: err} // buffered: the last message always fits
+		ch <- pushDoneMsg{run: run, res: res, err: err} // read even after a stop, to show what was done
 	}()
 	return tea.Batch(m.spin.Tick, waitTest(ch))
 }
