@@ -76,7 +76,7 @@ func (s Stored) Input(ctx context.Context, dryRun bool) (PushInput, error) {
 		if u := errors.Unwrap(err); u != nil {
 			err = u
 		}
-		return in, fmt.Errorf("cannot read the ssh key %s: %v", c.SSHKeyPath, err)
+		return in, fmt.Errorf("cannot read the ssh key %s: %w", c.SSHKeyPath, err)
 	}
 	in.SSHKeyPEM = pem
 	return in, nil
