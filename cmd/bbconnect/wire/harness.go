@@ -2,14 +2,21 @@ package wire
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/bbconnect/bbconnect/cmd/bbconnect/cli"
 	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/tui"
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 	"github.com/bbconnect/bbconnect/wizard/harness"
 )
 
@@ -23,6 +30,8 @@ type tuiHarness struct {
 	kc    cli.SecretStore
 	env   harness.Config
 	now   func() time.Time
+	// http is the client under the testing aids (nil: the usual one).
+	http *http.Client
 }
 
 // newTUIHarness reads the HARNESS_* environment through f and drops the
@@ -32,7 +41,7 @@ func newTUIHarness(f *cli.Factory, store profile.Store, kc cli.SecretStore) *tui
 	if env.APIKey != "" && f.Unsetenv != nil {
 		_ = f.Unsetenv(harness.EnvAPIKey)
 	}
-	return &tuiHarness{store: store, kc: kc, env: env, now: store.Now}
+	return &tuiHarness{store: store, kc: kc, env: env, now: store.Now, http: harnessTestAid(f)}
 }
 
 // login is the account harness login proved last (none when unreadable).
@@ -53,6 +62,7 @@ func (h *tuiHarness) keys() (cli.HarnessKeyStore, error) {
 // config is where a push goes, with the key at hand ("" when none).
 func (h *tuiHarness) config(ctx context.Context) (harness.Config, error) {
 	cfg := harness.Resolve(harness.Config{}, h.env, h.login())
+	cfg.HTTPClient = h.http
 	if cfg.APIKey != "" || cfg.Account == "" {
 		return cfg, nil
 	}
@@ -74,18 +84,11 @@ func (h *tuiHarness) Access(ctx context.Context) tui.HarnessAccess {
 }
 
 func (h *tuiHarness) LogIn(ctx context.Context, key, account, endpoint string) (tui.HarnessAccess, error) {
-	login := h.login()
-	cfg := harness.Resolve(harness.Config{Endpoint: endpoint, Account: account}, harness.Config{Endpoint: h.env.Endpoint, Account: h.env.Account}, harness.Login{})
-	if cfg.Account == "" {
-		cfg.Account = harness.APIKey(key).Account()
-	}
-	if cfg.Account == "" {
-		cfg.Account = login.Account
-	}
-	if cfg.Endpoint == "" {
-		cfg.Endpoint = login.URL
-	}
-	cfg.CAFile, cfg.APIKey = login.CAFile, harness.APIKey(key)
+	// As harness login: what was typed, then the environment, then the
+	// key's own account, then the last login.
+	cfg := harness.Resolve(harness.Config{Endpoint: endpoint, Account: account},
+		harness.Config{Endpoint: h.env.Endpoint, Account: h.env.Account, APIKey: harness.APIKey(key)}, h.login())
+	cfg.HTTPClient = h.http
 	keys, err := h.keys()
 	if err != nil {
 		return tui.HarnessAccess{}, err
@@ -144,4 +147,43 @@ func harnessStatus(l *profile.HarnessLink) *tui.HarnessStatus {
 		st.LastTest = &tui.TestResult{At: t.At, OK: t.OK, Summary: wizard.Printable(t.Summary)}
 	}
 	return st
+}
+
+// harnessTestAid is the Harness client's transport under the testing aid
+// BBCONNECT_CONNECT_TO (pinned screenshots, demos): traffic for a mapped
+// host:port goes to its loopback address, the URL keeping its host name,
+// which TLS checks against BBCONNECT_CA_FILE at the BBCONNECT_NOW clock.
+// A host the aid does not map is dialled as usual. Nil without the aid;
+// a malformed aid fails every call with its problem.
+func harnessTestAid(f *cli.Factory) *http.Client {
+	v := f.Getenv(conntest.EnvConnectTo)
+	if v == "" {
+		return nil
+	}
+	m, err := conntest.ParseConnectTo(v)
+	dialer := &net.Dialer{Timeout: 10 * time.Second}
+	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if ca := f.Getenv(conntest.EnvCAFile); ca != "" {
+		pool := x509.NewCertPool()
+		if data, rerr := os.ReadFile(ca); rerr == nil && pool.AppendCertsFromPEM(data) {
+			tlsCfg.RootCAs = pool
+		}
+	}
+	if now, nerr := f.Now(); nerr == nil {
+		start := time.Now()
+		tlsCfg.Time = func() time.Time { return now.Add(time.Since(start)) }
+	}
+	tr := &http.Transport{
+		TLSClientConfig: tlsCfg,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if err != nil {
+				return nil, err
+			}
+			if to, ok := m[strings.ToLower(addr)]; ok {
+				addr = to
+			}
+			return dialer.DialContext(ctx, network, addr)
+		},
+	}
+	return &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
