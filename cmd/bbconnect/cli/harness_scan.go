@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/bbconnect/bbconnect/wizard"
 	harnessapi "github.com/bbconnect/bbconnect/wizard/harness"
 )
 
@@ -97,7 +98,11 @@ func scanRun(ctx context.Context, f *Factory, opts *scanOptions) error {
 			return err
 		}
 	} else {
-		printFindings(f.IO.Out, c.Account(), found)
+		now, err := f.Now()
+		if err != nil {
+			return err
+		}
+		printFindings(f.IO.Out, c.Account(), found, now)
 	}
 	failed := false
 	if scanErr != nil {
@@ -131,7 +136,10 @@ func splitJoined(err error) []error {
 	return []error{err}
 }
 
-func printFindings(w io.Writer, account string, found []harnessapi.Finding) {
+// printFindings prints the scan as a table, the counts and, when any
+// connector is on an App Password, where App Passwords stand at now and
+// what to do.
+func printFindings(w io.Writer, account string, found []harnessapi.Finding, now time.Time) {
 	counts := map[string]int{}
 	for _, fd := range found {
 		counts[fd.Verdict]++
@@ -160,7 +168,8 @@ func printFindings(w io.Writer, account string, found []harnessapi.Finding) {
 	fmt.Fprintf(w, "\n%d connector(s): %d app-password, %d unknown, %d ok\n", len(found),
 		counts[harnessapi.VerdictAppPassword], counts[harnessapi.VerdictUnknown], counts[harnessapi.VerdictOK])
 	if counts[harnessapi.VerdictAppPassword] > 0 {
-		fmt.Fprintln(w, "App Passwords stop working in 2026: import them with --import (or bbconnect harness import ID), then migrate each with bbconnect rotate ID")
+		fmt.Fprintln(w, wizard.AppPasswordStatus(now))
+		fmt.Fprintln(w, "import them with --import (or bbconnect harness import ID), then migrate each with bbconnect rotate ID")
 	}
 }
 
