@@ -216,8 +216,10 @@ func TestE2EWizardPushAccessible(t *testing.T) {
 		t.Fatalf("exit status %d:\n%s", code, tm.history())
 	}
 	out := tm.history()
-	for _, want := range []string{"✓ the key works for account acme", "== Push to Harness ==",
-		"  POST /ng/api/connectors/testConnection/e2e_acc 200", "✓ Harness's test passed", "✓ bbconnect's last test: passed"} {
+	for _, want := range []string{
+		"✓ the key works for account acme", "== Push to Harness ==",
+		"  POST /ng/api/connectors/testConnection/e2e_acc 200", "✓ Harness's test passed", "✓ bbconnect's last test: passed",
+	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("transcript lacks %q:\n%s", want, out)
 		}
