@@ -21,6 +21,27 @@ func (p bbemuProc) wizardEnv(cfg string) map[string]string {
 	return env
 }
 
+// cloudToSaved sets up a Cloud HTTP connector named name for bbemu's
+// acme workspace with token and saves it: after its passing test, or,
+// when passes is false, after its failing test (y saves anyway).
+func (tm *term) cloudToSaved(name, token string, passes bool) {
+	tm.t.Helper()
+	tm.cloudHTTPUntilToken(name, "acme", "harness-demo", "demo-user", token)
+	tm.sendKeys("Enter")
+	tm.at("API token expires", "Enter")
+	tm.apiOffToReview(false)
+	tm.sendKeys("Enter")
+	if passes {
+		tm.waitFor("press enter to save", 30*time.Second)
+		tm.sendKeys("Enter")
+		return
+	}
+	tm.waitFor("the test failed", 30*time.Second)
+	tm.sendKeys("Enter")
+	tm.waitFor("press y to save anyway", step)
+	tm.sendKeys("y")
+}
+
 // pushFromSaved presses p on the Saved screen, pastes the Harness key into
 // the prompt and waits for the push to end; it returns the screen.
 func (tm *term) pushFromSaved(key string) string {
@@ -47,13 +68,7 @@ func TestE2EWizardPushToHarness(t *testing.T) {
 	env := p.wizardEnv(cfg)
 
 	tm := start(t, env)
-	tm.cloudHTTPUntilToken("e2e push", "acme", "harness-demo", "demo-user", token)
-	tm.sendKeys("Enter")
-	tm.at("API token expires", "Enter")
-	tm.apiOffToReview(false)
-	tm.sendKeys("Enter")
-	tm.waitFor("press enter to save", 30*time.Second)
-	tm.sendKeys("Enter")
+	tm.cloudToSaved("e2e push", token, true)
 	s := tm.pushFromSaved(key)
 	for _, want := range []string{"POST /ng/api/v2/secrets", "POST /ng/api/connectors/testConnection/e2e_push 200", "✓ Harness's test passed", "bbconnect's last test: passed"} {
 		if !strings.Contains(s, want) {
@@ -70,15 +85,7 @@ func TestE2EWizardPushToHarness(t *testing.T) {
 	tm = start(t, env)
 	tm.waitFor("Harness (acme, pushed 2026-11-22): its test passed", step)
 	tm.sendKeys("n")
-	tm.cloudHTTPUntilToken("e2e wrong", "acme", "harness-demo", "demo-user", canary)
-	tm.sendKeys("Enter")
-	tm.at("API token expires", "Enter")
-	tm.apiOffToReview(false)
-	tm.sendKeys("Enter")
-	tm.waitFor("the test failed", 30*time.Second)
-	tm.sendKeys("Enter")
-	tm.waitFor("press y to save anyway", step)
-	tm.sendKeys("y")
+	tm.cloudToSaved("e2e wrong", canary, false)
 	s = tm.pushFromSaved(key)
 	if !strings.Contains(s, "✗ Harness's test failed: Please check your credentials") || !strings.Contains(s, "fix: the token Harness holds is refused") {
 		t.Errorf("wrong token pushed:\n%s", s)
@@ -111,13 +118,7 @@ func TestE2EWizardPushNewUser(t *testing.T) {
 	env["NO_COLOR"] = "1"
 
 	tm := start(t, env)
-	tm.cloudHTTPUntilToken("e2e nocolor", "acme", "harness-demo", "demo-user", token)
-	tm.sendKeys("Enter")
-	tm.at("API token expires", "Enter")
-	tm.apiOffToReview(false)
-	tm.sendKeys("Enter")
-	tm.waitFor("press enter to save", 30*time.Second)
-	tm.sendKeys("Enter")
+	tm.cloudToSaved("e2e nocolor", token, true)
 	tm.waitFor("p pushes it to Harness", step)
 	tm.sendKeys("p")
 	tm.at("Harness API key", "BTab") // shift+tab on the empty first field: nothing breaks
