@@ -52,7 +52,7 @@ func newAPIAccessForm(st *state) *stepForm {
 		Title(sameTokenTitle(st.c.PasswordKind)).
 		Description(wizard.FieldHelp("api-token-same-as-password")).
 		Value(&st.c.APITokenSameAsPassword)
-	scopes := scopesField(st, "Scopes the API token needs",
+	scopes, scopesLayout := scopesField(st, "Scopes the API token needs",
 		"Create the token at "+wizard.APITokenPlace+". Tick each scope here as you add it there (x or space ticks).")
 	token := huh.NewInput().
 		Description(secretHelp("api-token", st.deps())).
@@ -73,6 +73,7 @@ func newAPIAccessForm(st *state) *stepForm {
 	}
 	return &stepForm{
 		secrets: map[huh.Field]secretInput{token: secret},
+		layout:  scopesLayout,
 		groups: []formGroup{
 			page(nil, on),
 			page(off, method),

@@ -47,7 +47,7 @@ func newCredentialsForm(st *state) *stepForm {
 		Value(&st.c.PasswordKind).
 		Validate(lenient(st, func(k wizard.PasswordKind) error { return wizard.ValidatePasswordKind(st.c.Edition, k, now) }))
 
-	scopes := scopesField(st, "Scopes to give the API token",
+	scopes, scopesLayout := scopesField(st, "Scopes to give the API token",
 		"Create the token at "+wizard.APITokenPlace+". Tick each scope here as you add it there (x or space ticks).")
 
 	username := huh.NewInput().
@@ -72,6 +72,7 @@ func newCredentialsForm(st *state) *stepForm {
 			expiryPage,
 		},
 		secrets: map[huh.Field]secretInput{pw1: passwordSecret(st), pw2: passwordSecret(st)},
+		layout:  scopesLayout,
 	}
 	sshGroups, passphrase, pub, sshRefresh, sshNotes := sshPages(st)
 	spec.notes = map[huh.Field]func() string{
@@ -315,20 +316,6 @@ func passwordKindOptions(e wizard.Edition, now time.Time) []huh.Option[wizard.Pa
 		opts = append(opts, huh.NewOption(o.Label, o.Value))
 	}
 	return opts
-}
-
-// scopesField is the checklist of the scopes an API token needs.
-func scopesField(st *state, title, desc string) *huh.MultiSelect[string] {
-	opts := make([]huh.Option[string], len(wizard.RequiredAPITokenScopes))
-	for i, s := range wizard.RequiredAPITokenScopes {
-		opts[i] = huh.NewOption(s.Name+"  "+s.For, s.Name)
-	}
-	return huh.NewMultiSelect[string]().
-		Title(title).
-		Description(desc).
-		Options(opts...).
-		Value(&st.scopesTicked).
-		Height(17)
 }
 
 func not(f func() bool) func() bool { return func() bool { return !f() } }

@@ -1,12 +1,12 @@
 package tui
 
 import (
+	"reflect"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/bbconnect/bbconnect/wizard"
 )
@@ -56,6 +56,10 @@ type stepForm struct {
 	// done, when set, runs after a valid completion instead of moving on
 	// (e.g. to run ssh-keygen); nil means move on.
 	done func() tea.Cmd
+	// layout, when set, fits width-dependent texts (wrapped labels) and
+	// heights to the form's width; it runs before the form is laid out
+	// (when it is built and when its size changes).
+	layout func(formWidth int, t *huh.Theme)
 }
 
 // secretInput is a masked field's binding, for accessible mode.
@@ -130,6 +134,10 @@ type formStep struct {
 	// its way; leaving is set once the step has reported it is done.
 	moving  huh.Field
 	leaving bool
+	// laid is the form and size the form was last laid out for (resize);
+	// refreshed the field values the texts were last refreshed for.
+	laid      layoutKey
+	refreshed []any
 }
 
 func newFormStep(c *common, step wizard.Step, build func(st *state) *stepForm) *formStep {
@@ -149,6 +157,7 @@ func (m *formStep) Init() tea.Cmd {
 	}
 	if m.spec.refresh != nil {
 		m.spec.refresh()
+		m.refreshed = m.values()
 	}
 	groups := make([]*huh.Group, len(m.spec.groups))
 	for i, g := range m.spec.groups {
@@ -184,6 +193,17 @@ func updateForm(f *huh.Form, msg tea.Msg) (*huh.Form, bool) {
 	return ff, ok
 }
 
+// values are the values of the form's fields, in order.
+func (m *formStep) values() []any {
+	var vs []any
+	for _, g := range m.spec.groups {
+		for _, f := range g.fields {
+			vs = append(vs, f.GetValue())
+		}
+	}
+	return vs
+}
+
 // groupOf is the index of the page holding f.
 func (m *formStep) groupOf(f huh.Field) int {
 	for i, g := range m.spec.groups {
@@ -194,44 +214,6 @@ func (m *formStep) groupOf(f huh.Field) int {
 		}
 	}
 	return len(m.spec.groups)
-}
-
-func (m *formStep) resize() {
-	if m.form == nil || m.c.width == 0 {
-		return
-	}
-	m.form.WithWidth(m.c.width - 4) // fields add a 1-column border, the app 2 of padding
-	m.form.WithHeight(max(m.c.bodyHeight()-m.extraLines(), 6))
-}
-
-// extraLines is the height the problems above the form and the errors
-// under it take, wrapped to the screen.
-func (m *formStep) extraLines() int {
-	n := 0
-	if len(m.problems) > 0 {
-		n++
-		for _, p := range m.problems {
-			n += wrappedLines(problemLine(m.c.styles, p), m.c.width-2)
-		}
-	}
-	if m.form != nil {
-		for _, err := range m.form.Errors() {
-			n += wrappedLines("✗ "+err.Error(), m.c.width-2)
-		}
-		if m.spec.extra != nil {
-			if extra := m.spec.extra(m.form.GetFocusedField(), m.c.width-2); extra != "" {
-				n += wrappedLines(extra, m.c.width-2)
-			}
-		}
-	}
-	return n
-}
-
-func wrappedLines(s string, width int) int {
-	if width <= 0 {
-		return 1
-	}
-	return strings.Count(ansi.Wrap(s, width, ""), "\n") + 1
 }
 
 // Update implements the step: back keys, the form, completion.
@@ -280,10 +262,16 @@ func (m *formStep) Update(msg tea.Msg) (component, tea.Cmd) {
 		}
 	}
 	if m.spec.refresh != nil && m.form.State == huh.StateNormal {
-		m.spec.refresh()
-		// Let the page redraw with the new texts.
-		if ff, ok := updateForm(m.form, refreshMsg{}); ok {
-			m.form = ff
+		// The texts follow the values: a key that changed none (the
+		// cursor moving in a list) leaves them as they are, and the page
+		// is not drawn a second time.
+		if vs := m.values(); !reflect.DeepEqual(vs, m.refreshed) {
+			m.refreshed = vs
+			m.spec.refresh()
+			// Let the page redraw with the new texts.
+			if ff, ok := updateForm(m.form, refreshMsg{}); ok {
+				m.form = ff
+			}
 		}
 	}
 	m.resize()
