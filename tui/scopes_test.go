@@ -6,6 +6,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
+
+	"github.com/bbconnect/bbconnect/wizard"
 )
 
 // TestScopesWrapUnderLabel: a scope label too long for the screen goes on
@@ -90,5 +92,38 @@ func TestFormLaidOutOnlyOnResize(t *testing.T) {
 	d.key(tea.KeyDown)
 	if layouts != 1 {
 		t.Fatalf("laid out %d times for a resize and a key, want 1", layouts)
+	}
+}
+
+// TestScopesCursorAlwaysShown: on a screen too short for every scope the
+// list scrolls by lines, so the cursor's scope stays in sight going down
+// and back up, its wrapped lines too.
+func TestScopesCursorAlwaysShown(t *testing.T) {
+	t.Parallel()
+	d := atStep(t, newFakes(), cloudHTTP(), 3)
+	d.enter()
+	d.send(tea.WindowSizeMsg{Width: 60, Height: 24})
+	n := len(wizard.RequiredAPITokenScopes)
+	for i := range 2 * n {
+		want := wizard.RequiredAPITokenScopes[i%n]
+		if i >= n {
+			want = wizard.RequiredAPITokenScopes[2*n-1-i]
+		}
+		screen := d.screen()
+		if !strings.Contains(screen, "> • "+want.Name) {
+			t.Fatalf("step %d: the cursor's scope %s is not in sight:\n%s", i, want.Name, screen)
+		}
+		if lines := strings.Split(screen, "\n"); len(lines) > 24 {
+			t.Fatalf("step %d: %d lines on a 24-line screen", i, len(lines))
+		}
+		last := strings.Fields(want.For)
+		if !strings.Contains(screen, last[len(last)-1]) {
+			t.Fatalf("step %d: the end of %s's label is not in sight:\n%s", i, want.Name, screen)
+		}
+		if i < n-1 {
+			d.key(tea.KeyDown)
+		} else if i >= n {
+			d.key(tea.KeyUp)
+		}
 	}
 }
