@@ -106,9 +106,6 @@ func (s *scopeList) WithHeight(h int) huh.Field { s.height = h; s.MultiSelect.Wi
 // WithKeyMap implements huh.Field.
 func (s *scopeList) WithKeyMap(k *huh.KeyMap) huh.Field { s.MultiSelect.WithKeyMap(k); return s }
 
-// WithAccessible implements huh.Field.
-func (s *scopeList) WithAccessible(a bool) huh.Field { s.MultiSelect.WithAccessible(a); return s }
-
 // WithPosition implements huh.Field.
 func (s *scopeList) WithPosition(p huh.FieldPosition) huh.Field {
 	s.MultiSelect.WithPosition(p)
