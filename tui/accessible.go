@@ -59,6 +59,8 @@ type accessible struct {
 	// last push ended.
 	harness *HarnessAccess
 	pushErr error
+	// keychainOK is set once the start-up check passed.
+	keychainOK bool
 
 	mu      sync.Mutex
 	restore func() // puts the terminal back while a secret is read
@@ -165,7 +167,13 @@ func (a *accessible) run() (Result, error) {
 		if err != nil {
 			return a.result(), err
 		}
-		a.nav = a.nav.next(in, a.facts())
+		next := a.nav.next(in, a.facts())
+		if needsKeychain(next.at) {
+			if err := a.keychainReady(); err != nil {
+				return a.result(), err
+			}
+		}
+		a.nav = next
 	}
 }
 

@@ -60,6 +60,12 @@ func (a *accessible) picker() (navInput, error) {
 	if err := choose(a, "What to do with "+prof.Connector.ID+"?", acts, &act); err != nil {
 		return navInput{}, err
 	}
+	if act != "" {
+		// Every errand but a new connector reads or removes secrets.
+		if err := a.keychainReady(); err != nil {
+			return navInput{}, err
+		}
+	}
 	switch act {
 	case "":
 		return navInput{ev: evBack}, nil

@@ -14,6 +14,10 @@ import (
 // errand, then the navigation shows where it starts. An errand that
 // cannot start (a rotation without a rotator) says why on the picker.
 func (m *Model) pick(msg pickMsg) tea.Cmd {
+	if msg.action != ActionNew && !m.keychainReady() {
+		// Every errand but a new connector reads or removes secrets.
+		return m.whenReady(func() tea.Cmd { return m.pick(msg) })
+	}
 	m.out = nil
 	if msg.action == ActionDelete {
 		m.pickerErr = deleteProfile(m.c.deps, msg.prof)

@@ -41,6 +41,11 @@ type Deps struct {
 	// Harness pushes saved connectors to Harness (see deps_harness.go).
 	// Nil: no push is offered.
 	Harness HarnessService
+	// Startup, when set, is the keychain check (and recovery) the CLI runs
+	// alongside the first screen: the wizard waits for it before a screen
+	// that reads or stores secrets, and says so if the keychain fails.
+	// Nil means the keychain was checked before the wizard started.
+	Startup Startup
 }
 
 // Profile is one saved connector as the picker lists it.

@@ -33,6 +33,9 @@ type keyQueue struct {
 }
 
 func (m *Model) busy() bool {
+	if m.boot.held != nil {
+		return false // the keychain screen takes keys at once
+	}
 	s, ok := m.page().(settler)
 	return ok && s.settling()
 }

@@ -32,6 +32,10 @@ type Model struct {
 	saveCancel context.CancelFunc
 	// queue holds keys while the screen settles (see keyqueue.go).
 	queue keyQueue
+	// boot is the start-up check (see startup.go); notice is what it said,
+	// shown above the screen until the wizard moves on.
+	boot   bootState
+	notice []string
 }
 
 // newModel builds the root for opts. With profiles it opens on the picker.
@@ -87,9 +91,9 @@ func (m *Model) testPage() *testModel {
 // Init implements tea.Model.
 func (m *Model) Init() tea.Cmd {
 	if m.shown == placePicker {
-		return tea.Batch(m.page().Init(), m.checkHarness())
+		return tea.Batch(m.page().Init(), m.checkHarness(), m.checkStartup())
 	}
-	return m.page().Init()
+	return tea.Batch(m.page().Init(), m.checkStartup())
 }
 
 // Update implements tea.Model. Keys wait while the screen settles (a
@@ -111,6 +115,11 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if key.Matches(msg, m.c.keys.Quit) {
 			return m, m.move(navInput{ev: evInterrupt}, "")
 		}
+		if m.boot.held != nil {
+			return m, m.keychainKey(msg)
+		}
+	case startupMsg:
+		return m, m.started(msg)
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
 		m.help.Width = msg.Width - 2
@@ -142,6 +151,10 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // move takes the navigation's step for in and shows where it leads.
 func (m *Model) move(in navInput, field wizard.Field) tea.Cmd {
+	if next := m.nav.next(in, m.facts()); needsKeychain(next.at) && !m.keychainReady() {
+		return m.whenReady(func() tea.Cmd { return m.move(in, field) })
+	}
+	m.notice = nil
 	from := m.nav
 	m.nav = m.nav.next(in, m.facts())
 	to := m.nav.at
@@ -246,7 +259,14 @@ func (m *Model) View() string {
 	}
 	s := m.c.styles
 	page := m.page()
-	body := clampLines(page.View(), m.c.bodyHeight(), m.c.width-2)
+	if m.boot.held != nil {
+		page = keychainScreen{c: m.c, boot: &m.boot}
+	}
+	view := page.View()
+	if len(m.notice) > 0 {
+		view = s.Warn.Render("! "+strings.Join(m.notice, "\n! ")) + "\n\n" + view
+	}
+	body := clampLines(view, m.c.bodyHeight(), m.c.width-2)
 	var b strings.Builder
 	b.WriteString(s.Title.Render("bbconnect › "+m.heading(page)) + "\n")
 	b.WriteString(m.indicator() + "\n\n")

@@ -15,8 +15,15 @@ type WizardRequest struct {
 	Now time.Time
 	// ProfileDir is where profiles and exports go.
 	ProfileDir string
-	// Keychain is the probed keychain the wizard stores secrets in.
+	// Keychain is the keychain the wizard stores secrets in; its calls
+	// wait for the start-up check.
 	Keychain SecretStore
+	// Startup is the keychain's probe and the recovery of unfinished
+	// rotations, running alongside the first screen: Check waits for it
+	// (and checks again after a failure it returned).
+	Startup interface {
+		Check(ctx context.Context) ([]string, error)
+	}
 	// TestSettings tune the live connection test.
 	TestSettings TestSettings
 }
@@ -54,7 +61,9 @@ func interactiveSetup(ctx context.Context, opts *SetupOptions, ps wizard.Problem
 	if err != nil {
 		return err
 	}
-	kc, err := f.openKeychain(ctx)
+	// The keychain's probe and the recovery of unfinished rotations run
+	// while the first screen is drawn: it asks no secret.
+	started, err := f.startKeychain(ctx, dir)
 	if err != nil {
 		return err
 	}
@@ -62,7 +71,8 @@ func interactiveSetup(ctx context.Context, opts *SetupOptions, ps wizard.Problem
 		Accessible: opts.Accessible || f.getenv("TERM") == "dumb",
 		Now:        now,
 		ProfileDir: dir,
-		Keychain:   kc,
+		Keychain:   startedKeychain{started},
+		Startup:    started,
 		TestSettings: TestSettings{
 			CloudURL: opts.CloudURL, CloudAPIURL: opts.CloudAPIURL, Now: now,
 		},

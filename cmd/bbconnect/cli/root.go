@@ -135,7 +135,17 @@ func skipRecovery(cmd *cobra.Command) bool {
 	if fl := cmd.Flags().Lookup("dry-run"); fl != nil && fl.Changed {
 		return true
 	}
-	return false
+	return runsWizard(cmd)
+}
+
+// runsWizard reports whether cmd opens the terminal wizard, which probes
+// the keychain and recovers alongside its first screen instead.
+func runsWizard(cmd *cobra.Command) bool {
+	if cmd.HasParent() && cmd.Name() != "setup" {
+		return false
+	}
+	fl := cmd.Flags().Lookup("non-interactive")
+	return fl != nil && fl.Value.String() != "true"
 }
 
 // recoverRotations finishes or rolls back the rotations an earlier run
@@ -159,13 +169,25 @@ func (f *Factory) recoverRotations(ctx context.Context) {
 		fmt.Fprintf(f.IO.ErrOut, "! unfinished rotation of %s: recovered on a run with a working keychain\n", strings.Join(ids, ", "))
 		return
 	}
-	said, errs := f.Recover(ctx, dir, kc)
-	for _, s := range said {
+	for _, s := range f.recover(ctx, dir, kc) {
 		fmt.Fprintf(f.IO.ErrOut, "! %s\n", s)
 	}
-	for _, e := range errs {
-		fmt.Fprintf(f.IO.ErrOut, "! %v\n", e)
+}
+
+// recover finishes or rolls back what an earlier run left unfinished in
+// dir, if anything, and says what it did, one line each.
+func (f *Factory) recover(ctx context.Context, dir string, kc SecretStore) []string {
+	if f.Pending == nil || f.Recover == nil {
+		return nil
 	}
+	if ids, err := f.Pending(dir); err != nil || len(ids) == 0 {
+		return nil
+	}
+	said, errs := f.Recover(ctx, dir, kc)
+	for _, e := range errs {
+		said = append(said, e.Error())
+	}
+	return said
 }
 
 // rootArgs refuses an unknown command. It names the command only when it

@@ -58,6 +58,7 @@ func wizardDeps(ctx context.Context, f *cli.Factory, req cli.WizardRequest, remo
 		Repos:    tuiRepos{ts: req.TestSettings, f: f},
 		Lock:     store.Lock,
 		Harness:  newTUIHarness(f, store, req.Keychain),
+		Startup:  req.Startup,
 	}
 }
 

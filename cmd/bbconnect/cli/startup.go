@@ -1,0 +1,147 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/bbconnect/bbconnect/wizard"
+)
+
+// keychainStartup is the keychain's probe and the recovery of unfinished
+// rotations, run alongside the wizard's first screen (which asks no
+// secret) instead of before it. The wizard calls Check before a screen
+// that reads or stores secrets; the keychain it is given waits for the
+// probe the same way.
+type keychainStartup struct {
+	f   *Factory
+	dir string
+	kc  SecretStore
+
+	mu    sync.Mutex
+	done  chan struct{} // closed when the running check ends
+	err   error         // its outcome: why the keychain cannot be used
+	notes []string      // what the recovery did, not yet handed out
+	seen  bool          // the failure in err was handed out: check again
+}
+
+// startKeychain opens the keychain (cheap: no call to the OS yet) and
+// starts its probe and the recovery; a keychain that cannot even be opened
+// is an error at once.
+func (f *Factory) startKeychain(ctx context.Context, dir string) (*keychainStartup, error) {
+	if f.Keychain == nil {
+		return nil, errNotAvailable("the keychain", "nothing was saved (use --dry-run to print the export)")
+	}
+	kc, err := f.Keychain()
+	if err != nil {
+		return nil, failuref("no usable keychain: %s\nnothing was saved", keychainHelp(err))
+	}
+	s := &keychainStartup{f: f, dir: dir, kc: kc}
+	s.start(ctx)
+	return s, nil
+}
+
+// start runs a check in the background. Call with mu held or before the
+// startup is shared.
+func (s *keychainStartup) start(ctx context.Context) {
+	done := make(chan struct{})
+	s.done, s.seen = done, false
+	go func() {
+		defer close(done)
+		var notes []string
+		err := s.kc.Probe(ctx)
+		if err == nil {
+			notes = s.f.recover(ctx, s.dir, s.kc)
+		} else {
+			err = errors.New("no usable keychain: " + keychainHelp(err))
+		}
+		s.mu.Lock()
+		s.err = err
+		s.notes = append(s.notes, notes...)
+		s.mu.Unlock()
+	}()
+}
+
+// Check waits for the check and returns what the recovery did and why the
+// keychain cannot be used (nil when it can). After a failure it has
+// returned, it checks again.
+func (s *keychainStartup) Check(ctx context.Context) ([]string, error) {
+	s.mu.Lock()
+	if s.seen {
+		s.start(ctx)
+	}
+	done := s.done
+	s.mu.Unlock()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	notes := s.notes
+	s.notes = nil
+	if s.err != nil {
+		s.seen = true
+	}
+	return notes, s.err
+}
+
+// store is the keychain once the check says it works.
+func (s *keychainStartup) store(ctx context.Context) (SecretStore, error) {
+	s.mu.Lock()
+	done := s.done
+	s.mu.Unlock()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return nil, s.err
+	}
+	return s.kc, nil
+}
+
+// startedKeychain is the keychain as the wizard is given it: every call
+// waits for the start-up check and fails with its error.
+type startedKeychain struct{ s *keychainStartup }
+
+func (k startedKeychain) Probe(ctx context.Context) error {
+	_, err := k.s.store(ctx)
+	return err
+}
+
+func (k startedKeychain) Set(ctx context.Context, id string, slot wizard.SecretSlot, secret string) error {
+	kc, err := k.s.store(ctx)
+	if err != nil {
+		return err
+	}
+	return kc.Set(ctx, id, slot, secret)
+}
+
+func (k startedKeychain) Get(ctx context.Context, id string, slot wizard.SecretSlot) (string, error) {
+	kc, err := k.s.store(ctx)
+	if err != nil {
+		return "", err
+	}
+	return kc.Get(ctx, id, slot)
+}
+
+func (k startedKeychain) Delete(ctx context.Context, id string, slot wizard.SecretSlot) error {
+	kc, err := k.s.store(ctx)
+	if err != nil {
+		return err
+	}
+	return kc.Delete(ctx, id, slot)
+}
+
+func (k startedKeychain) DeleteAll(ctx context.Context, id string) ([]string, error) {
+	kc, err := k.s.store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return kc.DeleteAll(ctx, id)
+}
