@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	harnessapi "github.com/bbconnect/bbconnect/wizard/harness"
 )
 
 // keychainStartup is the keychain's probe and the recovery of unfinished
@@ -144,4 +145,45 @@ func (k startedKeychain) DeleteAll(ctx context.Context, id string) ([]string, er
 		return nil, err
 	}
 	return kc.DeleteAll(ctx, id)
+}
+
+// harnessKeys is the keychain as a store of Harness keys, once the check
+// says it works.
+func (k startedKeychain) harnessKeys(ctx context.Context) (HarnessKeyStore, error) {
+	kc, err := k.s.store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keys, ok := kc.(HarnessKeyStore)
+	if !ok {
+		return nil, errors.New("this keychain cannot keep a harness api key: set " + harnessapi.EnvAPIKey)
+	}
+	return keys, nil
+}
+
+// SetHarnessKey implements HarnessKeyStore.
+func (k startedKeychain) SetHarnessKey(ctx context.Context, account, key string) error {
+	keys, err := k.harnessKeys(ctx)
+	if err != nil {
+		return err
+	}
+	return keys.SetHarnessKey(ctx, account, key)
+}
+
+// HarnessKey implements HarnessKeyStore.
+func (k startedKeychain) HarnessKey(ctx context.Context, account string) (string, error) {
+	keys, err := k.harnessKeys(ctx)
+	if err != nil {
+		return "", err
+	}
+	return keys.HarnessKey(ctx, account)
+}
+
+// DeleteHarnessKey implements HarnessKeyStore.
+func (k startedKeychain) DeleteHarnessKey(ctx context.Context, account string) (bool, error) {
+	keys, err := k.harnessKeys(ctx)
+	if err != nil {
+		return false, err
+	}
+	return keys.DeleteHarnessKey(ctx, account)
 }

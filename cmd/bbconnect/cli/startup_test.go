@@ -92,3 +92,12 @@ func TestWizardKeychainFailureCheckedAgain(t *testing.T) {
 		t.Fatalf("code %d: %s", r.code, r.stderr)
 	}
 }
+
+// TestStartedKeychainKeepsHarnessKeys: the keychain the wizard is given
+// keeps Harness keys when the real one does (the wizard's push asks it).
+func TestStartedKeychainKeepsHarnessKeys(t *testing.T) {
+	var kc SecretStore = startedKeychain{}
+	if _, ok := kc.(HarnessKeyStore); !ok {
+		t.Fatal("startedKeychain is not a HarnessKeyStore")
+	}
+}
