@@ -16,6 +16,30 @@ func LooksLikeEmail(s string) bool {
 	return err == nil && a.Address == strings.TrimSpace(s)
 }
 
+// tokenPrefixes start the tokens Atlassian issues: API tokens (ATATT),
+// access tokens (ATCTT), App Passwords (ATBB) and Data Center HTTP access
+// tokens (BBDC-).
+var tokenPrefixes = []string{"ATATT", "ATCTT", "ATBB", "BBDC-"}
+
+// LooksLikeToken reports whether s is shaped like a Bitbucket token or
+// password rather than a name: a token prefix, or a long unbroken string
+// no name or address has. A message about such a value must not repeat it.
+func LooksLikeToken(s string) bool {
+	s = strings.TrimSpace(s)
+	for _, p := range tokenPrefixes {
+		if strings.HasPrefix(s, p) && len(s) > len(p)+8 {
+			return true
+		}
+	}
+	return len(s) >= 60 && !strings.ContainsAny(s, " @")
+}
+
+// errTokenInField is the answer to a token pasted where a name belongs,
+// without the token.
+func errTokenInField(what, fix string) error {
+	return fmt.Errorf("that looks like a token, not %s; %s (the token goes in its own field, which hides it)", what, fix)
+}
+
 // ValidateUsername checks the HTTP username for the edition and password
 // kind. On Cloud an email address is refused: git needs the Bitbucket
 // username. On Data Center, where directories may use email-shaped user
@@ -29,6 +53,8 @@ func ValidateUsername(e Edition, kind PasswordKind, username string) error {
 		return nil
 	}
 	switch {
+	case LooksLikeToken(u):
+		return errTokenInField("a username", "type your bitbucket username here")
 	case u == "":
 		if e == Cloud {
 			return fmt.Errorf("username is empty: give your bitbucket username (bitbucket.org/account/settings)")
@@ -49,6 +75,9 @@ func ValidateEmail(s string) error {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return fmt.Errorf("email is empty: give the email of your atlassian account")
+	}
+	if LooksLikeToken(s) {
+		return errTokenInField("an email address", "type the email of your atlassian account here")
 	}
 	if !LooksLikeEmail(s) {
 		return fmt.Errorf("%q is not an email address; give the email of your atlassian account, e.g. you@example.com", s)

@@ -31,12 +31,22 @@ func TestValidateUsername(t *testing.T) {
 		{DataCenter, HTTPAccessToken, "jane@example.com", ""},
 		{DataCenter, HTTPAccessToken, "", "data center user name"},
 		{DataCenter, HTTPAccessToken, "a:b", "cannot contain"},
+		// A token pasted into the username field is named, never repeated.
+		{Cloud, APIToken, "ATATT3xFfGF0mzAQJ4sA_OXLkcP03YEM=94F91D86", "looks like a token, not a username"},
+		{DataCenter, HTTPAccessToken, "BBDC-YJ1kpgDI4p7FXaIZXpcFYa", "looks like a token, not a username"},
+		{Cloud, APIToken, strings.Repeat("x9", 40), "looks like a token"},
 	}
 	for _, c := range cases {
 		err := ValidateUsername(c.e, c.k, c.u)
 		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
 			t.Errorf("ValidateUsername(%s,%s,%q) = %v, want %q", c.e, c.k, c.u, err, c.want)
 		}
+		if err != nil && LooksLikeToken(c.u) && strings.Contains(err.Error(), c.u) {
+			t.Errorf("the message repeats the value: %v", err)
+		}
+	}
+	if err := ValidateEmail("ATATT3xFfGF0mzAQJ4sA_OXLkcP03YEM"); err == nil || strings.Contains(err.Error(), "ATATT") {
+		t.Errorf("ValidateEmail(token) = %v", err)
 	}
 }
 
