@@ -246,8 +246,13 @@ func harnessKeyIntro(a HarnessAccess) string {
 		"as bbconnect harness login does."
 }
 
-// SetSize implements component.
-func (m *harnessKeyModel) SetSize(int, int) {}
+// SetSize implements component: a long key scrolls in its field rather
+// than wrap under the focus bar.
+func (m *harnessKeyModel) SetSize(width, _ int) {
+	for i := range m.fields {
+		m.fields[i].input.Width = max(width-10, 10)
+	}
+}
 
 // ShortHelp implements component.
 func (m *harnessKeyModel) ShortHelp() []key.Binding {

@@ -144,6 +144,13 @@ func TestPushFromPickerAsksKeyThenPushes(t *testing.T) {
 	d.typ(fakeKey)
 	d.mustSee("> " + strings.Repeat("*", len(fakeKey)))
 	d.mustNotSee("SECRETKEYVALUE")
+	d.send(tea.WindowSizeMsg{Width: 30, Height: 24}) // a long key scrolls in its field
+	for _, l := range strings.Split(d.screen(), "\n") {
+		if strings.Contains(l, "> *") && len([]rune(strings.TrimSpace(l))) > 28 {
+			t.Fatalf("the masked key is wider than the screen: %q", l)
+		}
+	}
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	d.enter()
 	waitPush(t, d, "✓ Harness's test passed")
 	d.mustTitle("Pushed to Harness")
@@ -349,6 +356,7 @@ func TestHarnessScreens(t *testing.T) {
 	rec := &recorder{Model: newModel(Options{Deps: deps, Mode: ModePicker, Width: 80, Height: 24}, profiles)}
 	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(80, 24))
 	fl := &flow{t: t, tm: tm, rec: rec, subst: strings.NewReplacer()}
+	fl.wait("cannot be read from the keychain") // the picker's check has answered
 	fl.golden("01_picker", "Saved connectors", "")
 
 	fl.typ("p")

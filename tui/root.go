@@ -197,6 +197,7 @@ func (m *Model) move(in navInput, field wizard.Field) tea.Cmd {
 		return m.export()
 	case placeHarnessKey:
 		m.pages[placeHarnessKey] = newHarnessKey(m.c)
+		m.pages[placeHarnessKey].SetSize(m.c.width, m.c.height)
 	case placePushing:
 		return m.push()
 	case placePushed:
