@@ -14,10 +14,11 @@ import (
 )
 
 // harnessKeyModel asks for a Harness API key in a masked field (with the
-// account and the URL when none is known), proves it with one read call
-// and keeps it in the keychain, as bbconnect harness login does; then the
-// push follows. Its fields are plain inputs, moved between in Update
-// (tab, shift+tab, enter), so a key never waits for a focus command.
+// account and the URL when none is known, both optional), proves it with
+// one read call and keeps it in the keychain, as bbconnect harness login
+// does; then the push follows. enter proves from any field; tab and
+// shift+tab move between the fields, plain inputs moved in Update, so a
+// key never waits for a focus command.
 type harnessKeyModel struct {
 	c      *common
 	spin   spinner.Model
@@ -141,9 +142,9 @@ func (m *harnessKeyModel) key(k tea.KeyMsg) (component, tea.Cmd) {
 		return m, nil
 	}
 	switch {
-	case k.Type == tea.KeyEnter && m.focus == len(m.fields)-1:
+	case k.Type == tea.KeyEnter: // the other fields have defaults
 		return m, m.prove()
-	case k.Type == tea.KeyEnter, key.Matches(k, keys.NextField):
+	case key.Matches(k, keys.NextField):
 		return m, m.focusOn(m.focus + 1)
 	case key.Matches(k, keys.PrevField):
 		return m, m.focusOn(m.focus - 1)
@@ -259,11 +260,7 @@ func (m *harnessKeyModel) ShortHelp() []key.Binding {
 	if m.checking {
 		return []key.Binding{m.c.keys.Back}
 	}
-	enter := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next"))
-	if m.focus == len(m.fields)-1 {
-		enter = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "prove, keep and push"))
-	}
-	ks := []key.Binding{enter}
+	ks := []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "push"))}
 	if len(m.fields) > 1 {
 		ks = append(ks, m.c.keys.NextField, m.c.keys.PrevField)
 	}
