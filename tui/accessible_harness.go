@@ -109,7 +109,7 @@ func (a *accessible) push() (navInput, error) {
 	a.pushErr = err
 	var he *harness.Error
 	if errors.As(err, &he) && he.HTTPStatus == http.StatusUnauthorized && a.harness != nil {
-		a.harness.HaveKey = false
+		a.harness.HaveKey, a.harness.Refused = false, true
 	}
 	a.printf("%s", pushOutcome(Styles{}, res, err, false, localTestWords(a.nav.action, a.report, a.st.lastTest)))
 	return navInput{ev: evSaved}, nil

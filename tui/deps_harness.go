@@ -34,8 +34,9 @@ type HarnessAccess struct {
 	// applies).
 	Endpoint string
 	// HaveKey is set when a key is at hand; FromEnv when it is
-	// HARNESS_PLATFORM_API_KEY.
-	HaveKey, FromEnv bool
+	// HARNESS_PLATFORM_API_KEY; Refused when Harness refused the key at
+	// hand (401) in this run.
+	HaveKey, FromEnv, Refused bool
 	// Who is the user a login proved ("" when not known).
 	Who string
 	// Err says why the keychain could not be read (no key at hand then).

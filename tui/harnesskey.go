@@ -239,7 +239,12 @@ func harnessKeyIntro(a HarnessAccess) string {
 	if a.Account != "" {
 		why += " for account " + a.Account
 	}
-	if a.Err != nil {
+	switch {
+	case a.Refused && a.FromEnv:
+		why = "Harness refused the key in " + harness.EnvAPIKey
+	case a.Refused:
+		why = "Harness refused the key kept in the keychain"
+	case a.Err != nil:
 		why = "The keychain did not give the Harness key back (" + a.Err.Error() + ")"
 	}
 	return why + ". Paste a personal access token (pat.…) or a service account token (sat.…): " +

@@ -118,7 +118,7 @@ func (m *pushModel) Update(msg tea.Msg) (component, tea.Cmd) {
 		}
 		m.res, m.err = msg.res, msg.err
 		if m.c.harness != nil && m.refused(http.StatusUnauthorized) {
-			m.c.harness.HaveKey = false // the key is no good: p asks another
+			m.c.harness.HaveKey, m.c.harness.Refused = false, true // the key is no good: p asks another
 		}
 		return m, navCmd(m.c.nav.at, evSaved)
 	case spinner.TickMsg:

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bbconnect/bbconnect/cmd/bbconnect/cli"
@@ -26,6 +27,9 @@ import (
 // HARNESS_* settings (read once; the key is then unset, so no child such
 // as ssh-keygen inherits it) and the saved login.
 type tuiHarness struct {
+	// mu guards env: a key proved in the wizard replaces the
+	// environment's for the rest of the run.
+	mu    sync.Mutex
 	store profile.Store
 	kc    cli.SecretStore
 	env   harness.Config
@@ -61,7 +65,7 @@ func (h *tuiHarness) keys() (cli.HarnessKeyStore, error) {
 
 // config is where a push goes, with the key at hand ("" when none).
 func (h *tuiHarness) config(ctx context.Context) (harness.Config, error) {
-	cfg := harness.Resolve(harness.Config{}, h.env, h.login())
+	cfg := harness.Resolve(harness.Config{}, h.environment(), h.login())
 	cfg.HTTPClient = h.http
 	if cfg.APIKey != "" || cfg.Account == "" {
 		return cfg, nil
@@ -75,19 +79,28 @@ func (h *tuiHarness) config(ctx context.Context) (harness.Config, error) {
 	return cfg, err
 }
 
+// environment is the HARNESS_* settings read at start, without the key
+// once a key was proved in the wizard.
+func (h *tuiHarness) environment() harness.Config {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.env
+}
+
 func (h *tuiHarness) Access(ctx context.Context) tui.HarnessAccess {
 	cfg, err := h.config(ctx)
 	return tui.HarnessAccess{
 		Account: cfg.Account, Endpoint: cfg.Endpoint, HaveKey: cfg.APIKey != "",
-		FromEnv: h.env.APIKey != "", Who: h.login().User, Err: err,
+		FromEnv: h.environment().APIKey != "", Who: h.login().User, Err: err,
 	}
 }
 
 func (h *tuiHarness) LogIn(ctx context.Context, key, account, endpoint string) (tui.HarnessAccess, error) {
 	// As harness login: what was typed, then the environment, then the
 	// key's own account, then the last login.
+	env := h.environment()
 	cfg := harness.Resolve(harness.Config{Endpoint: endpoint, Account: account},
-		harness.Config{Endpoint: h.env.Endpoint, Account: h.env.Account, APIKey: harness.APIKey(key)}, h.login())
+		harness.Config{Endpoint: env.Endpoint, Account: env.Account, APIKey: harness.APIKey(key)}, h.login())
 	cfg.HTTPClient = h.http
 	keys, err := h.keys()
 	if err != nil {
@@ -98,6 +111,11 @@ func (h *tuiHarness) LogIn(ctx context.Context, key, account, endpoint string) (
 	if err != nil {
 		return tui.HarnessAccess{}, err
 	}
+	// The key just proved (now in the keychain, for the login's account)
+	// is the one to push with, not the environment's.
+	h.mu.Lock()
+	h.env.APIKey, h.env.Account, h.env.Endpoint = "", c.Account(), c.Endpoint()
+	h.mu.Unlock()
 	return tui.HarnessAccess{Account: c.Account(), Endpoint: c.Endpoint(), HaveKey: true, Who: id.Who()}, nil
 }
 
