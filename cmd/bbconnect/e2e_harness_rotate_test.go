@@ -141,7 +141,12 @@ func (e rotateEnv) killAt(t *testing.T, trigger string, delay time.Duration, std
 	}
 	go func() { _, _ = io.Copy(io.Discard, pipe) }()
 	err = cmd.Wait()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.Exited() { //nolint:errorlint // Wait returns *ExitError itself
+	switch ee, ok := err.(*exec.ExitError); { //nolint:errorlint // Wait returns *ExitError itself
+	case err == nil && delay > 0:
+		// The last steps are local and take milliseconds: on a fast
+		// machine the rotation may end before a delayed kill.
+		t.Logf("the rotation ended before the kill %s after %q", delay, trigger)
+	case !ok || ee.Exited():
 		t.Fatalf("bbconnect was not killed at %q (%v):\n%s", trigger, err, seen.String())
 	}
 	return seen.String()

@@ -98,6 +98,13 @@ func TestRotatePushedConnectorInHarness(t *testing.T) {
 		!strings.Contains(errOut, "--delete-old-secret") {
 		t.Fatalf("--delete-old-secret --local-only: exit %d\n%s", code, errOut)
 	}
+	// No Harness key at hand: said before the token is read, nothing changed.
+	delete(w.env, "HARNESS_PLATFORM_API_KEY")
+	code, out, errOut = run(d.APITokenNext+"\n", "rotate", "web_rot", "--token-stdin")
+	if code != cli.ExitFailure || !strings.Contains(errOut, "no harness api key stored for account acme") ||
+		!strings.Contains(errOut, "--local-only") || strings.Contains(errOut, "connection test") {
+		t.Fatalf("no key: exit %d\n%s%s", code, out, errOut)
+	}
 	noLeak(t, srv, texts, d.APIToken, d.APITokenNext, srv.Harness.APIKey)
 }
 

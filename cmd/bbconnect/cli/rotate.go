@@ -159,6 +159,15 @@ func rotateRun(ctx context.Context, opts *RotateOptions) error {
 	case opts.DeleteOldSecret && p.Harness == nil:
 		return usageErrorf("--delete-old-secret deletes a harness secret, and %s is not in harness (bbconnect push or harness import links it)", opts.ID)
 	}
+	if inHarness {
+		// A Harness key is needed after the local test: say so before the
+		// token is asked for. (This also drops HARNESS_PLATFORM_API_KEY from
+		// the environment, so no child of the test sees it.)
+		if _, err := f.resolveHarness(ctx, harnessFlags{URL: p.Harness.URL, Account: p.Harness.Account}, true); err != nil {
+			fmt.Fprintf(f.IO.ErrOut, "! %s is in harness account %s: its token is rotated there too (or, with --local-only, only here)\n", p.Connector.ID, p.Harness.Account)
+			return err
+		}
+	}
 	if err := askEmail(opts, p.Connector); err != nil {
 		return err
 	}
