@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -35,6 +36,8 @@ type harnessRemote struct {
 	// caFile is the CA bundle of the saved Harness login, for its URL.
 	caFile func(url string) string
 	now    func() time.Time
+	// http is the client under the testing aids (nil: the usual one).
+	http *http.Client
 }
 
 // newHarnessRemote is the Harness remote of f's process.
@@ -65,7 +68,8 @@ func newHarnessRemote(f *cli.Factory) *harnessRemote {
 			}
 			return l.CAFile
 		},
-		now: clock(f),
+		now:  clock(f),
+		http: harnessTestAid(f),
 	}
 }
 
@@ -91,7 +95,7 @@ func (h *harnessRemote) client(ctx context.Context, account, url string) (*harne
 	if key == "" {
 		return nil, fmt.Errorf("no harness api key for account %s: run bbconnect harness login, set %s, or rotate with bbconnect rotate --local-only", account, harnessapi.EnvAPIKey)
 	}
-	return harnessapi.New(harnessapi.Config{Endpoint: url, Account: account, APIKey: key, CAFile: h.caFile(url)})
+	return harnessapi.New(harnessapi.Config{Endpoint: url, Account: account, APIKey: key, CAFile: h.caFile(url), HTTPClient: h.http})
 }
 
 func firstSet(ss ...string) string {
