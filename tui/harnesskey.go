@@ -20,6 +20,7 @@ import (
 // shift+tab move between the fields, plain inputs moved in Update, so a
 // key never waits for a focus command.
 type harnessKeyModel struct {
+	leaver
 	c      *common
 	spin   spinner.Model
 	access HarnessAccess
@@ -117,7 +118,7 @@ func (m *harnessKeyModel) Update(msg tea.Msg) (component, tea.Cmd) {
 		m.fields[0].input.SetValue("") // proved and kept: not held here any longer
 		a := msg.access
 		m.c.harness = &a
-		return m, navCmd(placeHarnessKey, evNext)
+		return m, m.leave(navCmd(placeHarnessKey, evNext))
 	case spinner.TickMsg:
 		if !m.checking {
 			return m, nil
@@ -136,7 +137,7 @@ func (m *harnessKeyModel) key(k tea.KeyMsg) (component, tea.Cmd) {
 	if key.Matches(k, keys.Back) {
 		m.stop()
 		m.fields[0].input.SetValue("")
-		return m, navCmd(placeHarnessKey, evBack)
+		return m, m.leave(navCmd(placeHarnessKey, evBack))
 	}
 	if m.checking {
 		return m, nil

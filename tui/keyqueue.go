@@ -84,3 +84,18 @@ func (m *Model) replayKeys() tea.Cmd {
 	}
 	return tea.Batch(cmds...)
 }
+
+// leaver is a settler for a screen that reports an event to the root (a
+// navCmd): until the root has moved, keys wait, so a key typed right
+// after one that leaves the screen goes to the screen it leads to.
+type leaver struct{ leaving bool }
+
+// leave marks the screen as left and passes cmd on.
+func (l *leaver) leave(cmd tea.Cmd) tea.Cmd {
+	l.leaving = true
+	return cmd
+}
+
+func (l *leaver) settling() bool { return l.leaving }
+
+func (l *leaver) settle() { l.leaving = false }

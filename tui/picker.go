@@ -70,6 +70,7 @@ var pickerKeys = struct {
 // pickerModel lists the saved connectors: new / edit / rotate / test /
 // export / delete, App Password connectors flagged, days to expiry shown.
 type pickerModel struct {
+	leaver
 	c        *common
 	profiles []Profile
 	cursor   int // 0 is "new connector"
@@ -124,7 +125,7 @@ func (m *pickerModel) Update(msg tea.Msg) (component, tea.Cmd) {
 	if m.deleting {
 		m.deleting = false
 		if key.Matches(k, pickerKeys.Yes) && m.cursor > 0 {
-			return m, pickCmd(ActionDelete, m.profiles[m.cursor-1])
+			return m, m.leave(pickCmd(ActionDelete, m.profiles[m.cursor-1]))
 		}
 		return m, nil
 	}
@@ -134,9 +135,9 @@ func (m *pickerModel) Update(msg tea.Msg) (component, tea.Cmd) {
 	case key.Matches(k, m.c.keys.Down):
 		m.cursor = min(m.cursor+1, len(m.profiles))
 	case key.Matches(k, pickerKeys.Quit):
-		return m, navCmd(placePicker, evQuit)
+		return m, m.leave(navCmd(placePicker, evQuit))
 	case key.Matches(k, pickerKeys.New), key.Matches(k, pickerActions[0].key) && m.cursor == 0:
-		return m, pickCmd(ActionNew, Profile{})
+		return m, m.leave(pickCmd(ActionNew, Profile{}))
 	case m.cursor == 0:
 		return m, nil
 	}
@@ -149,7 +150,7 @@ func (m *pickerModel) Update(msg tea.Msg) (component, tea.Cmd) {
 			m.deleting = true
 			return m, nil
 		}
-		return m, pickCmd(a.action, m.profiles[m.cursor-1])
+		return m, m.leave(pickCmd(a.action, m.profiles[m.cursor-1]))
 	}
 	return m, nil
 }

@@ -19,6 +19,7 @@ import (
 // bbconnect's own last test, with Harness's error summary and a fix when
 // it failed. It shows Pushing, PushStopping and Pushed.
 type pushModel struct {
+	leaver
 	c      *common
 	spin   spinner.Model
 	id     string
@@ -135,13 +136,13 @@ func (m *pushModel) Update(msg tea.Msg) (component, tea.Cmd) {
 		keys := m.c.keys
 		switch {
 		case key.Matches(msg, keys.Push):
-			return m, navCmd(placePushed, evPush)
+			return m, m.leave(navCmd(placePushed, evPush))
 		case key.Matches(msg, keys.NewKey):
-			return m, navCmd(placePushed, evNewKey)
+			return m, m.leave(navCmd(placePushed, evNewKey))
 		case key.Matches(msg, keys.Back):
-			return m, navCmd(placePushed, evBack)
+			return m, m.leave(navCmd(placePushed, evBack))
 		case key.Matches(msg, keys.Save):
-			return m, navCmd(placePushed, evNext)
+			return m, m.leave(navCmd(placePushed, evNext))
 		}
 	}
 	return m, nil

@@ -386,3 +386,45 @@ func TestHarnessScreens(t *testing.T) {
 	fl.typ("q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
 }
+
+// Keys that arrive in one batch (a paste, a script, a slow link) each go
+// to the screen the key before leads to: p, the key pasted and enter on
+// the Saved screen push; so do p, the key and enter on the picker.
+func TestPushKeysInOneBatch(t *testing.T) {
+	t.Parallel()
+	batch := func(d *driver, keys ...tea.KeyMsg) {
+		var cmds []tea.Cmd
+		for _, k := range keys {
+			_, cmd := d.m.Update(k)
+			cmds = append(cmds, cmd)
+		}
+		for _, c := range cmds {
+			d.run(c, 0)
+		}
+	}
+	p := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("p")}
+	paste := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(fakeKey), Paste: true}
+	enter := tea.KeyMsg{Type: tea.KeyEnter}
+
+	_, h, deps := harnessFakes(t)
+	d := newDriver(t, Options{Deps: deps, Mode: ModePicker})
+	batch(d, p, paste, enter)
+	waitPush(t, d, "✓ Harness's test passed")
+	if len(h.pushed) != 1 {
+		t.Fatalf("pushed %v", h.pushed)
+	}
+
+	c := cloudHTTP()
+	f := newFakes()
+	h = &fakeHarness{goodKey: fakeKey, access: HarnessAccess{Account: "acme"}}
+	deps = f.deps(t.TempDir())
+	deps.Harness = h
+	d = newDriver(t, Options{Deps: deps, Initial: &c})
+	d.enter()
+	waitFor(t, d, "the connection works")
+	batch(d, enter, p, paste, enter) // save, push, the key, prove
+	waitPush(t, d, "✓ Harness's test passed")
+	if len(h.pushed) != 1 || d.quit {
+		t.Fatalf("pushed %v, quit %v", h.pushed, d.quit)
+	}
+}

@@ -12,10 +12,13 @@ import (
 // what to do next in Harness (or why nothing was saved). The same model
 // shows a picker's export (out.exportOnly). Its keys are its actions.
 type savedModel struct {
+	leaver
 	c   *common
 	out saveOutcome
 	// withPicker is set when the wizard goes back to the picker afterwards.
 	withPicker bool
+	// gaveUp is set when keys stopped waiting for the push's offer.
+	gaveUp bool
 }
 
 func newSaved(c *common, out saveOutcome) *savedModel {
@@ -69,14 +72,29 @@ func (m *savedModel) place() place {
 }
 
 // Init implements component.
-func (m *savedModel) Init() tea.Cmd { return nil }
+func (m *savedModel) Init() tea.Cmd {
+	m.leaving, m.gaveUp = false, false
+	return nil
+}
+
+// settling implements settler: keys wait while the screen is being left,
+// while the save runs and while it does not know yet whether it offers
+// the push (the keychain is asked off the event loop), so that a key
+// typed at once (enter then p) goes to the screen's actions, not lost.
+func (m *savedModel) settling() bool {
+	waiting := !m.gaveUp && (m.out.pending || (canPush(m.c.deps, m.out) && m.c.harness == nil))
+	return m.leaving || waiting
+}
+
+// settle implements settler: it gives up waiting.
+func (m *savedModel) settle() { m.leaving, m.gaveUp = false, true }
 
 // Update implements component: the key of one of its actions.
 func (m *savedModel) Update(msg tea.Msg) (component, tea.Cmd) {
 	if k, ok := msg.(tea.KeyMsg); ok {
 		for _, a := range m.actions() {
 			if key.Matches(k, a.key) {
-				return m, navCmd(m.place(), a.ev)
+				return m, m.leave(navCmd(m.place(), a.ev))
 			}
 		}
 	}

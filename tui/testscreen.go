@@ -21,6 +21,7 @@ import (
 // saved connector from the picker saves nothing: enter goes back to the
 // picker.
 type testModel struct {
+	leaver
 	c       *common
 	spin    spinner.Model
 	run     int
@@ -45,6 +46,7 @@ func newTestScreen(c *common) *testModel {
 // Init starts a test run (or does nothing when no tester is wired).
 func (m *testModel) Init() tea.Cmd {
 	m.stop()
+	m.leaving = false
 	m.report, m.confirm = nil, false
 	m.checks, m.started = map[string]conntest.Check{}, map[string]bool{}
 	t := m.c.deps.Tester
@@ -160,10 +162,10 @@ func (m *testModel) key(k tea.KeyMsg) (component, tea.Cmd) {
 	switch {
 	case key.Matches(k, keys.Back):
 		m.stop()
-		return m, navCmd(placeTest, evBack)
+		return m, m.leave(navCmd(placeTest, evBack))
 	case key.Matches(k, keys.Delete) && m.failed():
 		step, field := m.fix()
-		return m, jumpCmd(placeTest, step, field)
+		return m, m.leave(jumpCmd(placeTest, step, field))
 	case m.running:
 		return m, nil
 	case key.Matches(k, keys.Retry) && m.c.deps.Tester != nil:
@@ -178,13 +180,13 @@ func (m *testModel) key(k tea.KeyMsg) (component, tea.Cmd) {
 		m.trustHostKey(m.unknownHostKey())
 		return m, m.Init()
 	case key.Matches(k, keys.Confirm) && m.confirm:
-		return m, navCmd(placeTest, evNext)
+		return m, m.leave(navCmd(placeTest, evNext))
 	case key.Matches(k, keys.Save):
 		if m.failed() && !m.c.nav.pickerTest() {
 			m.confirm = true
 			return m, nil
 		}
-		return m, navCmd(placeTest, evNext)
+		return m, m.leave(navCmd(placeTest, evNext))
 	}
 	return m, nil
 }
