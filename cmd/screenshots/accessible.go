@@ -52,7 +52,7 @@ func cloudHTTPLines(d emu.Demo) []line {
 		{prompt: "Enter a number", answer: "1"}, // Harness scope
 		{prompt: "What next?", answer: "1"},     // run the test, then save
 		{prompt: "Save the connector now?", answer: "y"},
-		{prompt: "Next, in Harness", answer: ""},
+		{prompt: "Push it to Harness now", answer: "n"},
 	}
 }
 

@@ -27,6 +27,9 @@ const (
 	apiHost   = "api.bitbucket.org"
 	dcHost    = "bitbucket.example.com"
 	dcSSHPort = "7999"
+	// harnessHost is Harness SaaS, whose default URL the wizard offers;
+	// its traffic goes to the emulator's Harness stand-in.
+	harnessHost = "app.harness.io"
 )
 
 // keys are fixed SSH keys (made once with ssh-keygen, fake, only valid
@@ -70,7 +73,7 @@ func newWorld(work string) (*world, error) {
 	}
 	srv, err := emu.Start(emu.Options{
 		Dir: emuDir, Now: func() time.Time { return now },
-		Hosts: []string{cloudHost, apiHost, dcHost}, CertsAtClock: true,
+		Hosts: []string{cloudHost, apiHost, dcHost, harnessHost}, CertsAtClock: true,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start the emulator: %w", err)
@@ -90,9 +93,10 @@ func newWorld(work string) (*world, error) {
 		return nil, err
 	}
 	loop := func(u string) string { return strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://") }
+	harnessAddr, _, _ := strings.Cut(loop(srv.HarnessTLSURL), "/")
 	connectTo := conntest.FormatConnectTo(map[string]string{
 		cloudHost + ":443": loop(srv.CloudURL), apiHost + ":443": loop(srv.CloudAPIURL), cloudHost + ":22": srv.SSHAddr,
-		dcHost + ":443": loop(srv.DCURL), dcHost + ":" + dcSSHPort: srv.SSHAddr,
+		dcHost + ":443": loop(srv.DCURL), dcHost + ":" + dcSSHPort: srv.SSHAddr, harnessHost + ":443": harnessAddr,
 	})
 	w.env = []string{
 		"HOME=" + home, "BBCONNECT_CONFIG_DIR=" + filepath.Join(home, ".config"),

@@ -10,7 +10,7 @@ type scenario struct {
 	name  string
 	args  []string // bbconnect's arguments
 	film  bool     // its frames make the animated walkthrough
-	steps func(d emu.Demo) []step
+	steps func(s *emu.Server) []step
 }
 
 // scenarios are every state the onboarding docs show.
@@ -20,8 +20,12 @@ var scenarios = []scenario{
 }
 
 // cloudHTTP walks a first-time Bitbucket Cloud HTTP account connector
-// with API access through every step to a saved, tested connector.
-func cloudHTTP(d emu.Demo) []step {
+// with API access through every step to a saved, tested connector, then
+// pushes it to Harness: the key prompt (no key stored yet: the account
+// comes from the key, the URL is Harness SaaS's), the calls and
+// Harness's test.
+func cloudHTTP(s *emu.Server) []step {
+	d := s.Demo
 	return []step{
 		at("Name"),
 		typed("Bitbucket Cloud"),
@@ -67,16 +71,23 @@ func cloudHTTP(d emu.Demo) []step {
 		press("Enter"),
 		snap("connection-test", "press enter to save"),
 		press("Enter"),
-		snap("saved", "enter ends the wizard"),
+		snap("saved", "p pushes it to Harness"),
+		press("p"),
+		at("Harness API key"),
+		snap("harness-key", "Harness URL"),
+		pasted(s.Harness.APIKey),
+		press("Enter"),
+		snap("harness-pushed", "✓ Harness's test passed"),
 		leave("Enter"),
 	}
 }
 
-// pickerAndDataCenter photographs the picker of saved connectors, then the
-// Details step catching a Data Center URL with an extra segment.
-func pickerAndDataCenter(emu.Demo) []step {
+// pickerAndDataCenter photographs the picker of saved connectors (with
+// the one pushed to Harness and Harness's test), then the Details step
+// catching a Data Center URL with an extra segment.
+func pickerAndDataCenter(*emu.Server) []step {
 	return []step{
-		snap("picker", "Bitbucket_Cloud"),
+		snap("picker", "its test passed"),
 		press("n"),
 		at("Name"),
 		typed("Bitbucket DC"),

@@ -73,7 +73,7 @@ func record(ctx context.Context, bin string, pal palette, first bool) (recording
 			return rec, nil, err
 		}
 		r := &recorder{t: t, film: sc.film && first}
-		err = r.play(ctx, sc.steps(w.srv.Demo))
+		err = r.play(ctx, sc.steps(w.srv))
 		t.close()
 		if err != nil {
 			return rec, nil, fmt.Errorf("scenario %s: %w", sc.name, err)
