@@ -7,6 +7,7 @@ import (
 
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/conntest"
+	"github.com/bbconnect/bbconnect/wizard/export"
 )
 
 // The accessible runner's places (see nav.go), each asked line by line
@@ -113,7 +114,7 @@ func (a *accessible) review() (navInput, error) {
 			a.printf("  ! %s\n", w)
 		}
 	}
-	data, err := harnessYAML(conn)
+	data, err := export.HarnessYAML(conn)
 	var opts []huh.Option[int]
 	if err != nil {
 		a.printf("the export failed: %v\n", err)

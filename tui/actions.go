@@ -8,6 +8,7 @@ import (
 
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/conntest"
+	"github.com/bbconnect/bbconnect/wizard/export"
 )
 
 // pick carries out the picker's choice: it sets up the state for the
@@ -158,7 +159,7 @@ func deleteProfile(d *Deps, p Profile) error {
 // exportOnly writes the export of a saved connector.
 func exportOnly(d *Deps, conn wizard.Connector) saveOutcome {
 	out := saveOutcome{conn: conn, exportOnly: true}
-	data, err := harnessYAML(conn)
+	data, err := export.HarnessYAML(conn)
 	if err != nil {
 		out.err = fmt.Errorf("the export failed: %w", err)
 		return out

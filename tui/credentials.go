@@ -239,7 +239,7 @@ func keyHelp(st *state) string {
 }
 
 func pubKeyHelp(st *state) string {
-	where := sshkey.WhereToAdd(st.c.Edition == wizard.Cloud, serverBase(st.c))
+	where := sshkey.WhereToAdd(st.c.Edition == wizard.Cloud, st.c.ServerBase())
 	pub := tildeHome(st.home, expandHome(st.home, st.c.SSHKeyPath)) + ".pub"
 	if st.accessible {
 		return st.keyInfo.AuthorizedKey + "\n\n" + where + "\n(the same line is in " + pub + " when that file exists)"

@@ -47,7 +47,7 @@ func newDetailsForm(st *state) *stepForm {
 				applyPaste(st)
 				raw = st.c.URL
 			}
-			_, ps := normalizeURL(st.c.Edition, st.c.URLType, st.c.Connection, raw)
+			_, ps := wizard.NormalizeURL(st.c.Edition, st.c.URLType, st.c.Connection, raw)
 			return problemsErr(ps)
 		}))
 	testRepo := huh.NewInput().
@@ -57,7 +57,7 @@ func newDetailsForm(st *state) *stepForm {
 			if strings.TrimSpace(raw) == "" && pickRepoLater(st) {
 				return nil
 			}
-			_, ps := normalizeTestRepo(st.c.Edition, raw)
+			_, ps := wizard.NormalizeTestRepo(st.c.Edition, raw)
 			return problemsErr(ps)
 		}))
 
@@ -114,12 +114,12 @@ func newDetailsForm(st *state) *stepForm {
 // applyPaste fills the settings a pasted clone URL implies and records what
 // it filled. It reports whether anything changed.
 func applyPaste(st *state) bool {
-	p, err := parseCloneURL(st.c.URL)
+	p, err := wizard.ParseCloneURL(st.c.URL)
 	if err != nil {
 		return false
 	}
 	raw := st.c.URL
-	notes := applyParsed(p, &st.c)
+	notes := p.Apply(&st.c)
 	if len(notes) == 0 {
 		return false
 	}
@@ -138,7 +138,7 @@ func applyPaste(st *state) bool {
 
 // finishDetails stores the normalised URL and test repository.
 func finishDetails(st *state) wizard.Problems {
-	norm, ps := normalizeURL(st.c.Edition, st.c.URLType, st.c.Connection, st.c.URL)
+	norm, ps := wizard.NormalizeURL(st.c.Edition, st.c.URLType, st.c.Connection, st.c.URL)
 	if len(ps) > 0 {
 		return ps
 	}
@@ -151,7 +151,7 @@ func finishDetails(st *state) wizard.Problems {
 		st.c.TestRepo = ""
 		return nil
 	}
-	repo, ps := normalizeTestRepo(st.c.Edition, st.c.TestRepo)
+	repo, ps := wizard.NormalizeTestRepo(st.c.Edition, st.c.TestRepo)
 	if len(ps) > 0 {
 		return ps
 	}
@@ -163,9 +163,9 @@ func finishDetails(st *state) wizard.Problems {
 // URL that will be saved, problems with their fix and what a paste filled.
 func urlHelp(st *state) string {
 	c := st.c
-	lines := []string{"format: " + urlFormat(c.Edition, c.URLType, c.Connection)}
+	lines := []string{"format: " + wizard.URLFormat(c.Edition, c.URLType, c.Connection)}
 	if strings.TrimSpace(c.URL) != "" {
-		norm, ps := normalizeURL(c.Edition, c.URLType, c.Connection, c.URL)
+		norm, ps := wizard.NormalizeURL(c.Edition, c.URLType, c.Connection, c.URL)
 		if len(ps) == 0 {
 			lines = append(lines, "saved as: "+norm)
 			if c.URLType == wizard.Repository {
@@ -192,11 +192,11 @@ func urlFix(st *state) (string, bool) {
 	if strings.TrimSpace(c.URL) == "" {
 		return "", false
 	}
-	_, ps := normalizeURL(c.Edition, c.URLType, c.Connection, c.URL)
+	_, ps := wizard.NormalizeURL(c.Edition, c.URLType, c.Connection, c.URL)
 	if len(ps) == 0 || ps[0].Fix == "" || ps[0].Fix == c.URL {
 		return "", false
 	}
-	if _, fps := normalizeURL(c.Edition, c.URLType, c.Connection, ps[0].Fix); len(fps) > 0 {
+	if _, fps := wizard.NormalizeURL(c.Edition, c.URLType, c.Connection, ps[0].Fix); len(fps) > 0 {
 		return "", false
 	}
 	return ps[0].Fix, true
@@ -205,16 +205,16 @@ func urlFix(st *state) (string, bool) {
 // testRepoHelp is the live text under the Test Repository field.
 func testRepoHelp(st *state) string {
 	c := st.c
-	lines := []string{"format: " + testRepoFormat(c.Edition), wizard.FieldHelp("test-repo")}
+	lines := []string{"format: " + wizard.TestRepoFormat(c.Edition), wizard.FieldHelp("test-repo")}
 	if pickRepoLater(st) {
 		lines = append(lines, "or leave it empty and pick it from the list after the "+pickStep(c)+" step")
 	}
 	if strings.TrimSpace(c.TestRepo) != "" {
-		repo, ps := normalizeTestRepo(c.Edition, c.TestRepo)
+		repo, ps := wizard.NormalizeTestRepo(c.Edition, c.TestRepo)
 		if len(ps) == 0 {
-			if norm, ups := normalizeURL(c.Edition, c.URLType, c.Connection, c.URL); len(ups) == 0 {
+			if norm, ups := wizard.NormalizeURL(c.Edition, c.URLType, c.Connection, c.URL); len(ups) == 0 {
 				c.URL, c.TestRepo = norm, repo
-				lines = append(lines, "test uses: "+testURL(c))
+				lines = append(lines, "test uses: "+c.TestURL())
 			}
 		}
 		lines = append(lines, problemTexts(ps)...)

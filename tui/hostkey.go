@@ -20,7 +20,7 @@ func sshHost(c wizard.Connector) string {
 	if c.Connection != wizard.SSH {
 		return ""
 	}
-	p, err := parseCloneURL(c.URL)
+	p, err := wizard.ParseCloneURL(c.URL)
 	if err != nil || p.Host == "" {
 		return ""
 	}

@@ -13,7 +13,7 @@ import (
 // setTestRepo stores raw as the test repository when it is valid for the
 // connector's URL, and returns its problems otherwise.
 func setTestRepo(st *state, raw string, now time.Time) wizard.Problems {
-	repo, ps := normalizeTestRepo(st.c.Edition, raw)
+	repo, ps := wizard.NormalizeTestRepo(st.c.Edition, raw)
 	if len(ps) > 0 {
 		return ps
 	}

@@ -99,7 +99,7 @@ func (m *repoPickerModel) fail(err error) {
 	m.err = err
 	m.input.Reset()
 	m.input.Prompt = "Test repository: "
-	m.input.Placeholder = testRepoFormat(m.c.st.c.Edition)
+	m.input.Placeholder = wizard.TestRepoFormat(m.c.st.c.Edition)
 }
 
 // Update implements component.
@@ -191,7 +191,7 @@ func (m *repoPickerModel) choose() tea.Cmd {
 	case strings.TrimSpace(m.input.Value()) != "":
 		cands = append(cands, m.input.Value())
 	default:
-		m.problem = "type the test repository, e.g. " + testRepoFormat(m.c.st.c.Edition)
+		m.problem = "type the test repository, e.g. " + wizard.TestRepoFormat(m.c.st.c.Edition)
 		return nil
 	}
 	var first wizard.Problems
@@ -281,7 +281,7 @@ func (m *repoPickerModel) View() string {
 		return b.String()
 	case m.err != nil:
 		b.WriteString(s.Fail.Render("✗ the repositories could not be listed: "+m.err.Error()) + "\n\n")
-		b.WriteString("Type the test repository instead (" + testRepoFormat(m.c.st.c.Edition) + "):\n")
+		b.WriteString("Type the test repository instead (" + wizard.TestRepoFormat(m.c.st.c.Edition) + "):\n")
 		b.WriteString(m.input.View() + "\n\n")
 		if m.problem != "" {
 			b.WriteString(s.Problem.Render(m.problem) + "\n")

@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/export"
 )
 
 // reviewModel shows every setting (secrets masked, with their kind) and the
@@ -26,7 +27,7 @@ func newReview(c *common) *reviewModel { return &reviewModel{c: c} }
 // Init renders the settings and the export afresh.
 func (m *reviewModel) Init() tea.Cmd {
 	conn := m.c.st.connector()
-	data, err := harnessYAML(conn)
+	data, err := export.HarnessYAML(conn)
 	m.yaml, m.err = string(data), err
 	m.vp = viewport.New(max(m.c.width-2, 20), m.c.bodyHeight())
 	m.vp.SetContent(m.content(conn))
@@ -89,7 +90,7 @@ func reviewSections(c wizard.Connector, st *state) []reviewSection {
 	case c.URLType == wizard.Account && strings.TrimSpace(c.TestRepo) == "":
 		secs[1].rows = append(secs[1].rows, [2]string{"Test repository", "(none yet: pick it from the list before the test)"})
 	case c.URLType == wizard.Account:
-		secs[1].rows = append(secs[1].rows, [2]string{"Test repository", c.TestRepo}, [2]string{"Test URL", testURL(c)})
+		secs[1].rows = append(secs[1].rows, [2]string{"Test repository", c.TestRepo}, [2]string{"Test URL", c.TestURL()})
 	}
 	cred := reviewSection{title: fmt.Sprintf("3 %s", wizard.StepCredentials.Title())}
 	if c.Connection == wizard.HTTP {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/conntest"
+	"github.com/bbconnect/bbconnect/wizard/export"
 )
 
 // saveOutcome is what saving wrote, and where.
@@ -42,7 +43,7 @@ type saveOutcome struct {
 // carry a secret value.
 func saveConnector(ctx context.Context, d *Deps, conn wizard.Connector, sec Secrets, meta SaveMeta, untested bool) saveOutcome {
 	out := saveOutcome{conn: conn, untested: untested}
-	data, err := harnessYAML(conn)
+	data, err := export.HarnessYAML(conn)
 	if err != nil {
 		out.err = fmt.Errorf("the export failed: %w", err)
 		return out
@@ -87,7 +88,7 @@ func saveConnector(ctx context.Context, d *Deps, conn wizard.Connector, sec Secr
 // keychain directly would lose the guarantee that a working token is kept.
 func rotateConnector(ctx context.Context, d *Deps, r Rotation) saveOutcome {
 	out := saveOutcome{conn: r.Connector, rotation: true}
-	data, err := harnessYAML(r.Connector)
+	data, err := export.HarnessYAML(r.Connector)
 	if err != nil {
 		out.err = fmt.Errorf("the export failed: %w", err)
 		return out

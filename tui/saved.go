@@ -6,6 +6,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/bbconnect/bbconnect/wizard/export"
 )
 
 // savedModel tells where the profile, keychain items and export went and
@@ -202,7 +204,7 @@ func savedText(s Styles, st *state, d *Deps, o saveOutcome) string {
 func nextInHarness(o saveOutcome) []string {
 	var out []string
 	secrets := func() {
-		for _, sec := range exportSecrets(o.conn) {
+		for _, sec := range export.Secrets(o.conn) {
 			out = append(out, "     "+sec.Ref+": "+sec.What)
 		}
 	}

@@ -70,7 +70,7 @@ func listChild() error {
 	c.URLType, c.URL = wizard.Account, "https://bitbucket.org/"+os.Getenv(envWorkspace)
 	c.Connection, c.PasswordKind, c.Username = wizard.HTTP, wizard.APIToken, "bench"
 	c.APIAccess, c.APIEmail, c.APITokenSameAsPassword = wizard.APIEmailAPIToken, os.Getenv(envEmail), true
-	cfg := conntest.ConfigFromEnv()
+	cfg := conntest.ConfigFromEnv(os.Getenv)
 	cfg.Deadline = time.Minute
 	start := time.Now()
 	repos, err := conntest.ListRepos(context.Background(), c, wizard.Secrets{Password: strings.TrimSpace(token)}, cfg)

@@ -92,14 +92,14 @@ type Config struct {
 
 // ConfigFromEnv returns a Config with the BBCONNECT_CLOUD_URL,
 // BBCONNECT_CLOUD_API_URL, BBCONNECT_CLOUD_SSH, BBCONNECT_CA_FILE and
-// BBCONNECT_KNOWN_HOSTS environment variables applied.
-func ConfigFromEnv() Config {
+// BBCONNECT_KNOWN_HOSTS environment variables applied, read with getenv.
+func ConfigFromEnv(getenv func(string) string) Config {
 	return Config{
-		CloudURL:       os.Getenv(EnvCloudURL),
-		CloudAPIURL:    os.Getenv(EnvCloudAPIURL),
-		CloudSSHAddr:   os.Getenv(EnvCloudSSH),
-		CAFile:         os.Getenv(EnvCAFile),
-		KnownHostsFile: os.Getenv(EnvKnownHosts),
+		CloudURL:       getenv(EnvCloudURL),
+		CloudAPIURL:    getenv(EnvCloudAPIURL),
+		CloudSSHAddr:   getenv(EnvCloudSSH),
+		CAFile:         getenv(EnvCAFile),
+		KnownHostsFile: getenv(EnvKnownHosts),
 	}
 }
 

@@ -42,7 +42,7 @@ func (e *env) checkGitHTTP(ctx context.Context) finding {
 		return netFinding(err, hostPort(u), time.Since(start))
 	}
 	defer resp.Body.Close()
-	repo := testURLOf(e.c)
+	repo := e.c.TestURL()
 	as := "as " + cr.user
 	if cr.scheme == "bearer" {
 		as = "with a bearer token"

@@ -135,7 +135,7 @@ func (e *env) sshHandshakeFinding(ctx context.Context, err error, t sshTarget, s
 		return f
 	}
 	if strings.Contains(err.Error(), "unable to authenticate") {
-		base := serverBaseOf(e.c)
+		base := e.c.ServerBase()
 		if b, err := e.apiBase(); err == nil && e.c.Edition == wizard.DataCenter {
 			base = b
 		}

@@ -3,6 +3,7 @@ package conntest
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -51,7 +52,7 @@ func TestConfigFromEnv(t *testing.T) {
 	t.Setenv(EnvCloudSSH, "127.0.0.1:3")
 	t.Setenv(EnvCAFile, "/ca.pem")
 	t.Setenv(EnvKnownHosts, "/kh")
-	c := ConfigFromEnv()
+	c := ConfigFromEnv(os.Getenv)
 	if c.CloudURL != "https://127.0.0.1:1" || c.CloudAPIURL != "https://127.0.0.1:2" || c.CloudSSHAddr != "127.0.0.1:3" ||
 		c.CAFile != "/ca.pem" || c.KnownHostsFile != "/kh" {
 		t.Fatalf("ConfigFromEnv = %+v", c)
@@ -102,17 +103,7 @@ func TestParseGitURL(t *testing.T) {
 	}
 }
 
-func TestFilterRepos(t *testing.T) {
-	repos := []Repo{{Owner: "acme", Slug: "harness-demo", Name: "Harness Demo"}, {Owner: "acme", Slug: "tools", Name: "Internal Tools"}}
-	tests := []struct {
-		q    string
-		want int
-	}{{"", 2}, {"demo", 1}, {"ACME", 2}, {"acme tools", 1}, {"internal", 1}, {"nothing", 0}}
-	for _, tt := range tests {
-		if got := FilterRepos(repos, tt.q); len(got) != tt.want {
-			t.Errorf("FilterRepos(%q) = %v, want %d", tt.q, got, tt.want)
-		}
-	}
+func TestTestRepoField(t *testing.T) {
 	if got := (Repo{Owner: "DEMO", Slug: "r"}).TestRepoField(wizard.DataCenter); got != "DEMO/r.git" {
 		t.Errorf("dc field = %q", got)
 	}

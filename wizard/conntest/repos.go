@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/bbconnect/bbconnect/wizard"
@@ -28,30 +27,6 @@ func (r Repo) TestRepoField(e wizard.Edition) string {
 		return r.Owner + "/" + r.Slug + ".git"
 	}
 	return r.Slug + ".git"
-}
-
-// FilterRepos keeps the repositories whose owner/slug or name contains
-// every word of query, case-insensitively, in their order.
-func FilterRepos(repos []Repo, query string) []Repo {
-	words := strings.Fields(strings.ToLower(query))
-	if len(words) == 0 {
-		return repos
-	}
-	var out []Repo
-	for _, r := range repos {
-		hay := strings.ToLower(r.Owner + "/" + r.Slug + " " + r.Name)
-		ok := true
-		for _, w := range words {
-			if !strings.Contains(hay, w) {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 // ListRepos returns the repositories the connector's credential sees: in

@@ -128,7 +128,7 @@ func (e *env) checkScopes(ctx context.Context) finding {
 
 // repoPath is the REST path of the test repository.
 func (e *env) repoPath() (string, error) {
-	owner, slug, err := repoRefOf(e.c)
+	owner, slug, err := e.c.RepoRef()
 	if err != nil {
 		return "", err
 	}

@@ -63,7 +63,7 @@ func addSSHKey(ctx context.Context, c wizard.Connector, s Secrets, cfg Config, a
 	if err != nil {
 		return "", err
 	}
-	byHand := "add it by hand: " + sshkey.WhereToAdd(c.Edition == wizard.Cloud, serverBaseOf(c))
+	byHand := "add it by hand: " + sshkey.WhereToAdd(c.Edition == wizard.Cloud, c.ServerBase())
 	cr, _ := e.restCred()
 	key := strings.TrimSpace(authorizedKey)
 	if c.Edition == wizard.DataCenter {

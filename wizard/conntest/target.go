@@ -77,7 +77,7 @@ func parseGitURL(raw string) (gitURL, error) {
 // testGitURL is the connector's test URL (the repository URL, or the
 // account URL plus the test repository), parsed.
 func (e *env) testGitURL() (gitURL, error) {
-	raw := testURLOf(e.c)
+	raw := e.c.TestURL()
 	if raw == "" {
 		return gitURL{}, errors.New("the url names no repository: give a test repository for account urls")
 	}
@@ -91,7 +91,7 @@ func (e *env) testGitURL() (gitURL, error) {
 // hostGitURL is the test URL, or the connector's URL when there is no
 // test repository: enough to know the git host.
 func (e *env) hostGitURL() (gitURL, error) {
-	raw := testURLOf(e.c)
+	raw := e.c.TestURL()
 	if raw == "" {
 		raw = e.c.URL
 	}
@@ -161,7 +161,7 @@ func (e *env) sshTargetOf(g gitURL) (sshTarget, error) {
 // apiBase is the REST root: Config.CloudAPIURL for Cloud, the server base
 // for Data Center. Paths /2.0/… and /rest/api/1.0/… are appended.
 func (e *env) apiBase() (string, error) {
-	raw, what := serverBaseOf(e.c), "server url"
+	raw, what := e.c.ServerBase(), "server url"
 	if e.cfg.DCAPIURL != "" && e.c.Connection == wizard.SSH {
 		raw, what = e.cfg.DCAPIURL, "data center api url"
 	}

@@ -6,12 +6,6 @@ import (
 	"github.com/bbconnect/bbconnect/wizard"
 )
 
-func testURLOf(c wizard.Connector) string { return c.TestURL() }
-
-func repoRefOf(c wizard.Connector) (owner, slug string, err error) { return c.RepoRef() }
-
-func serverBaseOf(c wizard.Connector) string { return c.ServerBase() }
-
 // accountOwnerOf is the Cloud workspace or Data Center project key the
 // connector's URL (or test repository) names; "" when none.
 func accountOwnerOf(c wizard.Connector) string {

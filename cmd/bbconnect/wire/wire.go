@@ -157,13 +157,7 @@ func inspectKey(path string) (cli.KeyInfo, error) {
 // (BBCONNECT_CLOUD_URL and friends, read through the factory), then what
 // the command line says.
 func testConfig(f *cli.Factory, ts cli.TestSettings) conntest.Config {
-	cfg := conntest.Config{
-		CloudURL:       f.Getenv(conntest.EnvCloudURL),
-		CloudAPIURL:    f.Getenv(conntest.EnvCloudAPIURL),
-		CloudSSHAddr:   f.Getenv(conntest.EnvCloudSSH),
-		CAFile:         f.Getenv(conntest.EnvCAFile),
-		KnownHostsFile: f.Getenv(conntest.EnvKnownHosts),
-	}
+	cfg := conntest.ConfigFromEnv(f.Getenv)
 	if ts.CAFile != "" {
 		cfg.CAFile = ts.CAFile
 	}
