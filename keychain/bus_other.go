@@ -7,16 +7,6 @@ import "runtime"
 // preflight has nothing to check where go-keyring does not use D-Bus.
 func preflight() error { return nil }
 
-func where() string {
-	switch runtime.GOOS {
-	case "darwin":
-		return "the macos login keychain, service " + Service
-	case "windows":
-		return "windows credential manager, service " + Service
-	}
-	return "no os keychain (" + runtime.GOOS + " is not supported)"
-}
-
 // diagnoseTimeout has nothing to look at where go-keyring does not use
 // D-Bus: a timeout stays a timeout.
 func diagnoseTimeout() *UnavailableError { return nil }

@@ -34,10 +34,6 @@ func preflight() error {
 	}
 }
 
-func where() string {
-	return "the secret service keyring (gnome keyring, keepassxc, ...), service " + Service
-}
-
 // secretsName is the Secret Service's well-known D-Bus name.
 const secretsName = "org.freedesktop.secrets"
 

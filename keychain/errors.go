@@ -104,31 +104,24 @@ func (e *UnavailableError) Help() []string {
 	return append(h, "bbconnect keeps tokens only in the os keychain: there is no plain-text fallback")
 }
 
-// Explain renders err for a terminal: the error, then, for an
-// UnavailableError, the ways to get a keychain, one per line.
+// Explain renders err for a terminal: the error, then, for an error with
+// help (an UnavailableError), the ways to get a keychain, one per line.
 func Explain(err error) string {
 	if err == nil {
 		return ""
 	}
-	var ue *UnavailableError
-	if !errors.As(err, &ue) {
+	var h interface{ Help() []string }
+	if !errors.As(err, &h) {
 		return err.Error()
 	}
 	var b strings.Builder
 	b.WriteString(err.Error())
 	b.WriteString("\nto get a working keychain:")
-	for _, h := range ue.Help() {
+	for _, h := range h.Help() {
 		b.WriteString("\n  - ")
 		b.WriteString(h)
 	}
 	return b.String()
-}
-
-// IsUnavailable reports whether err says the keychain cannot be used (as
-// opposed to an item that is simply missing).
-func IsUnavailable(err error) bool {
-	var ue *UnavailableError
-	return errors.As(err, &ue)
 }
 
 func lockedHelp() string {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/godbus/dbus/v5"
 
@@ -76,14 +77,14 @@ func TestUnavailableErrorText(t *testing.T) {
 	if Explain(nil) != "" || Explain(errors.New("x")) != "x" {
 		t.Fatal("Explain of plain errors")
 	}
-	if IsUnavailable(errors.New("x")) || !IsUnavailable(fmt.Errorf("w: %w", &UnavailableError{})) {
+	if isUnavailable(errors.New("x")) || !isUnavailable(fmt.Errorf("w: %w", &UnavailableError{})) {
 		t.Fatal("IsUnavailable")
 	}
 }
 
 func TestClassifyKeepsContextErrors(t *testing.T) {
 	for _, err := range []error{context.Canceled, fmt.Errorf("w: %w", context.DeadlineExceeded)} {
-		if got := classify(err, "read", "c/x", ""); !errors.Is(got, err) || IsUnavailable(got) {
+		if got := classify(err, "read", "c/x", ""); !errors.Is(got, err) || isUnavailable(got) {
 			t.Errorf("classify(%v) = %v", err, got)
 		}
 	}
@@ -147,3 +148,12 @@ func TestDeadDaemonText(t *testing.T) {
 		t.Error("a backend that cannot look closer times out plainly")
 	}
 }
+
+// isUnavailable reports whether err says the keychain cannot be used.
+func isUnavailable(err error) bool {
+	var ue *UnavailableError
+	return errors.As(err, &ue)
+}
+
+// withTimeout bounds each call by d; production keeps DefaultTimeout.
+func withTimeout(d time.Duration) Option { return func(k *Keychain) { k.timeout = d } }

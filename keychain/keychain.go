@@ -105,15 +105,6 @@ type Keychain struct {
 // Option configures New.
 type Option func(*Keychain)
 
-// WithTimeout sets the bound of each call (DefaultTimeout when d <= 0).
-func WithTimeout(d time.Duration) Option {
-	return func(k *Keychain) {
-		if d > 0 {
-			k.timeout = d
-		}
-	}
-}
-
 // WithBackend replaces the OS keychain, for tests.
 func WithBackend(b Backend) Option {
 	return func(k *Keychain) {
@@ -141,9 +132,6 @@ func ItemName(id string, slot wizard.SecretSlot) string { return id + "/" + stri
 // StagingSlot is where a rotation stages the new value of slot before it
 // replaces the old one: "<slot>.next".
 func StagingSlot(slot wizard.SecretSlot) wizard.SecretSlot { return slot + ".next" }
-
-// Where says, for the Saved screen and `delete`, where the items are.
-func Where() string { return where() }
 
 // Set stores secret as id's item for slot, replacing any previous value.
 func (k *Keychain) Set(ctx context.Context, id string, slot wizard.SecretSlot, secret string) error {

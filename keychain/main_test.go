@@ -50,7 +50,7 @@ func runHelper(mode string) int {
 	if d, err := time.ParseDuration(os.Getenv(helperTimeoutEnv)); err == nil {
 		timeout = d
 	}
-	k := New(WithTimeout(timeout))
+	k := New(withTimeout(timeout))
 	start := time.Now()
 	err := k.Probe(context.Background())
 	res := helperResult{Millis: time.Since(start).Milliseconds()}

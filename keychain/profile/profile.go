@@ -112,21 +112,6 @@ type Store struct {
 	OnLockWait func(lock.Owner)
 }
 
-// DefaultDir is os.UserConfigDir()/bbconnect.
-func DefaultDir() (string, error) {
-	d, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("cannot find your config folder (%w): set HOME or XDG_CONFIG_HOME", err)
-	}
-	return filepath.Join(d, "bbconnect"), nil
-}
-
-// Default returns the Store in DefaultDir.
-func Default() (Store, error) {
-	d, err := DefaultDir()
-	return Store{Dir: d}, err
-}
-
 func (s Store) now() time.Time {
 	if s.Now != nil {
 		return s.Now()

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/bbconnect/bbconnect/keychain"
 	"github.com/bbconnect/bbconnect/wizard"
@@ -19,7 +18,7 @@ import (
 func mockKeychain(t *testing.T) *keychain.Keychain {
 	t.Helper()
 	gokeyring.MockInit()
-	return keychain.New(keychain.WithBackend(keychain.GoKeyring()), keychain.WithTimeout(time.Second))
+	return keychain.New(keychain.WithBackend(keychain.GoKeyring()))
 }
 
 func TestRemove(t *testing.T) {
@@ -88,7 +87,7 @@ func TestRemoveKeepsProfileWhenKeychainFails(t *testing.T) {
 	gokeyring.MockInitWithError(errors.New("failed to unlock correct collection '/org/freedesktop/secrets/aliases/default'"))
 	kc := keychain.New(keychain.WithBackend(keychain.GoKeyring()))
 	_, err := s.Remove(ctx, "c1", kc)
-	if err == nil || !keychain.IsUnavailable(err) || !strings.Contains(err.Error(), "profile of c1 was kept") {
+	if err == nil || !errors.As(err, new(*keychain.UnavailableError)) || !strings.Contains(err.Error(), "profile of c1 was kept") {
 		t.Fatalf("Remove = %v", err)
 	}
 	if !s.Exists("c1") {

@@ -326,20 +326,6 @@ func TestDelete(t *testing.T) {
 	}
 }
 
-func TestDefaultDir(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	t.Setenv("HOME", t.TempDir())
-	t.Setenv("AppData", t.TempDir())
-	d, err := DefaultDir()
-	if err != nil || filepath.Base(d) != "bbconnect" {
-		t.Fatalf("DefaultDir = %q, %v", d, err)
-	}
-	s, err := Default()
-	if err != nil || s.Dir != d {
-		t.Fatalf("Default = %+v, %v", s, err)
-	}
-}
-
 func FuzzParse(f *testing.F) {
 	p := Profile{
 		Schema: 1, Connector: cloudConnector("fuzz"), Created: t0, Updated: t0,

@@ -174,7 +174,7 @@ func newFixture(t *testing.T, dir string, backend keychain.Backend, c wizard.Con
 	t.Helper()
 	f := fixture{
 		store: profile.Store{Dir: filepath.Join(dir, "profiles"), Now: func() time.Time { return created }},
-		kc:    keychain.New(keychain.WithBackend(backend), keychain.WithTimeout(5*time.Second)),
+		kc:    keychain.New(keychain.WithBackend(backend)),
 		id:    c.ID,
 		conn:  c,
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/bbconnect/bbconnect/keychain"
 	"github.com/bbconnect/bbconnect/keychain/profile"
 )
 
@@ -83,7 +84,7 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 	case errors.Is(err, profile.ErrNotExist) && len(removed.Items) == 0 && removed.Profile == "":
 		return failuref("no saved connector %q; bbconnect list shows the saved ones", opts.ID)
 	case err != nil:
-		return failuref("%s", keychainHelp(err))
+		return failuref("%s", keychain.Explain(err))
 	}
 	fmt.Fprintf(f.IO.Out, "✓ deleted connector %s\n", opts.ID)
 	for _, format := range formats {

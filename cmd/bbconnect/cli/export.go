@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/bbconnect/bbconnect/keychain"
 	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/export"
@@ -153,7 +154,7 @@ func printEnv(ctx context.Context, f *Factory, c wizard.Connector, o export.Opti
 		if v.Slot != "" {
 			value, err = kc.Get(ctx, c.ID, v.Slot)
 			if err != nil {
-				return failuref("cannot read the %s of %s from the keychain: %s", v.Slot, c.ID, keychainHelp(err))
+				return failuref("cannot read the %s of %s from the keychain: %s", v.Slot, c.ID, keychain.Explain(err))
 			}
 		}
 		fmt.Fprintf(&b, "export %s=%s\n", v.Env(), shellQuote(value))

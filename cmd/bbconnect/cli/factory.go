@@ -2,12 +2,12 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/bbconnect/bbconnect/keychain"
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
@@ -184,23 +184,7 @@ func (f *Factory) openKeychain(ctx context.Context) (SecretStore, error) {
 		err = kc.Probe(ctx)
 	}
 	if err != nil {
-		return nil, failuref("no usable keychain: %s\nnothing was saved", keychainHelp(err))
+		return nil, failuref("no usable keychain: %s\nnothing was saved", keychain.Explain(err))
 	}
 	return kc, nil
-}
-
-// keychainHelp is the error plus the ways to get a keychain it lists, if any.
-func keychainHelp(err error) string {
-	var h interface{ Help() []string }
-	if !errors.As(err, &h) {
-		return err.Error()
-	}
-	var b strings.Builder
-	b.WriteString(err.Error())
-	b.WriteString("\nto get a working keychain:")
-	for _, line := range h.Help() {
-		b.WriteString("\n  - ")
-		b.WriteString(line)
-	}
-	return b.String()
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/bbconnect/bbconnect/keychain"
 	"github.com/bbconnect/bbconnect/keychain/profile"
 	harnessapi "github.com/bbconnect/bbconnect/wizard/harness"
 )
@@ -74,7 +75,7 @@ func (f *Factory) resolveHarness(ctx context.Context, hf harnessFlags, needKey b
 	}
 	key, err := keys.HarnessKey(ctx, hs.cfg.Account)
 	if err != nil {
-		return nil, failuref("cannot read the harness api key of account %s from the keychain: %s", hs.cfg.Account, keychainHelp(err))
+		return nil, failuref("cannot read the harness api key of account %s from the keychain: %s", hs.cfg.Account, keychain.Explain(err))
 	}
 	if key == "" {
 		return nil, failuref("no harness api key stored for account %s: run bbconnect harness login, or set %s", hs.cfg.Account, harnessapi.EnvAPIKey)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/bbconnect/bbconnect/keychain"
 	"github.com/bbconnect/bbconnect/keychain/profile"
 	harnessapi "github.com/bbconnect/bbconnect/wizard/harness"
 )
@@ -74,7 +75,7 @@ func harnessLoginRun(ctx context.Context, f *Factory, hf harnessFlags, keyStdin 
 	}
 	c, id, err := harnessapi.LogIn(ctx, hs.cfg, keys, save)
 	if err != nil {
-		return failuref("%s", keychainHelp(err))
+		return failuref("%s", keychain.Explain(err))
 	}
 	if fromEnv {
 		fmt.Fprintf(f.IO.Out, "✓ %s works for account %s at %s (%s); nothing stored: commands use the variable\n",
@@ -156,7 +157,7 @@ func harnessLogoutRun(ctx context.Context, f *Factory, hf harnessFlags) error {
 	}
 	removed, err := keys.DeleteHarnessKey(ctx, account)
 	if err != nil {
-		return failuref("cannot remove the key from the keychain: %s", keychainHelp(err))
+		return failuref("cannot remove the key from the keychain: %s", keychain.Explain(err))
 	}
 	if login.Account == account {
 		if err := ls.RemoveHarnessLogin(); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/bbconnect/bbconnect/keychain"
 	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/wizard"
 	harnessapi "github.com/bbconnect/bbconnect/wizard/harness"
@@ -119,7 +120,7 @@ func (f *Factory) push(ctx context.Context, st ProfileStore, p Profile, opts *pu
 	}
 	in, err := stored.Input(ctx, opts.DryRun)
 	if err != nil {
-		return failuref("%s", keychainHelp(err))
+		return failuref("%s", keychain.Explain(err))
 	}
 	out, errOut := f.IO.Out, f.IO.ErrOut
 	if !opts.JSON {

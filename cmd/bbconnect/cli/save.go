@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bbconnect/bbconnect/keychain"
 	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/conntest"
@@ -149,7 +150,7 @@ func writeConnector(ctx context.Context, st ProfileStore, kc SecretStore, p Prof
 	}
 	for _, slot := range p.Connector.StoredSlots(s.SSHPassphrase != "") {
 		if err := kc.Set(ctx, id, slot, s.Value(slot)); err != nil {
-			return nil, "", undo(fmt.Errorf("cannot store the %s in the keychain: %s", slot, keychainHelp(err)))
+			return nil, "", undo(fmt.Errorf("cannot store the %s in the keychain: %s", slot, keychain.Explain(err)))
 		}
 		items = append(items, id+"/"+string(slot))
 	}
