@@ -128,12 +128,3 @@ func (fc *fontChain) pick(r rune, bold bool) font.Face {
 	}
 	return nil
 }
-
-// has reports whether r can be drawn: a glyph of the chain, or a line the
-// renderer draws itself.
-func (fc *fontChain) has(r rune) bool {
-	if r < 0x20 || r == ' ' || drawsItself(r) {
-		return true
-	}
-	return fc.pick(r, false) != nil && fc.pick(r, true) != nil
-}

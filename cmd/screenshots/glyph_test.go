@@ -58,3 +58,12 @@ func TestFontsHaveEveryGlyph(t *testing.T) {
 		t.Errorf("only %d runes found: are the paths right?", len(runes))
 	}
 }
+
+// has reports whether r can be drawn: a glyph of the chain, or a line the
+// renderer draws itself.
+func (fc *fontChain) has(r rune) bool {
+	if r < 0x20 || r == ' ' || drawsItself(r) {
+		return true
+	}
+	return fc.pick(r, false) != nil && fc.pick(r, true) != nil
+}

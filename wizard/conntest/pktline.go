@@ -158,9 +158,6 @@ func isOID(s string) bool {
 	return true
 }
 
-// pktLine encodes one pkt-line, for requests and tests.
-func pktLine(s string) string { return fmt.Sprintf("%04x%s", len(s)+4, s) }
-
 // clean keeps a server-supplied text to one printable line of at most n
 // runes: control characters (C0, DEL and C1, which some terminals read as
 // escape sequences even inside JSON output) become spaces, invalid UTF-8

@@ -181,3 +181,6 @@ func TestCleanDropsC1(t *testing.T) {
 		t.Fatalf("clean = %q", got)
 	}
 }
+
+// pktLine encodes one pkt-line, for tests.
+func pktLine(s string) string { return fmt.Sprintf("%04x%s", len(s)+4, s) }

@@ -37,12 +37,13 @@ func ParseFormat(s string) (Format, error) {
 	return "", fmt.Errorf("%q is not an export format: choose harness or terraform", s)
 }
 
-// Ext is the file extension of the format, with its dot.
-func (f Format) Ext() string {
+// FileName is the default export file of connector id in the format:
+// id.tf or id.harness.yaml.
+func (f Format) FileName(id string) string {
 	if f == FormatTerraform {
-		return ".tf"
+		return id + ".tf"
 	}
-	return ".yaml"
+	return id + ".harness.yaml"
 }
 
 // Options tune an export.

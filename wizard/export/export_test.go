@@ -36,7 +36,7 @@ func TestParseFormat(t *testing.T) {
 			t.Errorf("ParseFormat(%q) = %q, %v; want %q, %q", tt.in, got, err, tt.want, tt.wantErr)
 		}
 	}
-	if FormatHarness.Ext() != ".yaml" || FormatTerraform.Ext() != ".tf" {
+	if FormatHarness.FileName("c1") != "c1.harness.yaml" || FormatTerraform.FileName("c1") != "c1.tf" {
 		t.Error("wrong extensions")
 	}
 }

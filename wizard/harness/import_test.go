@@ -28,7 +28,7 @@ func TestImportRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			name := "conn" + format.Ext()
+			name := format.FileName("conn")
 			raw, err := ParseConnectorFile(name, out)
 			if err != nil {
 				t.Fatalf("%s %s: %v\n%s", c.ID, format, err, out)

@@ -72,7 +72,7 @@ func (e *Error) Error() string { return e.Msg }
 // keyAlgoDSA is the SSH type of DSA keys, named here only to refuse them.
 const keyAlgoDSA = "ssh-dss"
 
-// placeholder stands for the key file in the commands InspectBytes suggests.
+// placeholder names a key read from bytes, not a file (the tests' InspectBytes).
 const placeholder = "KEYFILE"
 
 // Inspect reads the key file at path (at most MaxKeySize bytes) and says
@@ -105,15 +105,6 @@ func Inspect(path string) (Info, error) {
 		}
 	}
 	return info, nil
-}
-
-// InspectBytes says what data holds, like Inspect without the file checks.
-// Messages call it "the key" and write KEYFILE in the commands they suggest.
-func InspectBytes(data []byte) (Info, error) {
-	if len(data) > MaxKeySize {
-		return Info{}, &Error{Msg: fmt.Sprintf("the key is larger than %d KiB: that is not an ssh key, choose the private key file", MaxKeySize>>10)}
-	}
-	return inspect(data, placeholder)
 }
 
 // subject names the key at the start of a message: its path, or "the key".

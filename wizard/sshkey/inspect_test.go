@@ -3,6 +3,7 @@ package sshkey
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -320,48 +321,11 @@ func TestSigner(t *testing.T) {
 	}
 }
 
-func TestPublicKeyLine(t *testing.T) {
-	pubLine := func(name string) string {
-		data, err := os.ReadFile(key(t, name) + ".pub")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return strings.TrimSpace(string(data))
+// InspectBytes says what data holds, like Inspect without the file checks.
+// Messages call it "the key" and write KEYFILE in the commands they suggest.
+func InspectBytes(data []byte) (Info, error) {
+	if len(data) > MaxKeySize {
+		return Info{}, &Error{Msg: fmt.Sprintf("the key is larger than %d KiB: that is not an ssh key, choose the private key file", MaxKeySize>>10)}
 	}
-	bare := func(line string) string { // without the comment
-		f := strings.Fields(line)
-		return f[0] + " " + f[1]
-	}
-	tests := []struct {
-		name    string
-		path    string
-		pass    string
-		want    string
-		wantErr string
-	}{
-		{"with pub", key(t, "rsa_pem"), "", pubLine("rsa_pem"), ""},
-		{"no pub", copyKey(t, "rsa_pem", 0o600, false), "", bare(pubLine("rsa_pem")), ""},
-		{"encrypted with pub", key(t, "rsa_pem_enc"), "", pubLine("rsa_pem_enc"), ""},
-		{"encrypted with pub and passphrase", key(t, "rsa_pem_enc"), testPassphrase, pubLine("rsa_pem_enc"), ""},
-		{"encrypted no pub", copyKey(t, "rsa_pem_enc", 0o600, false), "", "", "protected by a passphrase"},
-		{"encrypted no pub with passphrase", copyKey(t, "rsa_pem_enc", 0o600, false), testPassphrase, bare(pubLine("rsa_pem_enc")), ""},
-		{"openssh refused", key(t, "rsa_openssh"), "", "", "openssh format"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := PublicKeyLine(tt.path, []byte(tt.pass))
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("error %v, want %q", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != tt.want {
-				t.Fatalf("PublicKeyLine = %q, want %q", got, tt.want)
-			}
-		})
-	}
+	return inspect(data, placeholder)
 }

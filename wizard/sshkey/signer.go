@@ -42,36 +42,3 @@ func Signer(path string, passphrase []byte) (ssh.Signer, error) {
 	}
 	return s, nil
 }
-
-// PublicKeyLine is the authorized_keys line ("ssh-rsa AAAA… comment") of the
-// private key at path, to paste into Bitbucket. It takes path.pub when that
-// file is there and matches the key, and otherwise derives the line from the
-// private key, which for an encrypted key needs passphrase.
-func PublicKeyLine(path string, passphrase []byte) (string, error) {
-	path = ExpandHome(path)
-	data, _, err := readKey(path)
-	if err != nil {
-		return "", err
-	}
-	info, err := inspect(data, path)
-	if err != nil {
-		return "", err
-	}
-	pub, comment, havePub := readPub(path + ".pub")
-	if info.Fingerprint == "" && havePub && len(passphrase) == 0 {
-		// An encrypted PEM key shows no public half: trust the .pub beside it.
-		return authorizedLine(pub, comment), nil
-	}
-	if info.Fingerprint == "" {
-		s, err := Signer(path, passphrase)
-		if err != nil {
-			return "", err
-		}
-		info.Fingerprint = ssh.FingerprintSHA256(s.PublicKey())
-		info.AuthorizedKey = authorizedLine(s.PublicKey(), "")
-	}
-	if havePub && ssh.FingerprintSHA256(pub) == info.Fingerprint {
-		return authorizedLine(pub, comment), nil
-	}
-	return info.AuthorizedKey, nil
-}

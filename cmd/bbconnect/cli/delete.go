@@ -13,6 +13,7 @@ import (
 
 	"github.com/bbconnect/bbconnect/keychain"
 	"github.com/bbconnect/bbconnect/keychain/profile"
+	"github.com/bbconnect/bbconnect/wizard/export"
 )
 
 // DeleteOptions are the inputs of `bbconnect delete`.
@@ -88,7 +89,7 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 	}
 	fmt.Fprintf(f.IO.Out, "✓ deleted connector %s\n", opts.ID)
 	for _, format := range formats {
-		if p := filepath.Join(dir, exportFileName(opts.ID, format)); fileExists(p) {
+		if p := filepath.Join(dir, export.Format(format).FileName(opts.ID)); fileExists(p) {
 			fmt.Fprintf(f.IO.Out, "  kept the export %s (yours to delete)\n", p)
 		}
 	}

@@ -90,7 +90,7 @@ func TestExportPrintEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer fl.Close()
-	ios, _, _, errOut := Test()
+	ios, _, _, errOut := BufferStreams()
 	ios.Out = fl
 	h.f.IO = ios
 	if code := Run(context.Background(), h.f, []string{"export", "cloud", "--format", "terraform", "--print-env"}); code != ExitUsage || !strings.Contains(errOut.String(), "into a file") {

@@ -24,14 +24,6 @@ func parseFormat(s string) (string, error) {
 	return "", fmt.Errorf("%q is not one of %s", s, strings.Join(formats, ", "))
 }
 
-// exportFileName is the default export file of a connector.
-func exportFileName(id, format string) string {
-	if format == "terraform" {
-		return id + ".tf"
-	}
-	return id + ".harness.yaml"
-}
-
 // renderExport renders c in format ("harness" or "terraform") with o.
 func renderExport(c wizard.Connector, format string, o export.Options) ([]byte, error) {
 	ft, err := export.ParseFormat(format)

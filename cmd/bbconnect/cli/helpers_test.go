@@ -36,7 +36,7 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	ios, _, _, _ := Test()
+	ios, _, _, _ := BufferStreams()
 	h := &harness{
 		t:         t,
 		env:       env{EnvNow: testNow},
@@ -78,7 +78,7 @@ func (h *harness) run(stdin string, args ...string) result {
 
 func (h *harness) runCtx(ctx context.Context, stdin string, args ...string) result {
 	h.t.Helper()
-	ios, in, out, errOut := Test()
+	ios, in, out, errOut := BufferStreams()
 	ios.SetStdinTTY(h.f.IO.IsStdinTTY())
 	ios.SetStdoutTTY(h.f.IO.IsStdoutTTY())
 	ios.termWidth = h.f.IO.termWidth

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -65,14 +64,6 @@ func (s *IOStreams) TerminalWidth() int {
 
 // SetTerminalWidth sets the columns TerminalWidth reports (tests).
 func (s *IOStreams) SetTerminalWidth(w int) { s.termWidth = func() int { return w } }
-
-// Test returns streams backed by buffers, none of them a terminal, and the
-// buffers: what to read as stdin, and what was written to stdout and stderr.
-// Tests flip the terminal flags with SetStdinTTY and SetStdoutTTY.
-func Test() (ios *IOStreams, stdin, stdout, stderr *bytes.Buffer) {
-	stdin, stdout, stderr = &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
-	return &IOStreams{In: stdin, Out: stdout, ErrOut: stderr}, stdin, stdout, stderr
-}
 
 // IsStdinTTY reports whether standard input is a terminal.
 func (s *IOStreams) IsStdinTTY() bool { return s.stdinTTY }

@@ -40,7 +40,7 @@ func saveNonInteractive(ctx context.Context, opts *SetupOptions, c wizard.Connec
 	}
 	exportPath := opts.Output
 	if exportPath == "" {
-		exportPath = filepath.Join(dir, exportFileName(c.ID, format))
+		exportPath = filepath.Join(dir, export.Format(format).FileName(c.ID))
 	}
 
 	kc, err := f.openKeychain(ctx)

@@ -41,7 +41,7 @@ func newWired(t *testing.T) *wired {
 
 func (w *wired) run(stdin string, args ...string) (cli.ExitCode, string, string) {
 	w.t.Helper()
-	ios, in, out, errOut := cli.Test()
+	ios, in, out, errOut := cli.BufferStreams()
 	in.WriteString(stdin)
 	f := &cli.Factory{IO: ios, Version: "test", Getenv: func(k string) string { return w.env[k] }}
 	wire.Wire(f)

@@ -15,6 +15,7 @@ import (
 	"github.com/bbconnect/bbconnect/tui"
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/conntest"
+	"github.com/bbconnect/bbconnect/wizard/export"
 )
 
 // runWizard runs the terminal wizard with the real services: the probed
@@ -260,7 +261,7 @@ func (t tuiTester) expiries(c wizard.Connector) (password, apiToken time.Time) {
 type tuiExports struct{ dir string }
 
 func (e tuiExports) WriteExport(id string, data []byte) (string, error) {
-	path := filepath.Join(e.dir, id+".harness.yaml")
+	path := filepath.Join(e.dir, export.FormatHarness.FileName(id))
 	if err := os.MkdirAll(e.dir, 0o700); err != nil {
 		return "", fmt.Errorf("cannot create %s: %w", e.dir, err)
 	}
