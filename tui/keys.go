@@ -11,7 +11,6 @@ type KeyMap struct {
 	Quit     key.Binding
 	Back     key.Binding
 	PrevStep key.Binding
-	Next     key.Binding
 	Edit     key.Binding
 	Jump     key.Binding
 	Save     key.Binding
@@ -21,9 +20,9 @@ type KeyMap struct {
 	Down     key.Binding
 	PageUp   key.Binding
 	PageDown key.Binding
-	Toggle   key.Binding
 	Choose   key.Binding
-	Delete   key.Binding
+	// BackToFix leaves a failed test for the step that can fix it.
+	BackToFix key.Binding
 	// UseFix puts the correction a field's problem offers into the field.
 	UseFix key.Binding
 	// AddKey adds a refused SSH public key to Bitbucket through its API.
@@ -46,24 +45,22 @@ type KeyMap struct {
 // DefaultKeyMap returns the wizard's keys.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Quit:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		PrevStep: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "back")),
-		Next:     key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter", "next")),
-		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit details")),
-		Jump:     key.NewBinding(key.WithKeys("1", "2", "3", "4", "5"), key.WithHelp("1-5", "edit step")),
-		Save:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
-		Retry:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
-		Confirm:  key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "save anyway")),
-		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", " "), key.WithHelp("pgdn", "page down")),
-		Toggle:   key.NewBinding(key.WithKeys("x", " "), key.WithHelp("x", "tick")),
-		Choose:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
-		Delete:   key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "back to fix")),
-		UseFix:   key.NewBinding(key.WithKeys("ctrl+f"), key.WithHelp("ctrl+f", "use the fix")),
-		AddKey:   key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "add key to Bitbucket")),
+		Quit:      key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		PrevStep:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "back")),
+		Edit:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit details")),
+		Jump:      key.NewBinding(key.WithKeys("1", "2", "3", "4", "5"), key.WithHelp("1-5", "edit step")),
+		Save:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+		Retry:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
+		Confirm:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "save anyway")),
+		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:    key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown:  key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Choose:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+		BackToFix: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "back to fix")),
+		UseFix:    key.NewBinding(key.WithKeys("ctrl+f"), key.WithHelp("ctrl+f", "use the fix")),
+		AddKey:    key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "add key to Bitbucket")),
 
 		TrustHostKey: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "trust host key")),
 		ListAgain:    key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "list again")),

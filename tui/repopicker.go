@@ -159,7 +159,7 @@ func (m *repoPickerModel) key(k tea.KeyMsg) (component, tea.Cmd) {
 	case key.Matches(k, keys.PageUp):
 		m.move(-m.rows())
 		return m, nil
-	case key.Matches(k, key.NewBinding(key.WithKeys("pgdown"))):
+	case key.Matches(k, keys.PageDown):
 		m.move(m.rows())
 		return m, nil
 	case key.Matches(k, keys.Choose):

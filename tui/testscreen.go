@@ -163,7 +163,7 @@ func (m *testModel) key(k tea.KeyMsg) (component, tea.Cmd) {
 	case key.Matches(k, keys.Back):
 		m.stop()
 		return m, m.leave(navCmd(placeTest, evBack))
-	case key.Matches(k, keys.Delete) && m.failed():
+	case key.Matches(k, keys.BackToFix) && m.failed():
 		step, field := m.fix()
 		return m, m.leave(jumpCmd(placeTest, step, field))
 	case m.running:
@@ -327,7 +327,7 @@ func (m *testModel) ShortHelp() []key.Binding {
 	}
 	ks := []key.Binding{enter, m.c.keys.Retry}
 	if m.failed() {
-		ks = append(ks, m.c.keys.Delete)
+		ks = append(ks, m.c.keys.BackToFix)
 	}
 	if m.unknownHostKey() != "" {
 		ks = append([]key.Binding{m.c.keys.TrustHostKey}, ks...)
