@@ -85,9 +85,8 @@ type (
 	}
 	// keygenDoneMsg reports that ssh-keygen returned.
 	keygenDoneMsg struct {
-		path    string
-		skipped bool
-		err     error
+		path string
+		err  error
 	}
 	// testEventMsg carries one progress event of a running test.
 	testEventMsg struct {

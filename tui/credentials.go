@@ -261,7 +261,7 @@ func keygenCmd(st *state) tea.Cmd {
 	path := expandHome(st.home, st.keygenPath)
 	if !st.keygenRun {
 		st.keySource, st.c.SSHKeyPath = keyExisting, path
-		return func() tea.Msg { return keygenDoneMsg{path: path, skipped: true} }
+		return func() tea.Msg { return keygenDoneMsg{path: path} }
 	}
 	cmd, err := sshkey.KeygenCmd(context.Background(), keyLabel(st), path)
 	if err != nil {

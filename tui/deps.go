@@ -51,8 +51,6 @@ type Deps struct {
 // Profile is one saved connector as the picker lists it.
 type Profile struct {
 	Connector wizard.Connector
-	// TokenCreated is when the stored token was saved (zero when unknown).
-	TokenCreated time.Time
 	// TokenExpires is when the stored token expires (zero when unknown).
 	TokenExpires time.Time
 	// LastTest is a one-line account of the last connection test ("" when never tested).

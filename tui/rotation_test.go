@@ -226,7 +226,7 @@ func TestRotateAppPasswordMigration(t *testing.T) {
 	old := cloudHTTP()
 	old.ID, old.Name, old.PasswordKind = "old_app", "Old App", wizard.AppPassword
 	old.APIAccess, old.APIUsername = wizard.APIUsernameAppPassword, "jdoe"
-	f.profiles.items = []Profile{{Connector: old, TokenCreated: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), LastTest: "passed 2026-03-02"}}
+	f.profiles.items = []Profile{{Connector: old, LastTest: "passed 2026-03-02"}}
 	f.rotator.summary = "the new token of old_app passed the connection test and replaced the old one; it now uses an api token instead of an app password"
 	deps := f.deps(t.TempDir())
 	rec := &recorder{Model: newModel(Options{Deps: deps, Mode: ModePicker, Width: 80, Height: 24}, f.profiles.items)}

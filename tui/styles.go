@@ -14,11 +14,9 @@ type Styles struct {
 	StepDone  lipgloss.Style
 	StepNow   lipgloss.Style
 	StepLater lipgloss.Style
-	StepSep   lipgloss.Style
 	Help      lipgloss.Style
 	Faint     lipgloss.Style
 	Label     lipgloss.Style
-	Value     lipgloss.Style
 	Code      lipgloss.Style
 	Pass      lipgloss.Style
 	Warn      lipgloss.Style
@@ -49,11 +47,9 @@ func NewStyles() Styles {
 		StepDone:  lipgloss.NewStyle().Foreground(colGreen),
 		StepNow:   lipgloss.NewStyle().Bold(true).Foreground(colAccent),
 		StepLater: lipgloss.NewStyle().Foreground(colFaint),
-		StepSep:   lipgloss.NewStyle().Foreground(colFaint),
 		Help:      lipgloss.NewStyle().Foreground(colFaint),
 		Faint:     lipgloss.NewStyle().Foreground(colFaint),
 		Label:     lipgloss.NewStyle().Bold(true),
-		Value:     lipgloss.NewStyle().Foreground(colText),
 		Code:      lipgloss.NewStyle().Foreground(colAccent),
 		Pass:      lipgloss.NewStyle().Foreground(colGreen),
 		Warn:      lipgloss.NewStyle().Foreground(colYellow),

@@ -11,9 +11,7 @@ import (
 // {"errors":[{"message","exceptionName"}]} / {"message"}.
 type apiError struct {
 	Message   string
-	Exception string   // Data Center exceptionName
-	Granted   []string // Cloud 403 scope body
-	Required  []string
+	Exception string // Data Center exceptionName
 }
 
 // parseAPIError reads an error body. Plain text bodies (Cloud's 401 and
@@ -37,7 +35,6 @@ func parseAPIError(body []byte) apiError {
 	switch {
 	case cloud.Error != nil:
 		ae.Message = cloud.Error.Message
-		ae.Granted, ae.Required, _ = scopeDetail(cloud.Error.Detail)
 	case len(cloud.Errors) > 0:
 		ae.Message, ae.Exception = cloud.Errors[0].Message, cloud.Errors[0].Exception
 	default:

@@ -25,8 +25,6 @@ type hostKeyError struct {
 	changed bool   // a different key is on record (else: none is)
 	got     string // fingerprint of the key presented
 	want    string // fingerprint on record, when changed
-	addr    string
-	public  string // the presented key, authorized_keys format
 }
 
 func (h *hostKeyError) Error() string {
@@ -54,7 +52,7 @@ func (e *env) hostKeys(t sshTarget) (ssh.HostKeyCallback, []string, error) {
 			if known[fp] {
 				return nil
 			}
-			return &hostKeyError{changed: true, got: fp, want: "one of atlassian's published keys", addr: t.addr, public: authorized(key)}
+			return &hostKeyError{changed: true, got: fp, want: "one of atlassian's published keys"}
 		}
 		return cb, nil, nil
 	}
@@ -83,13 +81,13 @@ func (e *env) hostKeys(t sshTarget) (ssh.HostKeyCallback, []string, error) {
 			if confirmed != "" && confirmed == fp {
 				return nil
 			}
-			return &hostKeyError{got: fp, addr: t.addr, public: authorized(key)}
+			return &hostKeyError{got: fp}
 		case errors.As(err, &ke):
-			return &hostKeyError{changed: true, got: fp, want: ssh.FingerprintSHA256(ke.Want[0].Key), addr: t.addr, public: authorized(key)}
+			return &hostKeyError{changed: true, got: fp, want: ssh.FingerprintSHA256(ke.Want[0].Key)}
 		}
 		var re *knownhosts.RevokedError
 		if errors.As(err, &re) {
-			return &hostKeyError{changed: true, got: fp, want: "not this key (it is marked @revoked)", addr: t.addr}
+			return &hostKeyError{changed: true, got: fp, want: "not this key (it is marked @revoked)"}
 		}
 		return err
 	}
@@ -135,8 +133,4 @@ func algorithmsFor(keyType string) []string {
 		return []string{ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256, ssh.KeyAlgoRSA}
 	}
 	return []string{keyType}
-}
-
-func authorized(k ssh.PublicKey) string {
-	return string(ssh.MarshalAuthorizedKey(k))
 }

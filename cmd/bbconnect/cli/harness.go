@@ -37,9 +37,8 @@ func (h *harnessFlags) register(fs *pflag.FlagSet) {
 
 // harnessSettings is where and as whom bbconnect talks to Harness.
 type harnessSettings struct {
-	cfg       harnessapi.Config
-	keySource string // "HARNESS_PLATFORM_API_KEY", "the keychain" or ""
-	login     profile.HarnessLogin
+	cfg   harnessapi.Config
+	login profile.HarnessLogin
 }
 
 // resolveHarness works out the Harness URL, account and CA from the
@@ -59,11 +58,7 @@ func (f *Factory) resolveHarness(ctx context.Context, hf harnessFlags, needKey b
 	if _, err := harnessapi.ParseEndpoint(hs.cfg.Endpoint); err != nil {
 		return nil, usageErrorf("--harness-url: %v", err)
 	}
-	if env.APIKey != "" {
-		hs.keySource = harnessapi.EnvAPIKey
-		return hs, nil
-	}
-	if !needKey {
+	if env.APIKey != "" || !needKey {
 		return hs, nil
 	}
 	if hs.cfg.Account == "" {
@@ -80,7 +75,7 @@ func (f *Factory) resolveHarness(ctx context.Context, hf harnessFlags, needKey b
 	if key == "" {
 		return nil, failuref("no harness api key stored for account %s: run bbconnect harness login, or set %s", hs.cfg.Account, harnessapi.EnvAPIKey)
 	}
-	hs.cfg.APIKey, hs.keySource = harnessapi.APIKey(key), "the keychain"
+	hs.cfg.APIKey = harnessapi.APIKey(key)
 	return hs, nil
 }
 

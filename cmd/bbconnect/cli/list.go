@@ -14,7 +14,6 @@ import (
 
 // ListOptions are the inputs of `bbconnect list`.
 type ListOptions struct {
-	IO      *IOStreams
 	Factory *Factory
 	JSON    bool
 	Wide    bool
@@ -22,7 +21,7 @@ type ListOptions struct {
 
 // NewCmdList returns `bbconnect list`.
 func NewCmdList(f *Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
-	opts := &ListOptions{IO: f.IO, Factory: f}
+	opts := &ListOptions{Factory: f}
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List saved connectors: auth, token expiry, last test",

@@ -85,9 +85,9 @@ func (p tuiProfiles) List() ([]tui.Profile, error) {
 			}
 		}
 		if m, ok := sp.Tokens[wizard.SlotPassword]; ok {
-			tp.TokenCreated, tp.TokenExpires = m.Created, m.Expires
+			tp.TokenExpires = m.Expires
 		} else if m, ok := sp.Tokens[wizard.SlotAPIToken]; ok {
-			tp.TokenCreated, tp.TokenExpires = m.Created, m.Expires
+			tp.TokenExpires = m.Expires
 		}
 		if sp.LastTest != nil {
 			tp.LastTest = wizard.Printable(sp.Status(p.store.Now()).LastTestText)
