@@ -13,7 +13,7 @@ VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || ech
 LDFLAGS       := -s -w -X github.com/bbconnect/bbconnect/cmd/bbconnect/cli.Version=$(VERSION)
 PLATFORMS     := darwin/amd64 darwin/arm64 windows/amd64 windows/arm64 linux/amd64 linux/arm64
 
-.PHONY: all build test vet fmt fmt-check lint cross unit keychain-real tools demo screenshots bench clean
+.PHONY: all build test vet fmt fmt-check lint cross unit keychain-real deadcode tools demo screenshots bench clean
 
 all: build
 
@@ -53,6 +53,14 @@ cross:
 
 unit:
 	$(GO) test -race -count=1 ./...
+
+# Production code no main package reaches (deadcode is a tool of go.mod:
+# `go tool deadcode`). cmd/bbemu/emu is the tests' emulator: its control
+# methods (faults, request log) are called by tests only, so it is left out.
+deadcode:
+	@out=$$($(GO) tool deadcode ./...) || exit 1; \
+	out=$$(printf '%s\n' "$$out" | grep -v '^cmd/bbemu/emu/' || true); \
+	if [ -n "$$out" ]; then echo "unreached production code (remove it, or move a test-only helper to a _test.go file):"; echo "$$out"; exit 1; fi
 
 # The keychain against a real Secret Service (gnome-keyring in a private D-Bus session).
 keychain-real:
