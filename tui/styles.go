@@ -36,7 +36,6 @@ var (
 	colGreen  = lipgloss.AdaptiveColor{Light: "#02A05A", Dark: "#02BF87"}
 	colYellow = lipgloss.AdaptiveColor{Light: "#B58900", Dark: "#E5C07B"}
 	colRed    = lipgloss.AdaptiveColor{Light: "#D00000", Dark: "#FF5F87"}
-	colText   = lipgloss.AdaptiveColor{Light: "#1A1A1A", Dark: "#DDDDDD"}
 )
 
 // NewStyles returns the wizard's styles.
