@@ -2,8 +2,6 @@
 
 package keychain
 
-import "runtime"
-
 // preflight has nothing to check where go-keyring does not use D-Bus.
 func preflight() error { return nil }
 
