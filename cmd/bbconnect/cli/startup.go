@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 
+	"github.com/bbconnect/bbconnect/keychain"
 	"github.com/bbconnect/bbconnect/wizard"
 	harnessapi "github.com/bbconnect/bbconnect/wizard/harness"
 )
@@ -35,7 +36,7 @@ func (f *Factory) startKeychain(ctx context.Context, dir string) (*keychainStart
 	}
 	kc, err := f.Keychain()
 	if err != nil {
-		return nil, failuref("no usable keychain: %s\nnothing was saved", keychainHelp(err))
+		return nil, failuref("no usable keychain: %s\nnothing was saved", keychain.Explain(err))
 	}
 	s := &keychainStartup{f: f, dir: dir, kc: kc}
 	s.start(ctx)
@@ -54,7 +55,7 @@ func (s *keychainStartup) start(ctx context.Context) {
 		if err == nil {
 			notes = s.f.recover(ctx, s.dir, s.kc)
 		} else {
-			err = errors.New("no usable keychain: " + keychainHelp(err))
+			err = errors.New("no usable keychain: " + keychain.Explain(err))
 		}
 		s.mu.Lock()
 		s.err = err
