@@ -428,3 +428,16 @@ func TestPushKeysInOneBatch(t *testing.T) {
 		t.Fatalf("pushed %v, quit %v", h.pushed, d.quit)
 	}
 }
+
+// After a rotation that also updated Harness, the Saved screen does not
+// send the user to Harness to update the secret by hand.
+func TestNextInHarnessAfterARotationInHarness(t *testing.T) {
+	t.Parallel()
+	got := strings.Join(nextInHarness(saveOutcome{rotation: true, inHarness: true}), "\n")
+	if !strings.Contains(got, "Nothing: the rotation put the new token in Harness") || strings.Contains(got, "Update the value") {
+		t.Fatalf("next in Harness:\n%s", got)
+	}
+	if got := strings.Join(nextInHarness(saveOutcome{rotation: true}), "\n"); !strings.Contains(got, "Update the value") {
+		t.Fatalf("a rotation not in Harness:\n%s", got)
+	}
+}

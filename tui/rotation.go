@@ -50,6 +50,10 @@ type RotationResult struct {
 	ProfilePath string
 	// Tested is true when the new tokens passed the live test.
 	Tested bool
+	// InHarness is set when the rotation also put the new token in
+	// Harness (a pushed connector) and Harness's test passed: nothing is
+	// left to do there.
+	InHarness bool
 }
 
 // rotationState is what a rotation adds to the state: the App Password

@@ -28,9 +28,11 @@ type saveOutcome struct {
 	// sentences.
 	rotation bool
 	// edit is set for a saved connector that was edited; migrated for a
-	// rotation that moved it off App Passwords (its settings changed).
+	// rotation that moved it off App Passwords (its settings changed);
+	// inHarness for a rotation that updated Harness too.
 	edit      bool
 	migrated  bool
+	inHarness bool
 	summary   string
 	recovered string
 	err       error
@@ -104,7 +106,7 @@ func rotateConnector(ctx context.Context, d *Deps, r Rotation) saveOutcome {
 		out.err = errors.New(r.Secrets.RedactErr(err))
 		return out
 	}
-	out.keychain, out.profilePath, out.untested = res.Keychain, res.ProfilePath, !res.Tested
+	out.keychain, out.profilePath, out.untested, out.inHarness = res.Keychain, res.ProfilePath, !res.Tested, res.InHarness
 	return writeExport(d, out)
 }
 

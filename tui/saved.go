@@ -209,6 +209,8 @@ func nextInHarness(o saveOutcome) []string {
 		}
 	}
 	switch {
+	case o.inHarness:
+		out = append(out, "Nothing: the rotation put the new token in Harness and Harness's test passed.")
 	case o.edit:
 		out = append(out, "1. Create any secret it refers to that is missing, at its scope, and update",
 			"   the value of those whose token you replaced:")

@@ -55,6 +55,7 @@ func (t tuiRotator) Rotate(ctx context.Context, r tui.Rotation) (tui.RotationRes
 	}
 	if h := harnessRotation(res); h != nil {
 		out.Summary += "; " + harnessSentence(h)
+		out.InHarness = true
 	}
 	for _, s := range res.Replaced {
 		out.Keychain = append(out.Keychain, keychain.ItemName(c.ID, s)+" (service "+keychain.Service+")")

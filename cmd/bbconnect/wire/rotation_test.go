@@ -276,7 +276,7 @@ func TestWizardRotationUpdatesHarness(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, err := w.deps.Rotator.Rotate(ctx, tui.Rotation{Connector: c, Secrets: wizard.Secrets{Password: d.APITokenNext}})
-	if err != nil || !strings.Contains(out.Summary, "in harness, secret account.cloud_harness_password now holds it and harness's test passed") {
+	if err != nil || !out.InHarness || !strings.Contains(out.Summary, "in harness, secret account.cloud_harness_password now holds it and harness's test passed") {
 		t.Fatalf("Rotate = %+v, %v", out, err)
 	}
 	if !w.srv.HarnessSecretIs("", "", "cloud_harness_password", d.APITokenNext) || w.secret(t, c.ID, wizard.SlotPassword) != d.APITokenNext {
