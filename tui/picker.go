@@ -179,10 +179,10 @@ func (m *pickerModel) View() string {
 			// The last test passed with the secret that is gone: not
 			// worth showing.
 			p.LastTest = ""
-			b.WriteString("    " + s.Fail.Render(bad) + "\n")
+			b.WriteString(indentWrap(bad, m.c.width-2, s.Fail.Render))
 		}
 		if note := profileNote(p, now); note != "" {
-			b.WriteString("    " + note + "\n")
+			b.WriteString(indentWrap(note, m.c.width-2, nil))
 		}
 		if m.c.deps.Harness != nil || p.Harness != nil {
 			b.WriteString("    " + harnessNote(s, p.Harness, m.c.width-6) + "\n")
@@ -260,6 +260,28 @@ func harnessNote(s Styles, h *HarnessStatus, width int) string {
 	default:
 		return s.Fail.Render(cut(line+" its test failed:")) + "\n    " + s.Fail.Render(cut(t.Summary))
 	}
+}
+
+// noteIndent is the columns a connector's notes are indented by, under
+// its id.
+const noteIndent = 4
+
+// indentWrap is a note under a connector: wrapped to width, the screen's
+// width inside the app's padding (too small: not wrapped), with every line indented, so a long diagnosis stays
+// under its connector instead of running back to column 0; style (when
+// not nil) renders each line.
+func indentWrap(text string, width int, style func(...string) string) string {
+	if width > noteIndent+10 {
+		text = wrapText(text, width-noteIndent)
+	}
+	var b strings.Builder
+	for _, l := range strings.Split(text, "\n") {
+		if style != nil {
+			l = style(l)
+		}
+		b.WriteString(strings.Repeat(" ", noteIndent) + l + "\n")
+	}
+	return b.String()
 }
 
 func trunc(s string, n int) string {

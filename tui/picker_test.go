@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -91,6 +92,21 @@ func TestPickerMissingKeychainItem(t *testing.T) {
 	d := newDriver(t, Options{Deps: f.deps(t.TempDir()), Mode: ModePicker})
 	d.mustSeeText("✗ the password of cloud_one cannot be read from the keychain: not found (fix: store it again: bbconnect rotate cloud_one --slot password)")
 	d.mustNotSee("last test: pass")
+	// The diagnosis wraps under its connector at any width, never back to
+	// column 0.
+	for _, w := range []int{80, 60} {
+		d.send(tea.WindowSizeMsg{Width: w, Height: 24})
+		lines := strings.Split(d.screen(), "\n")
+		for i, l := range lines {
+			if strings.Contains(l, "cannot be read") {
+				for _, next := range lines[i+1 : i+3] {
+					if !strings.HasPrefix(next, "     ") {
+						t.Fatalf("at %d columns a wrapped line is not indented: %q\n%s", w, next, d.screen())
+					}
+				}
+			}
+		}
+	}
 	d.typ("t")
 	d.mustTitle("Connection test")
 	d.mustSeeText("the password of cloud_one cannot be read from the keychain")
