@@ -242,7 +242,7 @@ func (a *accessible) step(step wizard.Step) error {
 		}
 		a.printf("fix these before going on:\n")
 		for _, p := range ps {
-			a.printf("  %s\n", strings.Join(problemTexts(wizard.Problems{p}), ""))
+			a.printf("  ✗ %s\n", p.Text())
 		}
 	}
 	return fmt.Errorf("%s still has problems after %d tries: nothing was saved", step.Title(), maxTries)

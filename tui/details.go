@@ -222,15 +222,11 @@ func testRepoHelp(st *state) string {
 	return strings.Join(lines, "\n")
 }
 
-// problemTexts renders problems as "✗ message → fix" lines.
+// problemTexts renders problems as "✗ " + Problem.Text lines.
 func problemTexts(ps wizard.Problems) []string {
 	out := make([]string, 0, len(ps))
 	for _, p := range ps {
-		line := "✗ " + p.Msg
-		if p.Fix != "" && !strings.Contains(p.Msg, p.Fix) {
-			line += " → use " + p.Fix
-		}
-		out = append(out, line)
+		out = append(out, "✗ "+p.Text())
 	}
 	return out
 }
@@ -240,7 +236,7 @@ func problemsErr(ps wizard.Problems) error {
 	if len(ps) == 0 {
 		return nil
 	}
-	return errors.New(problemTexts(ps[:1])[0][len("✗ "):])
+	return errors.New(ps[0].Text())
 }
 
 // enumOptions lists enum values as select options with their labels.

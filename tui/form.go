@@ -412,8 +412,8 @@ func (m *formStep) ShortHelp() []key.Binding {
 
 func problemLine(s Styles, p wizard.Problem) string {
 	line := s.Problem.Render("✗ " + p.Msg)
-	if p.Fix != "" {
-		line += s.Fix.Render(" (fix: " + p.Fix + ")")
+	if fix := p.FixText(); fix != "" {
+		line += s.Fix.Render(fix)
 	}
 	return line
 }

@@ -103,7 +103,7 @@ func (m *pickerModel) Init() tea.Cmd {
 			for _, slot := range c.SecretSlots() {
 				if _, err := d.Secrets.Get(c.ID, slot); err != nil {
 					pr := wizard.UnreadableSecret(c.ID, slot, err)
-					out[c.ID] = "✗ " + pr.Msg + " (fix: " + pr.Fix + ")"
+					out[c.ID] = "✗ " + pr.Text()
 					break
 				}
 			}

@@ -205,7 +205,7 @@ func (m *repoPickerModel) choose() tea.Cmd {
 			first = ps
 		}
 	}
-	m.problem = problemTexts(first[:1])[0]
+	m.problem = "✗ " + first[0].Text()
 	return nil
 }
 

@@ -14,6 +14,19 @@ type Problem struct {
 // Error renders the problem as "field: message".
 func (p Problem) Error() string { return string(p.Field) + ": " + p.Msg }
 
+// Text is the problem as screens and the CLI show it: the message, then
+// the fix it offers as " (fix: X)" unless the message already names it.
+func (p Problem) Text() string { return p.Msg + p.FixText() }
+
+// FixText is the fix part of Text: " (fix: X)", or "" when there is no
+// fix or the message already names it. Screens style it on its own.
+func (p Problem) FixText() string {
+	if p.Fix == "" || strings.Contains(p.Msg, p.Fix) {
+		return ""
+	}
+	return " (fix: " + p.Fix + ")"
+}
+
 // Problems is a list of Problem, itself an error when non-empty.
 type Problems []Problem
 

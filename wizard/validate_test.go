@@ -273,3 +273,20 @@ func TestMissingScopes(t *testing.T) {
 		t.Error("all granted should miss none")
 	}
 }
+
+// TestProblemText: one rendering of a Problem, the fix named once.
+func TestProblemText(t *testing.T) {
+	tests := []struct {
+		p    Problem
+		want string
+	}{
+		{Problem{Msg: "the url is wrong"}, "the url is wrong"},
+		{Problem{Msg: "the url is wrong", Fix: "https://bitbucket.org/ws"}, "the url is wrong (fix: https://bitbucket.org/ws)"},
+		{Problem{Msg: "add the project key: PROJ/r.git", Fix: "PROJ/r.git"}, "add the project key: PROJ/r.git"},
+	}
+	for _, tt := range tests {
+		if got := tt.p.Text(); got != tt.want {
+			t.Errorf("Text() = %q, want %q", got, tt.want)
+		}
+	}
+}

@@ -58,15 +58,12 @@ type problemsError struct{ ps wizard.Problems }
 
 func (e problemsError) Error() string { return formatProblems(e.ps) }
 
-// formatProblems renders problems as "--flag: message" lines.
+// formatProblems renders problems as "--flag: " + Problem.Text lines: the
+// CLI's one rendering of a Problem.
 func formatProblems(ps wizard.Problems) string {
 	lines := make([]string, 0, len(ps))
 	for _, p := range ps {
-		line := flagName(p.Field) + ": " + p.Msg
-		if p.Fix != "" && !strings.Contains(p.Msg, p.Fix) {
-			line += " (try " + p.Fix + ")"
-		}
-		lines = append(lines, line)
+		lines = append(lines, flagName(p.Field)+": "+p.Text())
 	}
 	return strings.Join(lines, "\n")
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bbconnect/bbconnect/wizard"
 )
 
 // cloudArgs is a valid Bitbucket Cloud HTTP connector.
@@ -382,5 +384,13 @@ func TestConfigDirFlag(t *testing.T) {
 	h.run("", "list")
 	if want := filepath.Join(h.configDir, "bbconnect"); got != want {
 		t.Errorf("profile dir from env = %q, want %q", got, want)
+	}
+}
+
+// TestFormatProblems: the CLI names the flag, then Problem.Text.
+func TestFormatProblems(t *testing.T) {
+	got := formatProblems(wizard.Problems{{Field: wizard.FieldURL, Msg: "the url is wrong", Fix: "https://bitbucket.org/ws"}, {Field: wizard.FieldName, Msg: "give a name"}})
+	if want := "--url: the url is wrong (fix: https://bitbucket.org/ws)\n--name: give a name"; got != want {
+		t.Fatalf("formatProblems = %q, want %q", got, want)
 	}
 }
