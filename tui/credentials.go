@@ -166,7 +166,7 @@ func sshPages(st *state) ([]formGroup, *huh.Input, *huh.Note, func(), map[huh.Fi
 		EchoMode(huh.EchoModePassword).
 		Value(&st.secrets.SSHPassphrase)
 	if st.keygenPath == "" {
-		st.keygenPath = sshkey.DefaultKeyPath(st.home, st.effectiveID())
+		st.keygenPath = tildeHome(st.home, sshkey.DefaultKeyPath(st.home, st.effectiveID()))
 	}
 	genPath := huh.NewInput().
 		Title("Where to save the new key").
@@ -180,7 +180,7 @@ func sshPages(st *state) ([]formGroup, *huh.Input, *huh.Note, func(), map[huh.Fi
 	pub := huh.NewNote()
 	refresh := func() {
 		path.Description(keyHelp(st))
-		genPath.Description("ssh-keygen will run:\n" + sshkey.KeygenCommand(keyLabel(st), expandHome(st.home, st.keygenPath)) +
+		genPath.Description("ssh-keygen will run:\n" + keygenCommand(st) +
 			"\nIt asks for a passphrase itself (leave it empty for none).")
 		// Note titles are shown as written (descriptions read _ and * as markup).
 		pub.Title("Add the public key to Bitbucket\n\n" + pubKeyHelp(st))
@@ -195,7 +195,7 @@ func sshPages(st *state) ([]formGroup, *huh.Input, *huh.Note, func(), map[huh.Fi
 	notes := map[huh.Field]func() string{
 		source: fieldNote("ssh-key"), path: fieldNote("ssh-key"), passphrase: fieldNote("ssh-passphrase"),
 		genPath: func() string {
-			return "ssh-keygen will run: " + sshkey.KeygenCommand(keyLabel(st), expandHome(st.home, st.keygenPath))
+			return "ssh-keygen will run: " + keygenCommand(st)
 		},
 	}
 	return groups, passphrase, pub, refresh, notes
@@ -208,11 +208,12 @@ func checkKey(st *state, p string) error {
 	if strings.TrimSpace(p) == "" {
 		return errors.New("give the path of your private key file, or go back and choose to make a new key")
 	}
-	info, err := sshkey.Inspect(expandHome(st.home, p))
+	full := expandHome(st.home, p)
+	info, err := sshkey.Inspect(full)
 	if err != nil {
 		var kerr *sshkey.Error
 		if errors.As(err, &kerr) {
-			return kerr
+			return homeShort(st.home, full, kerr)
 		}
 		return fmt.Errorf("cannot read %s: check the path", p)
 	}
@@ -247,6 +248,29 @@ func pubKeyHelp(st *state) string {
 	// The key itself is shown below the form (pubkey.go), where copying
 	// it picks up no focus bar.
 	return where + "\nthe public key (below) goes there; it is also in " + pub + " when that file exists"
+}
+
+// keygenCommand is the ssh-keygen command of a new key, its path under
+// the home folder shown as ~/… (the shell expands it).
+func keygenCommand(st *state) string {
+	return sshkey.KeygenCommand(keyLabel(st), tildeHome(st.home, expandHome(st.home, st.keygenPath)))
+}
+
+// homeShort shows the key's path in kerr as ~/… when it is under home
+// and needs no quoting in the commands it offers.
+func homeShort(home, full string, kerr *sshkey.Error) *sshkey.Error {
+	short := tildeHome(home, full)
+	if short == full || strings.IndexFunc(full, func(r rune) bool { return !unquoted(r) }) >= 0 {
+		return kerr
+	}
+	e := *kerr
+	e.Msg, e.Fix = strings.ReplaceAll(e.Msg, full, short), strings.ReplaceAll(e.Fix, full, short)
+	return &e
+}
+
+// unquoted reports whether r may stand in a shell word without quotes.
+func unquoted(r rune) bool {
+	return strings.ContainsRune("/._-+@", r) || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9')
 }
 
 // keyLabel is the comment of a new key: the connector's Id.

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -154,14 +155,31 @@ func TestCredentialsSSHKeygenCommand(t *testing.T) {
 	d.key(tea.KeyDown)
 	d.enter()
 	d.mustSee("Where to save the new key", "Run ssh-keygen now?")
-	d.mustSeeText("ssh-keygen -t rsa -b 4096 -m PEM -C bbconnect-dc_two -f " + home + "/.ssh/bbconnect_dc_two_rsa")
+	// The path under the home folder reads ~/… (the shell expands it).
+	d.mustSeeText("ssh-keygen -t rsa -b 4096 -m PEM -C bbconnect-dc_two -f ~/.ssh/bbconnect_dc_two_rsa")
+	d.mustNotSee(home)
 	// "I'll run it": the wizard moves to the key file it will look for.
 	d.key(tea.KeyEnter)
 	d.typ("n")
 	d.mustSee("Private key file")
-	if got := d.m.c.st.c.SSHKeyPath; !strings.HasSuffix(got, "bbconnect_dc_two_rsa") {
+	if got := d.m.c.st.c.SSHKeyPath; got != home+"/.ssh/bbconnect_dc_two_rsa" {
 		t.Fatalf("key path = %q", got)
 	}
+}
+
+// TestOpenSSHKeyConversionUnderHome: an OpenSSH-format key under the home
+// folder is named ~/… in the conversion command, which the shell expands.
+func TestOpenSSHKeyConversionUnderHome(t *testing.T) {
+	t.Parallel()
+	_, openSSH := keyFiles(t)
+	home := filepath.Dir(openSSH)
+	c := dcSSH("~/" + filepath.Base(openSSH))
+	deps := newFakes().deps(home)
+	d := newDriver(t, Options{Deps: deps, Initial: &c})
+	d.typ("3")
+	d.enter(2)
+	d.mustSeeText("is in openssh format; harness needs pem: back it up, then run: ssh-keygen -p -m PEM -f ~/" + filepath.Base(openSSH))
+	d.mustNotSee(home)
 }
 
 // TestPublicKeyBlock: the public key is shown on lines of its own (no
