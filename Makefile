@@ -13,7 +13,7 @@ VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || ech
 LDFLAGS       := -s -w -X github.com/bbconnect/bbconnect/cmd/bbconnect/cli.Version=$(VERSION)
 PLATFORMS     := darwin/amd64 darwin/arm64 windows/amd64 windows/arm64 linux/amd64 linux/arm64
 
-.PHONY: all build test vet fmt fmt-check lint cross unit keychain-real deadcode tools demo screenshots bench clean
+.PHONY: all build test vet fmt fmt-check lint cross unit keychain-real deadcode tools demo screenshots screenshots-check bench clean
 
 all: build
 
@@ -21,7 +21,7 @@ build:
 	$(GO) build -ldflags '$(LDFLAGS)' -o bin/bbconnect ./cmd/bbconnect
 	$(GO) build -o bin/bbemu ./cmd/bbemu
 
-test: vet fmt-check lint cross unit keychain-real
+test: vet fmt-check lint cross unit keychain-real screenshots-check
 
 vet:
 	$(GO) vet ./...
@@ -78,6 +78,11 @@ demo: build
 
 screenshots: build
 	$(GO) run ./cmd/screenshots -out screenshots
+
+# Regenerates every screenshot in a temporary folder and fails when one
+# differs from screenshots/ (then run make screenshots and commit them).
+screenshots-check:
+	BBCONNECT_SCREENSHOTS_CHECK=1 $(GO) test -count=1 -run '^TestScreenshotsUpToDate$$' ./cmd/screenshots/
 
 # The project's benchmarks, then the start-up table: bbconnect's first
 # screen (silent and answering terminal) and --version against

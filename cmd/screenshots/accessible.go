@@ -120,18 +120,14 @@ func answerLines(ctx context.Context, t *term, lines []line) (string, error) {
 	return cleanTranscript(h), err
 }
 
-// cleanTranscript keeps the wizard's conversation: without the testing
-// aid's notice (the in-memory keyring), and up to the summary the command
-// prints after the wizard (it names the temporary home folder) or tmux's
-// note that the program ended.
+// cleanTranscript keeps the wizard's conversation, up to the summary the
+// command prints after the wizard (it names the temporary home folder) or
+// tmux's note that the program ended.
 func cleanTranscript(h string) string {
 	var keep []string
 	for _, l := range strings.Split(h, "\n") {
 		if strings.HasPrefix(l, "✓ saved connector ") || strings.HasPrefix(l, "Pane is dead") {
 			break
-		}
-		if strings.HasPrefix(l, "! BBCONNECT_KEYRING=mock") {
-			continue
 		}
 		keep = append(keep, strings.TrimRight(l, " "))
 	}

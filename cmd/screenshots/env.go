@@ -40,9 +40,10 @@ const (
 //go:embed testdata/keys
 var keys embed.FS
 
-// world is one recording's emulator, home folder and environment.
+// world is one recording's emulator, keyring, home folder and environment.
 type world struct {
 	srv  *emu.Server
+	kr   *keyring
 	home string
 	env  []string
 }
@@ -53,18 +54,22 @@ func newWorld(work string) (*world, error) {
 	emuDir := filepath.Join(work, "emu")
 	home := filepath.Join(work, "home")
 	sshDir := filepath.Join(home, ".ssh")
-	for _, d := range []string{emuDir, sshDir} {
+	for _, d := range []string{filepath.Join(emuDir, "ssh"), sshDir} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return nil, err
 		}
 	}
+	// The emulator keeps its SSH keys in its folder's ssh/.
 	for _, name := range []string{"ssh_host_ed25519_key", "demo_rsa", "unregistered_rsa", "demo_ed25519"} {
-		if err := copyKey(name, filepath.Join(emuDir, name)); err != nil {
+		if err := copyKey(name, filepath.Join(emuDir, "ssh", name)); err != nil {
 			return nil, err
 		}
 	}
 	// The demo key where a user keeps keys: its path shows as ~/.ssh/….
 	if err := copyKey("demo_rsa", filepath.Join(sshDir, "bitbucket_rsa")); err != nil {
+		return nil, err
+	}
+	if err := homeFiles(home); err != nil {
 		return nil, err
 	}
 	now, err := time.Parse(time.RFC3339, fixedNow)
@@ -78,18 +83,23 @@ func newWorld(work string) (*world, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start the emulator: %w", err)
 	}
-	w := &world{srv: srv, home: home}
+	kr, err := startKeyring()
+	if err != nil {
+		_ = srv.Close()
+		return nil, err
+	}
+	w := &world{srv: srv, kr: kr, home: home}
 	// bitbucket.org's key is on record; bitbucket.example.com's is not, so
 	// the Data Center SSH test asks to trust it.
 	kh := filepath.Join(sshDir, "known_hosts")
 	line := cloudHost + " " + strings.TrimSpace(string(ssh.MarshalAuthorizedKey(srv.HostKey))) + "\n"
 	if err := os.WriteFile(kh, []byte(line), 0o600); err != nil {
-		_ = srv.Close()
+		w.close()
 		return nil, err
 	}
 	stub, err := keygenStub(work)
 	if err != nil {
-		_ = srv.Close()
+		w.close()
 		return nil, err
 	}
 	loop := func(u string) string { return strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://") }
@@ -102,14 +112,17 @@ func newWorld(work string) (*world, error) {
 		"HOME=" + home, "BBCONNECT_CONFIG_DIR=" + filepath.Join(home, ".config"),
 		"PATH=" + stub + string(os.PathListSeparator) + os.Getenv("PATH"),
 		"LANG=C.UTF-8", "TERM=xterm-256color", "COLORTERM=truecolor",
-		"BBCONNECT_KEYRING=mock", "BBCONNECT_NOW=" + fixedNow, "BBCONNECT_ELAPSED=" + fixedElapsed,
+		"DBUS_SESSION_BUS_ADDRESS=" + kr.addr, "BBCONNECT_NOW=" + fixedNow, "BBCONNECT_ELAPSED=" + fixedElapsed,
 		"BBCONNECT_STEADY_CURSOR=1", conntest.EnvConnectTo + "=" + connectTo,
 		conntest.EnvCAFile + "=" + srv.CAFile, conntest.EnvKnownHosts + "=" + kh,
 	}
 	return w, nil
 }
 
-func (w *world) close() { _ = w.srv.Close() }
+func (w *world) close() {
+	_ = w.srv.Close()
+	w.kr.close()
+}
 
 func copyKey(name, to string) error {
 	b, err := fs.ReadFile(keys, "testdata/keys/"+name)

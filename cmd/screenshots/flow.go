@@ -5,10 +5,11 @@ import (
 )
 
 // scenario is one run of bbconnect in a fresh terminal. Scenarios run in
-// order in the same home folder: a later one sees what an earlier saved.
+// order in the same home folder and keyring: a later one sees what an
+// earlier saved.
 type scenario struct {
 	name  string
-	args  []string // bbconnect's arguments
+	args  []string // bbconnect's arguments ("~/" is the home folder)
 	film  bool     // its frames make the animated walkthrough
 	steps func(s *emu.Server) []step
 }
@@ -16,7 +17,12 @@ type scenario struct {
 // scenarios are every state the onboarding docs show.
 var scenarios = []scenario{
 	{name: "cloud-http", film: true, steps: cloudHTTP},
+	{name: "import-app-password", args: []string{"import", "~/" + legacyFile}, steps: imported},
 	{name: "picker-datacenter", steps: pickerAndDataCenter},
+	{name: "cloud-ssh", steps: cloudSSH},
+	{name: "failing-tests", steps: failingTests},
+	{name: "datacenter-ssh-host-key", steps: unknownHostKey},
+	{name: "rotation", steps: rotation},
 }
 
 // cloudHTTP walks a first-time Bitbucket Cloud HTTP account connector
@@ -79,25 +85,5 @@ func cloudHTTP(s *emu.Server) []step {
 		press("Enter"),
 		snap("harness-pushed", "✓ Harness's test passed"),
 		leave("Enter"),
-	}
-}
-
-// pickerAndDataCenter photographs the picker of saved connectors (with
-// the one pushed to Harness and Harness's test), then the Details step
-// catching a Data Center URL with an extra segment.
-func pickerAndDataCenter(*emu.Server) []step {
-	return []step{
-		snap("picker", "its test passed"),
-		press("n"),
-		at("Name"),
-		typed("Bitbucket DC"),
-		press("Enter", "Enter", "Enter", "Enter"),
-		at("Bitbucket edition", "Down", "Enter"),
-		at("URL type", "Down", "Enter"),
-		at("Connection type", "Enter"),
-		at("Repository URL"),
-		typed("https://" + dcHost + "/scm/team/PLAT/app.git"),
-		snap("datacenter-extra-segment", "extra segment"),
-		leave("C-c"),
 	}
 }

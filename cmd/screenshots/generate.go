@@ -68,7 +68,7 @@ func record(ctx context.Context, bin string, pal palette, first bool) (recording
 		env = append(env, "COLORFGBG=0;15") // the wizard picks its light-background colours
 	}
 	for i, sc := range scenarios {
-		t, err := startTerm(ctx, fmt.Sprintf("bbshots-%d-%s-%d", os.Getpid(), pal.name, i), width, height, env, append([]string{bin}, sc.args...)...)
+		t, err := startTerm(ctx, fmt.Sprintf("bbshots-%d-%s-%d", os.Getpid(), pal.name, i), width, height, env, append([]string{bin}, homeArgs(sc.args, w.home)...)...)
 		if err != nil {
 			return rec, nil, err
 		}

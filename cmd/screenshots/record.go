@@ -44,6 +44,12 @@ func (r *recorder) frame(ctx context.Context) error {
 	if !r.film {
 		return nil
 	}
+	if n := len(r.frames); n > 0 {
+		// A busy machine may not have drawn the key's effect yet: wait
+		// for the screen to change (a key that changes nothing waits
+		// out the limit), so that every run keeps the same frames.
+		r.t.changed(ctx, r.frames[n-1], 2*time.Second)
+	}
 	raw, err := r.t.settled(ctx)
 	if err != nil {
 		return err

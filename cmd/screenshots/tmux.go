@@ -42,6 +42,10 @@ func startTerm(ctx context.Context, sock string, w, h int, env []string, argv ..
 	args := []string{"-f", "/dev/null", "new-session", "-d", "-s", pane, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h)}
 	for _, e := range env {
 		args = append(args, "-e", e)
+		if strings.HasPrefix(e, "PATH=") {
+			// tmux keeps its own PATH for the program: set it on the way in.
+			argv = append([]string{"env", e}, argv...)
+		}
 	}
 	args = append(args, argv...)
 	args = append(args, ";", "set-option", "-t", pane, "status", "off", ";", "set-option", "-t", pane, "remain-on-exit", "on")
@@ -124,6 +128,17 @@ func (t *term) waitFor(ctx context.Context, text string, timeout time.Duration) 
 		time.Sleep(50 * time.Millisecond)
 	}
 	return fmt.Errorf("waited %s for %q; the screen shows:\n%s", timeout, text, last)
+}
+
+// changed waits until the pane (with its colours) differs from prev, for
+// at most limit.
+func (t *term) changed(ctx context.Context, prev string, limit time.Duration) {
+	for deadline := time.Now().Add(limit); time.Now().Before(deadline); {
+		if cur, err := t.capture(ctx); err != nil || cur != prev {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func (t *term) close() {
