@@ -68,16 +68,8 @@ func (s *keychainStartup) start(ctx context.Context) {
 // keychain cannot be used (nil when it can). After a failure it has
 // returned, it checks again.
 func (s *keychainStartup) Check(ctx context.Context) ([]string, error) {
-	s.mu.Lock()
-	if s.seen {
-		s.start(ctx)
-	}
-	done := s.done
-	s.mu.Unlock()
-	select {
-	case <-done:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if err := s.wait(ctx, true); err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -91,13 +83,8 @@ func (s *keychainStartup) Check(ctx context.Context) ([]string, error) {
 
 // store is the keychain once the check says it works.
 func (s *keychainStartup) store(ctx context.Context) (SecretStore, error) {
-	s.mu.Lock()
-	done := s.done
-	s.mu.Unlock()
-	select {
-	case <-done:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if err := s.wait(ctx, false); err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -105,6 +92,23 @@ func (s *keychainStartup) store(ctx context.Context) (SecretStore, error) {
 		return nil, s.err
 	}
 	return s.kc, nil
+}
+
+// wait waits for the running check to end (first starting a new one when
+// again is set and the last failure was handed out).
+func (s *keychainStartup) wait(ctx context.Context, again bool) error {
+	s.mu.Lock()
+	if again && s.seen {
+		s.start(ctx)
+	}
+	done := s.done
+	s.mu.Unlock()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // startedKeychain is the keychain as the wizard is given it: every call
