@@ -60,6 +60,10 @@ type Profile struct {
 	SlotExpires map[wizard.SecretSlot]time.Time
 	// Harness is its copy in Harness (nil: not pushed or imported).
 	Harness *HarnessStatus
+	// HarnessOnly is set for a connector imported from Harness whose
+	// tokens were never stored here (Harness never shows secret values):
+	// the keychain has nothing for it until a rotation puts a token in.
+	HarnessOnly bool
 }
 
 // ProfileStore keeps connector profiles: settings only, never a secret.

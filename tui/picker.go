@@ -100,6 +100,9 @@ func (m *pickerModel) Init() tea.Cmd {
 		out := map[string]string{}
 		for _, p := range profiles {
 			c := p.Connector
+			if p.HarnessOnly {
+				continue // nothing was stored: not a lost item
+			}
 			for _, slot := range c.SecretSlots() {
 				if _, err := d.Secrets.Get(c.ID, slot); err != nil {
 					pr := wizard.UnreadableSecret(c.ID, slot, err)
@@ -213,6 +216,9 @@ func pickerRow(p Profile) string {
 func profileNote(p Profile, now time.Time) string {
 	c := p.Connector
 	var notes []string
+	if p.HarnessOnly {
+		notes = append(notes, "no token here yet (imported from Harness, which keeps it): r gives it a new one")
+	}
 	if (c.Connection == wizard.HTTP && c.PasswordKind == wizard.AppPassword) || c.APIAccess == wizard.APIUsernameAppPassword {
 		notes = append(notes, "! "+wizard.AppPasswordStatus(now)+"; r moves it to one")
 	}

@@ -116,3 +116,17 @@ func TestPickerMissingKeychainItem(t *testing.T) {
 		t.Fatalf("the tester ran %d times with a missing secret", f.tester.runs)
 	}
 }
+
+// TestPickerImportedConnectorHasNoLostItem: a connector imported from
+// Harness has no token here by design: the picker says how to give it one
+// instead of reporting a keychain item as lost.
+func TestPickerImportedConnectorHasNoLostItem(t *testing.T) {
+	t.Parallel()
+	f := newFakes()
+	imp := cloudHTTP()
+	imp.ID = "bb_imported"
+	f.profiles.items = []Profile{{Connector: imp, HarnessOnly: true, Harness: &HarnessStatus{Account: "acme", Imported: testNow}}}
+	d := newDriver(t, Options{Deps: f.deps(t.TempDir()), Mode: ModePicker})
+	d.mustSeeText("no token here yet (imported from Harness, which keeps it): r gives it a new one")
+	d.mustNotSee("cannot be read from the keychain")
+}
