@@ -216,11 +216,11 @@ func pickerRow(p Profile) string {
 func profileNote(p Profile, now time.Time) string {
 	c := p.Connector
 	var notes []string
-	if p.HarnessOnly {
-		notes = append(notes, "no token here yet (imported from Harness, which keeps it): r gives it a new one")
-	}
-	if (c.Connection == wizard.HTTP && c.PasswordKind == wizard.AppPassword) || c.APIAccess == wizard.APIUsernameAppPassword {
+	switch appPassword := (c.Connection == wizard.HTTP && c.PasswordKind == wizard.AppPassword) || c.APIAccess == wizard.APIUsernameAppPassword; {
+	case appPassword:
 		notes = append(notes, "! "+wizard.AppPasswordStatus(now)+"; r moves it to one")
+	case p.HarnessOnly:
+		notes = append(notes, "no token here yet (imported from Harness, which keeps it): r gives it a new one")
 	}
 	if !p.TokenExpires.IsZero() {
 		switch d := wizard.DaysUntil(now, p.TokenExpires); {
