@@ -111,7 +111,11 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	}
 	m := newModel(opts, profiles)
 	m.ctx, m.c.ctx = ctx, ctx
-	progOpts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(opts.In), tea.WithOutput(opts.Out)}
+	// The renderer writes on a ticker: at bubbletea's default 60 fps the
+	// first screen waits up to 17 ms for the first tick; at its maximum,
+	// 120, half that (frames are written only when the view changed, so
+	// the faster ticker costs nothing while the screen is still).
+	progOpts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(opts.In), tea.WithOutput(opts.Out), tea.WithFPS(maxFPS)}
 	if getenv(env, EnvSteadyCursor) != "" {
 		progOpts = append(progOpts, tea.WithFilter(steadyCursor))
 	}
@@ -138,6 +142,9 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 // people who find blinking distracting, and for screenshots, which would
 // otherwise catch it on or off by chance.
 const EnvSteadyCursor = "BBCONNECT_STEADY_CURSOR"
+
+// maxFPS is bubbletea's highest frame rate.
+const maxFPS = 120
 
 // steadyCursor drops the cursor's blink ticks: a focused input then keeps
 // its cursor shown.
