@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
 func TestConnectivityFields(t *testing.T) {
@@ -312,4 +313,35 @@ func TestWordsOnScreen(t *testing.T) {
 	d.enter()
 	d.mustSeeText(`choose "API token"`)
 	d.mustNotSee("api-token")
+}
+
+// TestTestVerdictStaysOnScreen: with more checks than fit at 80×24, the
+// verdict line (what enter does) stays on screen: passed checks shrink to
+// a line each, a failure keeps its diagnosis and fix.
+func TestTestVerdictStaysOnScreen(t *testing.T) {
+	t.Parallel()
+	c := cloudHTTP()
+	d := newDriver(t, Options{Deps: newFakes().deps(t.TempDir()), Initial: &c})
+	d.enter()
+	waitFor(t, d, "the connection works")
+	tp := d.m.testPage()
+	long := strings.Repeat("a long diagnosis that wraps ", 4)
+	tp.order, tp.checks = nil, map[string]conntest.Check{}
+	for i := range 9 {
+		name := fmt.Sprintf("check %d", i)
+		tp.order = append(tp.order, name)
+		tp.checks[name] = conntest.Check{Name: name, Status: conntest.Pass, Diagnosis: long}
+	}
+	scr := d.screen()
+	if !strings.Contains(scr, "the connection works: press enter to save") {
+		t.Fatalf("the verdict is cut off:\n%s", scr)
+	}
+	tp.checks["check 0"] = conntest.Check{Name: "check 0", Status: conntest.Fail, Diagnosis: "401 unauthorized", Fix: "paste the token again"}
+	tp.report = &conntest.Report{Checks: []conntest.Check{tp.checks["check 0"]}}
+	scr = d.screen()
+	for _, want := range []string{"401 unauthorized", "fix: paste the token again", "the test failed"} {
+		if !strings.Contains(scr, want) {
+			t.Fatalf("%q is not on screen:\n%s", want, scr)
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/conntest"
@@ -251,16 +252,56 @@ func (m *testModel) View() string {
 			"Press enter to save the connector and write the export without a test,\n" +
 			"or esc to go back to Review."
 	}
+	body := m.checksView(false)
+	status := m.statusLine()
+	// The verdict says what enter does: it stays on screen. When the checks
+	// do not fit above it, the passed and skipped ones shrink to a line
+	// each (a failure keeps its diagnosis and fix).
+	if w, h := m.c.width-2, m.c.bodyHeight(); w > 0 && m.c.height > 0 &&
+		wrappedHeight(body, w)+1+wrappedHeight(status, w) > h {
+		body = m.checksView(true)
+	}
+	return body + "\n" + status
+}
+
+// hang wraps line to width with its continuation lines indented by
+// indent columns, under the text after the icon or "fix: " (width too
+// small: not wrapped).
+func hang(line string, width, indent int) string {
+	if width < indent+20 {
+		return line
+	}
+	lines := strings.Split(ansi.Wrap(line, width-indent, ""), "\n")
+	for i := 1; i < len(lines); i++ {
+		lines[i] = strings.Repeat(" ", indent) + lines[i]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// wrappedHeight is the lines s takes on a screen width columns wide.
+func wrappedHeight(s string, width int) int {
+	if s == "" {
+		return 0
+	}
+	return strings.Count(ansi.Wrap(strings.TrimRight(s, "\n"), width, ""), "\n") + 1
+}
+
+// checksView is the host key and key-upload notes and a line per check;
+// compact cuts passed and skipped checks to one line each.
+func (m *testModel) checksView(compact bool) string {
+	s := m.c.styles
 	var b strings.Builder
 	b.WriteString(m.hostKeyView())
 	b.WriteString(m.keyView())
 	for _, name := range m.order {
 		ch, done := m.checks[name]
 		switch {
+		case done && compact && ch.Status != conntest.Fail && ch.Status != conntest.Warn:
+			b.WriteString(ansi.Truncate(checkLine(s, ch), max(m.c.width-2, 10), "…") + "\n")
 		case done:
-			b.WriteString(checkLine(s, ch) + "\n")
+			b.WriteString(hang(checkLine(s, ch), m.c.width-2, 2) + "\n")
 			if ch.Status == conntest.Fail && ch.Fix != "" {
-				b.WriteString(s.Fix.Render("    fix: "+ch.Fix) + "\n")
+				b.WriteString(hang(s.Fix.Render("    fix: "+ch.Fix), m.c.width-2, 9) + "\n")
 			}
 		case m.running && m.started[name]:
 			b.WriteString(m.spin.View() + " " + name + "\n")
@@ -270,7 +311,14 @@ func (m *testModel) View() string {
 			b.WriteString(s.Skipped.Render("– "+name+": not run") + "\n")
 		}
 	}
-	b.WriteString("\n")
+	return b.String()
+}
+
+// statusLine is the verdict under the checks and what the keys do now.
+func (m *testModel) statusLine() string {
+	s := m.c.styles
+	pickerTest := m.c.nav.pickerTest()
+	var b strings.Builder
 	switch {
 	case m.running:
 		b.WriteString("testing… esc stops and goes back")
