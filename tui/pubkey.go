@@ -53,7 +53,9 @@ func pubKeyBlock(st *state, width int, note string) string {
 		pub = ansi.Hardwrap(pub, width, false)
 	}
 	b.WriteString("\n" + pub + "\n\n")
-	b.WriteString("c copies the key to the clipboard (OSC 52) · w writes it to " + tildeHome(st.home, pubKeyPath(st)))
+	// One line at 80 columns, so that it stays on a 24-line screen under
+	// the key.
+	b.WriteString("c copies it (OSC 52) · w writes it to " + tildeHome(st.home, pubKeyPath(st)))
 	if note != "" {
 		b.WriteString("\n" + note)
 	}
