@@ -32,8 +32,7 @@ func (k *Keychain) SetHarnessKey(ctx context.Context, account, key string) error
 	if key == "" {
 		return errors.New("the harness api key is empty: paste the token again")
 	}
-	err = k.do(ctx, func() error { return k.backend.Set(Service, item, key) })
-	return classify(err, "store", item, key)
+	return k.setItem(ctx, item, key)
 }
 
 // HarnessKey reads the Harness API key of account; "" (and no error) when
@@ -43,13 +42,7 @@ func (k *Keychain) HarnessKey(ctx context.Context, account string) (string, erro
 	if err != nil {
 		return "", err
 	}
-	var v string
-	err = k.do(ctx, func() error {
-		var e error
-		v, e = k.backend.Get(Service, item)
-		return e
-	})
-	err = classify(err, "read", item, "")
+	v, err := k.getItem(ctx, item)
 	if errors.Is(err, ErrNotFound) {
 		return "", nil
 	}
@@ -63,7 +56,7 @@ func (k *Keychain) DeleteHarnessKey(ctx context.Context, account string) (bool, 
 	if err != nil {
 		return false, err
 	}
-	err = classify(k.do(ctx, func() error { return k.backend.Delete(Service, item) }), "delete", item, "")
+	err = k.deleteItem(ctx, item)
 	if errors.Is(err, ErrNotFound) {
 		return false, nil
 	}

@@ -142,8 +142,7 @@ func (k *Keychain) Set(ctx context.Context, id string, slot wizard.SecretSlot, s
 	if secret == "" {
 		return fmt.Errorf("the %s of %s is empty: paste the token again", slot, id)
 	}
-	err = k.do(ctx, func() error { return k.backend.Set(Service, item, secret) })
-	return classify(err, "store", item, secret)
+	return k.setItem(ctx, item, secret)
 }
 
 // Get reads id's item for slot. A missing item is an error matching ErrNotFound.
@@ -152,8 +151,30 @@ func (k *Keychain) Get(ctx context.Context, id string, slot wizard.SecretSlot) (
 	if err != nil {
 		return "", err
 	}
+	return k.getItem(ctx, item)
+}
+
+// Delete removes id's item for slot. A missing item is an error matching ErrNotFound.
+func (k *Keychain) Delete(ctx context.Context, id string, slot wizard.SecretSlot) error {
+	item, err := itemName(id, slot)
+	if err != nil {
+		return err
+	}
+	return k.deleteItem(ctx, item)
+}
+
+// setItem, getItem and deleteItem are the calls on one item of Service,
+// bounded by the timeout, their errors classified (and secret redacted);
+// a missing item is an error matching ErrNotFound. Connector slots and
+// Harness keys both go through them.
+func (k *Keychain) setItem(ctx context.Context, item, secret string) error {
+	err := k.do(ctx, func() error { return k.backend.Set(Service, item, secret) })
+	return classify(err, "store", item, secret)
+}
+
+func (k *Keychain) getItem(ctx context.Context, item string) (string, error) {
 	var v string
-	err = k.do(ctx, func() error {
+	err := k.do(ctx, func() error {
 		var e error
 		v, e = k.backend.Get(Service, item)
 		return e
@@ -164,14 +185,8 @@ func (k *Keychain) Get(ctx context.Context, id string, slot wizard.SecretSlot) (
 	return v, nil
 }
 
-// Delete removes id's item for slot. A missing item is an error matching ErrNotFound.
-func (k *Keychain) Delete(ctx context.Context, id string, slot wizard.SecretSlot) error {
-	item, err := itemName(id, slot)
-	if err != nil {
-		return err
-	}
-	err = k.do(ctx, func() error { return k.backend.Delete(Service, item) })
-	return classify(err, "delete", item, "")
+func (k *Keychain) deleteItem(ctx context.Context, item string) error {
+	return classify(k.do(ctx, func() error { return k.backend.Delete(Service, item) }), "delete", item, "")
 }
 
 // DeleteAll removes every item of id (each of Slots and its staging item)
