@@ -47,6 +47,13 @@ func Pushed(prev *HarnessLink, account, url string, res *harness.PushResult, now
 	return link
 }
 
+// HarnessOnly reports whether p was imported from Harness and has never
+// stored a token here (Harness never shows secret values): its keychain
+// items are missing by design until a rotation puts a token in.
+func (p Profile) HarnessOnly() bool {
+	return p.Harness != nil && !p.Harness.Imported.IsZero() && len(p.Tokens) == 0
+}
+
 // HarnessLogin is the Harness account `bbconnect harness login` proved,
 // used when neither a flag nor the environment names one. Its key lives in
 // the OS keychain, one item per account.

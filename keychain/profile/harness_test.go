@@ -60,3 +60,24 @@ func TestHarnessLogin(t *testing.T) {
 		t.Fatal("remove")
 	}
 }
+
+// TestHarnessOnly: only an imported profile that never stored a token here
+// has its keychain items missing by design.
+func TestHarnessOnly(t *testing.T) {
+	at := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	tokens := map[wizard.SecretSlot]TokenMeta{wizard.SlotPassword: {}}
+	cases := map[string]struct {
+		p    Profile
+		want bool
+	}{
+		"imported, no token":   {Profile{Harness: &HarnessLink{Imported: at}}, true},
+		"imported, rotated in": {Profile{Harness: &HarnessLink{Imported: at}, Tokens: tokens}, false},
+		"pushed":               {Profile{Harness: &HarnessLink{PushedAt: at}}, false},
+		"not in harness":       {Profile{}, false},
+	}
+	for name, c := range cases {
+		if got := c.p.HarnessOnly(); got != c.want {
+			t.Errorf("%s: HarnessOnly = %v, want %v", name, got, c.want)
+		}
+	}
+}

@@ -93,7 +93,7 @@ func (p tuiProfiles) List() ([]tui.Profile, error) {
 			tp.LastTest = wizard.Printable(sp.Status(p.store.Now()).LastTestText)
 		}
 		tp.Harness = harnessStatus(sp.Harness)
-		tp.HarnessOnly = sp.Harness != nil && !sp.Harness.Imported.IsZero() && len(sp.Tokens) == 0
+		tp.HarnessOnly = sp.HarnessOnly()
 		out = append(out, tp)
 	}
 	return out, nil
