@@ -261,9 +261,7 @@ func (a *accessible) fields(spec *stepForm) error {
 			if a.r.eof {
 				return errInputEnded
 			}
-			if n, ok := spec.notes[f]; ok {
-				a.note(n())
-			}
+			a.note(spec.noteOf(f))
 			if s, ok := spec.secrets[f]; ok {
 				if err := a.secret(s); err != nil {
 					return err

@@ -14,9 +14,8 @@ import (
 // when the HTTP password can serve; the scopes; the token.
 func newAPIAccessForm(st *state) *stepForm {
 	now := st.now()
-	on := huh.NewConfirm().
+	on := about(huh.NewConfirm(), wizard.FieldAPIAccess).
 		Title("Enable API access?").
-		Description(wizard.FieldHelp("api-access")).
 		Affirmative("Enable").
 		Negative("Leave off").
 		Value(&st.apiOn)
@@ -31,39 +30,28 @@ func newAPIAccessForm(st *state) *stepForm {
 		st.apiMethod = defaultAPIMethod(st.c.Edition)
 	}
 	method := huh.NewSelect[wizard.APIAccessKind]().
+		Key(string(wizard.FieldAPIAccess)).
 		Title("API authentication").
 		Options(opts...).
 		Value(&st.apiMethod).
-		Validate(lenient(st, func(k wizard.APIAccessKind) error { return apiProblem(st, k, "api-access") }))
+		Validate(lenient(st, func(k wizard.APIAccessKind) error { return apiProblem(st, k, wizard.FieldAPIAccess) }))
 
-	email := huh.NewInput().
+	email := about(huh.NewInput(), wizard.FieldAPIEmail).
 		Title("Email").
-		Description(wizard.FieldHelp("api-email")).
 		Placeholder(placeholder("e.g. you@example.com")).
 		Value(&st.c.APIEmail).
 		Validate(keep(st, &st.c.APIEmail, wizard.ValidateEmail))
-	user := huh.NewInput().
+	user := about(huh.NewInput(), wizard.FieldAPIUsername).
 		Title("Username").
-		Description(wizard.FieldHelp("api-username")).
 		Value(&st.c.APIUsername).
 		Validate(keep(st, &st.c.APIUsername, func(u string) error { return wizard.ValidateUsername(wizard.Cloud, wizard.AppPassword, u) }))
 	defaultSameToken(st)
-	same := huh.NewConfirm().
+	same := about(huh.NewConfirm(), wizard.FieldAPITokenSameAsPassword).
 		Title(sameTokenTitle(st.c.PasswordKind)).
-		Description(wizard.FieldHelp("api-token-same-as-password")).
 		Value(&st.c.APITokenSameAsPassword)
 	scopes, scopesLayout := scopesField(st, "Scopes the API token needs",
 		"Create the token at "+wizard.APITokenPlace+". Tick each scope here as you add it there (x or space ticks).")
-	token := huh.NewInput().
-		Description(secretHelp("api-token", st.deps())).
-		EchoMode(huh.EchoModePassword).
-		Value(&st.secrets.APIToken).
-		Validate(lenient(st, func(v string) error {
-			return wizard.ValidateSecretValue(strings.ToLower(apiTokenTitle(st.apiMethod)), v)
-		}))
-
-	expiryPage, expiry := apiTokenExpiryPage(st)
-	off := func() bool { return !st.apiOn }
+	spec := &stepForm{layout: scopesLayout}
 	secret := secretInput{
 		value: &st.secrets.APIToken,
 		title: func() string { return apiTokenTitle(st.apiMethod) },
@@ -71,35 +59,35 @@ func newAPIAccessForm(st *state) *stepForm {
 			return wizard.ValidateSecretValue(strings.ToLower(apiTokenTitle(st.apiMethod)), v)
 		},
 	}
-	return &stepForm{
-		secrets: map[huh.Field]secretInput{token: secret},
-		layout:  scopesLayout,
-		groups: []formGroup{
-			page(nil, on),
-			page(off, method),
-			page(func() bool { return off() || st.apiMethod != wizard.APIEmailAPIToken }, email),
-			page(func() bool { return off() || st.apiMethod != wizard.APIUsernameAppPassword }, user),
-			page(func() bool { return off() || !canReuse(st) }, same),
-			page(func() bool { return off() || st.apiMethod != wizard.APIEmailAPIToken || reusing(st) }, scopes),
-			page(func() bool { return off() || reusing(st) }, token),
-			expiryPage,
-		},
-		notes: map[huh.Field]func() string{
-			on: fieldNote("api-access"), method: optionNotes(wizard.APIAccessOptions(st.c.Edition, now)),
-			email: fieldNote("api-email"), user: fieldNote("api-username"), same: fieldNote("api-token-same-as-password"),
-			scopes: fieldNote("scopes"), token: fieldNote("api-token"), expiry: func() string { return expiryHelp(st, wizard.SlotAPIToken) },
-		},
-		refresh: func() {
-			method.Description(methodHelp(st))
-			token.Title(apiTokenTitle(st.apiMethod))
-		},
-		finish: func() wizard.Problems {
-			if !canReuse(st) {
-				st.c.APITokenSameAsPassword = false
-			}
-			return nil
-		},
+	token := spec.addSecret(st, wizard.FieldAPIToken, secret)
+
+	expiryPage, expiry := apiTokenExpiryPage(st)
+	off := func() bool { return !st.apiOn }
+	spec.groups = []formGroup{
+		page(nil, on),
+		page(off, method),
+		page(func() bool { return off() || st.apiMethod != wizard.APIEmailAPIToken }, email),
+		page(func() bool { return off() || st.apiMethod != wizard.APIUsernameAppPassword }, user),
+		page(func() bool { return off() || !canReuse(st) }, same),
+		page(func() bool { return off() || st.apiMethod != wizard.APIEmailAPIToken || reusing(st) }, scopes),
+		page(func() bool { return off() || reusing(st) }, token),
+		expiryPage,
 	}
+	spec.notes = map[huh.Field]func() string{
+		method: optionNotes(wizard.APIAccessOptions(st.c.Edition, now)),
+		expiry: func() string { return expiryHelp(st, wizard.SlotAPIToken) },
+	}
+	spec.refresh = func() {
+		method.Description(methodHelp(st))
+		token.Title(secret.title())
+	}
+	spec.finish = func() wizard.Problems {
+		if !canReuse(st) {
+			st.c.APITokenSameAsPassword = false
+		}
+		return nil
+	}
+	return spec
 }
 
 func validMethod(_ wizard.Edition, k wizard.APIAccessKind, opts []huh.Option[wizard.APIAccessKind]) bool {
@@ -129,7 +117,7 @@ func canReuse(st *state) bool {
 	}
 	c := st.connector()
 	c.APITokenSameAsPassword = true
-	_, bad := c.ValidateStep(wizard.StepAPIAccess, st.now()).Field("api-token-same-as-password")
+	_, bad := c.ValidateStep(wizard.StepAPIAccess, st.now()).Field(wizard.FieldAPITokenSameAsPassword)
 	return !bad
 }
 
@@ -146,7 +134,7 @@ func defaultSameToken(st *state) {
 	st.apiOn = true
 	c := st.connector()
 	c.APITokenSameAsPassword = true
-	_, bad := c.ValidateStep(wizard.StepAPIAccess, st.now()).Field("api-token-same-as-password")
+	_, bad := c.ValidateStep(wizard.StepAPIAccess, st.now()).Field(wizard.FieldAPITokenSameAsPassword)
 	st.apiOn, st.apiMethod = on, method
 	st.c.APITokenSameAsPassword = st.c.Connection == wizard.HTTP && !bad
 }
@@ -174,7 +162,7 @@ func methodHelp(st *state) string {
 			return o.Note
 		}
 	}
-	return wizard.FieldHelp("api-access")
+	return wizard.FieldHelp(wizard.FieldAPIAccess)
 }
 
 func apiTokenTitle(k wizard.APIAccessKind) string {

@@ -12,47 +12,43 @@ import (
 // Platform or a Delegate (any, or only those with all of some tags), a CA
 // bundle for Data Center, and the Harness scope the export is made for.
 func newConnectivityForm(st *state) *stepForm {
-	mode := huh.NewSelect[wizard.Connectivity]().
+	mode := about(huh.NewSelect[wizard.Connectivity](), wizard.FieldConnectivity).
 		Title("Connectivity mode").
-		Description(wizard.FieldHelp("connectivity")).
 		Options(enumOptions(wizard.Connectivities, wizard.Connectivity.Label)...).
 		Value(&st.c.Connectivity)
 	selectors := huh.NewInput().
+		Key(string(wizard.FieldDelegateSelector)).
 		Title("Delegate selectors").
 		Placeholder(placeholder("empty: any delegate; or tags such as k8s, eu-west")).
 		Value(&st.delegatesText).
 		Validate(keep(st, &st.delegatesText, func(s string) error {
 			c := st.connector()
 			c.Connectivity, c.DelegateSelectors = wizard.ViaDelegate, splitList(s)
-			if p, ok := c.ValidateStep(wizard.StepConnectivity, st.now()).Field("delegate-selector"); ok {
+			if p, ok := c.ValidateStep(wizard.StepConnectivity, st.now()).Field(wizard.FieldDelegateSelector); ok {
 				return problemsErr(wizard.Problems{p})
 			}
 			return nil
 		}))
-	ca := huh.NewInput().
+	ca := about(huh.NewInput(), wizard.FieldCAFile).
 		Title("CA bundle (optional)").
-		Description(wizard.FieldHelp("ca-file")).
 		Placeholder(placeholder("e.g. /etc/ssl/bitbucket-ca.pem")).
 		Value(&st.c.CAFile)
-	scope := huh.NewSelect[wizard.Scope]().
+	scope := about(huh.NewSelect[wizard.Scope](), wizard.FieldScope).
 		Title("Harness scope").
-		Description(wizard.FieldHelp("scope")).
 		Options(
 			huh.NewOption("Account", wizard.ScopeAccount),
 			huh.NewOption("Organisation", wizard.ScopeOrg),
 			huh.NewOption("Project", wizard.ScopeProject),
 		).
 		Value(&st.c.Scope)
-	org := huh.NewInput().
+	org := about(huh.NewInput(), wizard.FieldOrg).
 		Title("Organisation identifier").
-		Description(wizard.FieldHelp("org")).
 		Value(&st.c.Org).
-		Validate(lenient(st, func(string) error { return scopeProblem(st, "org") }))
-	project := huh.NewInput().
+		Validate(lenient(st, func(string) error { return scopeProblem(st, wizard.FieldOrg) }))
+	project := about(huh.NewInput(), wizard.FieldProject).
 		Title("Project identifier").
-		Description(wizard.FieldHelp("project")).
 		Value(&st.c.Project).
-		Validate(lenient(st, func(string) error { return scopeProblem(st, "project") }))
+		Validate(lenient(st, func(string) error { return scopeProblem(st, wizard.FieldProject) }))
 
 	return &stepForm{
 		groups: []formGroup{
@@ -64,10 +60,6 @@ func newConnectivityForm(st *state) *stepForm {
 			page(func() bool { return st.c.Scope != wizard.ScopeProject }, project),
 		},
 		refresh: func() { selectors.Description(delegateHelp(st)) },
-		notes: map[huh.Field]func() string{
-			mode: fieldNote("connectivity"), selectors: fieldNote("delegate-selector"), ca: fieldNote("ca-file"),
-			scope: fieldNote("scope"), org: fieldNote("org"), project: fieldNote("project"),
-		},
 		finish: func() wizard.Problems {
 			st.c.DelegateSelectors = nil
 			if st.c.Connectivity == wizard.ViaDelegate {
@@ -97,7 +89,7 @@ func scopeProblem(st *state, field wizard.Field) error {
 func delegateHelp(st *state) string {
 	sel := splitList(st.delegatesText)
 	if len(sel) == 0 {
-		return wizard.FieldHelp("delegate-selector")
+		return wizard.FieldHelp(wizard.FieldDelegateSelector)
 	}
 	return "Only delegates with all of these tags: " + strings.Join(sel, ", ")
 }

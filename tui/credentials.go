@@ -42,6 +42,7 @@ func newCredentialsForm(st *state) *stepForm {
 	isAccessToken := func() bool { return st.c.Edition == wizard.Cloud && st.c.PasswordKind == wizard.AccessToken }
 
 	kind := huh.NewSelect[wizard.PasswordKind]().
+		Key(string(wizard.FieldPasswordKind)).
 		Title("Password kind").
 		Options(passwordKindOptions(st.c.Edition, now)...).
 		Value(&st.c.PasswordKind).
@@ -50,38 +51,30 @@ func newCredentialsForm(st *state) *stepForm {
 	scopes, scopesLayout := scopesField(st, "Scopes to give the API token",
 		"Create the token at "+wizard.APITokenPlace+". Tick each scope here as you add it there (x or space ticks).")
 
-	username := huh.NewInput().
-		Key("username").
+	username := about(huh.NewInput(), wizard.FieldUsername).
 		Title("Username").
-		Description(wizard.FieldHelp("username")).
 		Value(&st.c.Username).
 		Validate(keep(st, &st.c.Username, func(u string) error { return wizard.ValidateUsername(st.c.Edition, st.c.PasswordKind, u) }))
 	lockedUser := huh.NewNote().
 		Title("Username: " + wizard.AccessTokenUsername).
 		Description("Access tokens always use the username " + wizard.AccessTokenUsername + "; it is set for you.")
 
-	pw1, pw2 := passwordField(st), passwordField(st)
+	spec := &stepForm{layout: scopesLayout}
+	pw := passwordSecret(st)
+	pw1, pw2 := spec.addSecret(st, wizard.FieldPassword, pw), spec.addSecret(st, wizard.FieldPassword, pw)
 	expiryPage, expiry := passwordExpiryPage(st)
-	spec := &stepForm{
-		groups: []formGroup{
-			migrationPage(st),
-			page(not(isHTTP), kind),
-			page(func() bool { return !isHTTP() || st.c.Edition != wizard.Cloud || st.c.PasswordKind != wizard.APIToken }, scopes),
-			page(func() bool { return !isHTTP() || isAccessToken() }, username, pw1),
-			page(func() bool { return !isHTTP() || !isAccessToken() }, lockedUser, pw2),
-			expiryPage,
-		},
-		secrets: map[huh.Field]secretInput{pw1: passwordSecret(st), pw2: passwordSecret(st)},
-		layout:  scopesLayout,
+	spec.groups = []formGroup{
+		migrationPage(st),
+		page(not(isHTTP), kind),
+		page(func() bool { return !isHTTP() || st.c.Edition != wizard.Cloud || st.c.PasswordKind != wizard.APIToken }, scopes),
+		page(func() bool { return !isHTTP() || isAccessToken() }, username, pw1),
+		page(func() bool { return !isHTTP() || !isAccessToken() }, lockedUser, pw2),
+		expiryPage,
 	}
-	sshGroups, passphrase, pub, sshRefresh, sshNotes := sshPages(st)
+	sshGroups, pub, sshRefresh, sshNotes := sshPages(spec, st)
 	spec.notes = map[huh.Field]func() string{
 		kind:       optionNotes(wizard.PasswordKindOptions(st.c.Edition, now)),
-		scopes:     fieldNote("scopes"),
-		username:   fieldNote("username"),
 		lockedUser: func() string { return "Access tokens always use the username " + wizard.AccessTokenUsername + "." },
-		pw1:        fieldNote("password"),
-		pw2:        fieldNote("password"),
 		expiry:     func() string { return expiryHelp(st, wizard.SlotPassword) },
 	}
 	for f, n := range sshNotes {
@@ -89,16 +82,11 @@ func newCredentialsForm(st *state) *stepForm {
 	}
 	spec.refresh = func() {
 		kind.Description(kindHelp(st))
-		pw1.Title(st.c.PasswordKind.Label())
-		pw2.Title(st.c.PasswordKind.Label())
+		pw1.Title(pw.title())
+		pw2.Title(pw.title())
 		sshRefresh()
 	}
 	spec.groups = append(spec.groups, sshGroups...)
-	spec.secrets[passphrase] = secretInput{
-		value: &st.secrets.SSHPassphrase,
-		title: func() string { return "Key passphrase" },
-		check: func(string) error { return nil },
-	}
 	spec.finish = func() wizard.Problems {
 		if st.c.Connection == wizard.HTTP && st.c.Edition == wizard.Cloud && st.c.PasswordKind == wizard.AccessToken {
 			st.c.Username = wizard.AccessTokenUsername
@@ -113,19 +101,7 @@ func newCredentialsForm(st *state) *stepForm {
 	return spec
 }
 
-// passwordField is the masked token input. The value stays in memory.
-func passwordField(st *state) *huh.Input {
-	return huh.NewInput().
-		Key("password").
-		Title(st.c.PasswordKind.Label()).
-		Description(secretHelp("password", st.deps())).
-		EchoMode(huh.EchoModePassword).
-		Value(&st.secrets.Password).
-		Validate(lenient(st, func(v string) error {
-			return wizard.ValidateSecretValue(strings.ToLower(st.c.PasswordKind.Label()), v)
-		}))
-}
-
+// passwordSecret is the HTTP password, titled by its kind.
 func passwordSecret(st *state) secretInput {
 	return secretInput{
 		value: &st.secrets.Password,
@@ -145,30 +121,33 @@ func secretHelp(field wizard.Field, d *Deps) string {
 	return h
 }
 
-func sshPages(st *state) ([]formGroup, *huh.Input, *huh.Note, func(), map[huh.Field]func() string) {
+// sshPages are the SSH pages of the Credentials form (its passphrase is
+// added to spec's secrets), the public key note, their refresh and notes.
+func sshPages(spec *stepForm, st *state) ([]formGroup, *huh.Note, func(), map[huh.Field]func() string) {
 	isSSH := func() bool { return st.c.Connection == wizard.SSH }
-	source := huh.NewSelect[string]().
+	source := about(huh.NewSelect[string](), wizard.FieldSSHKey).
 		Title("SSH key").
-		Description(wizard.FieldHelp("ssh-key")).
 		Options(
 			huh.NewOption("Use an existing PEM RSA key file", keyExisting),
 			huh.NewOption("Make a new key with ssh-keygen", keyGenerate),
 		).
 		Value(&st.keySource)
 	path := huh.NewInput().
+		Key(string(wizard.FieldSSHKey)).
 		Title("Private key file").
 		Placeholder(placeholder("e.g. ~/.ssh/id_rsa")).
 		Value(&st.c.SSHKeyPath).
 		Validate(keep(st, &st.c.SSHKeyPath, func(p string) error { return checkKey(st, p) }))
-	passphrase := huh.NewInput().
-		Title("Key passphrase").
-		Description(secretHelp("ssh-passphrase", st.deps())).
-		EchoMode(huh.EchoModePassword).
-		Value(&st.secrets.SSHPassphrase)
+	passphrase := spec.addSecret(st, wizard.FieldSSHPassphrase, secretInput{
+		value: &st.secrets.SSHPassphrase,
+		title: func() string { return "Key passphrase" },
+		check: func(string) error { return nil },
+	})
 	if st.keygenPath == "" {
 		st.keygenPath = tildeHome(st.home, sshkey.DefaultKeyPath(st.home, st.effectiveID()))
 	}
 	genPath := huh.NewInput().
+		Key(string(wizard.FieldSSHKey)).
 		Title("Where to save the new key").
 		Value(&st.keygenPath)
 	run := huh.NewConfirm().
@@ -193,12 +172,9 @@ func sshPages(st *state) ([]formGroup, *huh.Input, *huh.Note, func(), map[huh.Fi
 		page(func() bool { return !isSSH() || st.keySource != keyExisting || st.keyInfo.AuthorizedKey == "" }, pub),
 	}
 	notes := map[huh.Field]func() string{
-		source: fieldNote("ssh-key"), path: fieldNote("ssh-key"), passphrase: fieldNote("ssh-passphrase"),
-		genPath: func() string {
-			return "ssh-keygen will run: " + keygenCommand(st)
-		},
+		genPath: func() string { return "ssh-keygen will run: " + keygenCommand(st) },
 	}
-	return groups, passphrase, pub, refresh, notes
+	return groups, pub, refresh, notes
 }
 
 // checkKey inspects the key file on the spot: PEM RSA is accepted, anything
@@ -224,7 +200,7 @@ func checkKey(st *state, p string) error {
 // keyHelp checks the key file as its path is typed and says what it is.
 func keyHelp(st *state) string {
 	if strings.TrimSpace(st.c.SSHKeyPath) == "" {
-		return wizard.FieldHelp("ssh-key")
+		return wizard.FieldHelp(wizard.FieldSSHKey)
 	}
 	if st.keyChecked != st.c.SSHKeyPath {
 		st.keyChecked, st.keyErr = st.c.SSHKeyPath, checkKey(st, st.c.SSHKeyPath)
@@ -329,7 +305,7 @@ func kindHelp(st *state) string {
 			return o.Note
 		}
 	}
-	return wizard.FieldHelp("password-kind")
+	return wizard.FieldHelp(wizard.FieldPasswordKind)
 }
 
 // passwordKindOptions lists wizard's password kinds; disabled ones keep

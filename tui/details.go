@@ -21,23 +21,21 @@ const (
 // URL, problems with their fix, what a pasted clone URL filled in), then the
 // Test Repository for account URLs with the full URL the test will use.
 func newDetailsForm(st *state) *stepForm {
-	edition := huh.NewSelect[wizard.Edition]().
+	edition := about(huh.NewSelect[wizard.Edition](), wizard.FieldEdition).
 		Title("Bitbucket edition").
-		Description(wizard.FieldHelp("edition")).
 		Options(enumOptions(wizard.Editions, wizard.Edition.Label)...).
 		Value(&st.c.Edition)
-	urlType := huh.NewSelect[wizard.URLType]().
+	urlType := about(huh.NewSelect[wizard.URLType](), wizard.FieldURLType).
 		Title("URL type").
-		Description(wizard.FieldHelp("url-type")).
 		Options(enumOptions(wizard.URLTypes, wizard.URLType.Label)...).
 		Value(&st.c.URLType)
-	conn := huh.NewSelect[wizard.Connection]().
+	conn := about(huh.NewSelect[wizard.Connection](), wizard.FieldConnection).
 		Title("Connection type").
-		Description(wizard.FieldHelp("connection")).
 		Options(enumOptions(wizard.Connections, wizard.Connection.Label)...).
 		Value(&st.c.Connection)
 
 	url := huh.NewInput().
+		Key(string(wizard.FieldURL)).
 		Value(&st.c.URL).
 		Validate(keep(st, &st.c.URL, func(raw string) error {
 			if st.accessible {
@@ -51,6 +49,7 @@ func newDetailsForm(st *state) *stepForm {
 			return problemsErr(ps)
 		}))
 	testRepo := huh.NewInput().
+		Key(string(wizard.FieldTestRepo)).
 		Title("Test repository").
 		Value(&st.c.TestRepo).
 		Validate(keep(st, &st.c.TestRepo, func(raw string) error {
@@ -68,9 +67,8 @@ func newDetailsForm(st *state) *stepForm {
 			page(func() bool { return st.c.URLType != wizard.Account }, testRepo),
 		},
 		finish: func() wizard.Problems { return finishDetails(st) },
-		waive:  func(p wizard.Problem) bool { return p.Field == "test-repo" && emptyRepoToPick(st) },
+		waive:  func(p wizard.Problem) bool { return p.Field == wizard.FieldTestRepo && emptyRepoToPick(st) },
 		notes: map[huh.Field]func() string{
-			edition: fieldNote("edition"), urlType: fieldNote("url-type"), conn: fieldNote("connection"),
 			url:      func() string { return urlHelp(st) },
 			testRepo: func() string { return testRepoHelp(st) },
 		},
@@ -177,7 +175,7 @@ func urlHelp(st *state) string {
 			lines = append(lines, "ctrl+f uses "+fixed)
 		}
 	} else {
-		lines = append(lines, wizard.FieldHelp("url"))
+		lines = append(lines, wizard.FieldHelp(wizard.FieldURL))
 	}
 	if len(st.pasteNotes) > 0 {
 		lines = append(lines, "from the pasted URL: "+strings.Join(st.pasteNotes, "; "))
@@ -205,7 +203,7 @@ func urlFix(st *state) (string, bool) {
 // testRepoHelp is the live text under the Test Repository field.
 func testRepoHelp(st *state) string {
 	c := st.c
-	lines := []string{"format: " + wizard.TestRepoFormat(c.Edition), wizard.FieldHelp("test-repo")}
+	lines := []string{"format: " + wizard.TestRepoFormat(c.Edition), wizard.FieldHelp(wizard.FieldTestRepo)}
 	if pickRepoLater(st) {
 		lines = append(lines, "or leave it empty and pick it from the list after the "+pickStep(c)+" step")
 	}

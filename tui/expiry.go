@@ -91,6 +91,7 @@ func (st *state) tokenExpiry(c wizard.Connector, slot wizard.SecretSlot) time.Ti
 func expiryField(st *state, slot wizard.SecretSlot, title string) *huh.Input {
 	e := st.expiryOf(slot)
 	return huh.NewInput().
+		Key(string(wizard.FieldTokenExpires)).
 		Title(title).
 		Description(expiryHelp(st, slot)).
 		Placeholder(placeholder(defaultExpiry(st))).

@@ -46,12 +46,13 @@ type stepForm struct {
 	// loop (huh's *Func options evaluate in commands).
 	refresh func()
 	// notes are the help texts accessible mode prints before asking a field
-	// (huh's accessible prompts show titles only); after run once the
-	// field is answered (they may settle values the answer implies) and
-	// their text is printed.
+	// whose help is not wizard's for its key (see noteOf; huh's accessible
+	// prompts show titles only); after run once the field is answered
+	// (they may settle values the answer implies) and their text is printed.
 	notes map[huh.Field]func() string
 	after map[huh.Field]func() string
-	// secrets are the masked inputs, which accessible mode asks itself.
+	// secrets are the masked inputs (addSecret), which accessible mode
+	// asks itself.
 	secrets map[huh.Field]secretInput
 	// done, when set, runs after a valid completion instead of moving on
 	// (e.g. to run ssh-keygen); nil means move on.
@@ -62,7 +63,8 @@ type stepForm struct {
 	layout func(formWidth int, t *huh.Theme)
 }
 
-// secretInput is a masked field's binding, for accessible mode.
+// secretInput is a masked input's value, title and check, declared once
+// for the screens' field (addSecret) and accessible mode's prompt.
 type secretInput struct {
 	value *string
 	title func() string
@@ -94,9 +96,40 @@ func lenient[T any](st *state, validate func(T) error) func(T) error {
 	}
 }
 
-// fieldNote is a field's constant help.
-func fieldNote(field wizard.Field) func() string {
-	return func() string { return wizard.FieldHelp(field) }
+// about gives f the key of the setting it asks and wizard's help for that
+// setting as its description, both from the one name.
+func about[F interface {
+	Key(string) F
+	Description(string) F
+}](f F, field wizard.Field) F {
+	return f.Key(string(field)).Description(wizard.FieldHelp(field))
+}
+
+// noteOf is what accessible mode prints before asking f: the step's own
+// note when it has one, else wizard's help for the setting f is keyed by.
+func (spec *stepForm) noteOf(f huh.Field) string {
+	if n, ok := spec.notes[f]; ok {
+		return n()
+	}
+	return wizard.FieldHelp(wizard.Field(f.GetKey()))
+}
+
+// addSecret declares the masked input s for the setting named field: the
+// huh field the screens show, which accessible mode asks itself as s
+// (never echoed). The value stays in memory.
+func (spec *stepForm) addSecret(st *state, field wizard.Field, s secretInput) *huh.Input {
+	f := huh.NewInput().
+		Key(string(field)).
+		Title(s.title()).
+		Description(secretHelp(field, st.deps())).
+		EchoMode(huh.EchoModePassword).
+		Value(s.value).
+		Validate(lenient(st, s.check))
+	if spec.secrets == nil {
+		spec.secrets = map[huh.Field]secretInput{}
+	}
+	spec.secrets[f] = s
+	return f
 }
 
 // optionNotes lists each option's note, for accessible mode.

@@ -199,3 +199,33 @@ func TestCtrlCAfterSaveKeepsResult(t *testing.T) {
 		t.Fatalf("result after Ctrl+C on Saved: %+v, %v", r, err)
 	}
 }
+
+// TestFormFieldsAreKeyed: every field a settings step asks carries the
+// key of the setting it asks (a wizard.Field with help), so that a jump
+// lands on it and accessible mode prints wizard's help for it; notes and
+// the "Run ssh-keygen now?" question ask no setting.
+func TestFormFieldsAreKeyed(t *testing.T) {
+	ssh := cloudHTTP()
+	ssh.Connection = wizard.SSH
+	for name, c := range map[string]wizard.Connector{"http": cloudHTTP(), "ssh": ssh} {
+		for step, build := range stepBuilders {
+			st := newState(&c, &Deps{})
+			st.apiOn = true
+			spec := build(st)
+			for _, g := range spec.groups {
+				for _, f := range g.fields {
+					if _, note := f.(*huh.Note); note {
+						continue
+					}
+					if c, ok := f.(*huh.Confirm); ok && c.GetKey() == "" && strings.Contains(c.View(), "ssh-keygen") {
+						continue
+					}
+					key := wizard.Field(f.GetKey())
+					if wizard.FieldHelp(key) == "" {
+						t.Errorf("%s %s: a field is keyed %q", name, step.Title(), key)
+					}
+				}
+			}
+		}
+	}
+}

@@ -11,9 +11,8 @@ import (
 // newOverviewForm builds the Overview step: Name, Id (derived live from the
 // Name, editable until the connector is saved), Description and Tags.
 func newOverviewForm(st *state) *stepForm {
-	name := huh.NewInput().
+	name := about(huh.NewInput(), wizard.FieldName).
 		Title("Name").
-		Description(wizard.FieldHelp("name")).
 		Placeholder(placeholder("e.g. bitbucket-cloud")).
 		Value(&st.c.Name).
 		Validate(keep(st, &st.c.Name, wizard.ValidateName))
@@ -27,6 +26,7 @@ func newOverviewForm(st *state) *stepForm {
 			Title(fmt.Sprintf("Id: %s (locked: a saved connector keeps its Id)", st.c.ID))
 	} else {
 		in := huh.NewInput().
+			Key(string(wizard.FieldID)).
 			Title("Id").
 			Value(&st.c.ID).
 			Validate(lenient(st, func(s string) error {
@@ -42,15 +42,13 @@ func newOverviewForm(st *state) *stepForm {
 		id = in
 	}
 
-	desc := huh.NewInput().
+	desc := about(huh.NewInput(), wizard.FieldDescription).
 		Title("Description").
-		Description(wizard.FieldHelp("description")).
 		Value(&st.c.Description).
 		Validate(lenient(st, wizard.ValidateDescription))
 
-	tags := huh.NewInput().
+	tags := about(huh.NewInput(), wizard.FieldTag).
 		Title("Tags").
-		Description(wizard.FieldHelp("tag")).
 		Placeholder(placeholder("e.g. team:platform, prod")).
 		Value(&st.tagsText).
 		Validate(lenient(st, func(s string) error {
@@ -61,9 +59,7 @@ func newOverviewForm(st *state) *stepForm {
 	return &stepForm{
 		groups:  []formGroup{page(nil, name, id, desc, tags)},
 		refresh: refresh,
-		notes: map[huh.Field]func() string{
-			name: fieldNote("name"), id: func() string { return idHelp(st) }, desc: fieldNote("description"), tags: fieldNote("tag"),
-		},
+		notes:   map[huh.Field]func() string{id: func() string { return idHelp(st) }},
 		finish: func() wizard.Problems {
 			parsed, ps := wizard.ParseTags([]string{st.tagsText})
 			st.c.Tags = parsed
@@ -80,5 +76,5 @@ func idHelp(st *state) string {
 	if d := wizard.DeriveID(st.c.Name); d != "" {
 		return "made from the name: " + d + " (type to change it; fixed once saved)"
 	}
-	return wizard.FieldHelp("id")
+	return wizard.FieldHelp(wizard.FieldID)
 }

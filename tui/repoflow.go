@@ -20,7 +20,7 @@ func setTestRepo(st *state, raw string, now time.Time) wizard.Problems {
 	c := st.connector()
 	c.TestRepo = repo
 	for _, p := range c.ValidateStep(wizard.StepDetails, now) {
-		if p.Field == "test-repo" {
+		if p.Field == wizard.FieldTestRepo {
 			ps = append(ps, p)
 		}
 	}

@@ -243,7 +243,7 @@ func (m *Model) keygenDone(msg keygenDoneMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		fs.problems = wizard.Problems{{Field: "ssh-key", Msg: "ssh-keygen did not make the key: " + msg.err.Error()}}
+		fs.problems = wizard.Problems{{Field: wizard.FieldSSHKey, Msg: "ssh-keygen did not make the key: " + msg.err.Error()}}
 		fs.resume = credKeygen
 	} else {
 		st.keySource, st.c.SSHKeyPath = keyExisting, msg.path

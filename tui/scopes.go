@@ -40,6 +40,7 @@ func scopesField(st *state, title, desc string) (*scopeList, func(formWidth int,
 	}
 	s.wrapped = s.labels
 	s.MultiSelect = huh.NewMultiSelect[string]().
+		Key(string(wizard.FieldScopes)).
 		Title(title).
 		Description(desc).
 		Options(opts...).
