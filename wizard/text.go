@@ -75,25 +75,25 @@ func (c Connector) Printable() Connector {
 
 type textField struct {
 	field Field
-	step  Step
 	value *string
 }
 
-// textFields are c's free-text settings (pointers into c).
+// textFields are c's free-text settings (pointers into c); StepOf names
+// each one's step.
 func (c *Connector) textFields() []textField {
 	return []textField{
-		{"name", StepOverview, &c.Name},
-		{"id", StepOverview, &c.ID},
-		{"description", StepOverview, &c.Description},
-		{"url", StepDetails, &c.URL},
-		{"test-repo", StepDetails, &c.TestRepo},
-		{"username", StepCredentials, &c.Username},
-		{"ssh-key", StepCredentials, &c.SSHKeyPath},
-		{"api-email", StepAPIAccess, &c.APIEmail},
-		{"api-username", StepAPIAccess, &c.APIUsername},
-		{"ca-file", StepConnectivity, &c.CAFile},
-		{"org", StepConnectivity, &c.Org},
-		{"project", StepConnectivity, &c.Project},
+		{FieldName, &c.Name},
+		{FieldID, &c.ID},
+		{FieldDescription, &c.Description},
+		{FieldURL, &c.URL},
+		{FieldTestRepo, &c.TestRepo},
+		{FieldUsername, &c.Username},
+		{FieldSSHKey, &c.SSHKeyPath},
+		{FieldAPIEmail, &c.APIEmail},
+		{FieldAPIUsername, &c.APIUsername},
+		{FieldCAFile, &c.CAFile},
+		{FieldOrg, &c.Org},
+		{FieldProject, &c.Project},
 	}
 }
 
@@ -102,7 +102,7 @@ func (c *Connector) textFields() []textField {
 func textProblems(c Connector, s Step) Problems {
 	var ps Problems
 	for _, f := range c.textFields() {
-		if f.step != s || f.field == FieldName || f.field == FieldID { // stricter rules of their own
+		if StepOf(f.field) != s || f.field == FieldName || f.field == FieldID { // stricter rules of their own
 			continue
 		}
 		if err := ValidateText(strings.ReplaceAll(string(f.field), "-", " "), *f.value); err != nil {

@@ -12,7 +12,7 @@ const passwordInURLMsg = "a password in the url is never saved; remove it and en
 // NormalizeURL returns the URL as it will be saved and exported (scheme,
 // host case, trailing slash, .git, default ports and any HTTP username or
 // password made canonical) and the problems with it for the chosen
-// edition, URL type and connection, all on field "url". A problem's Fix is
+// edition, URL type and connection, all on FieldURL. A problem's Fix is
 // the corrected URL when one can be proposed. NormalizeURL is idempotent,
 // and its result never contains a password.
 func NormalizeURL(e Edition, t URLType, c Connection, raw string) (string, Problems) {
@@ -95,7 +95,7 @@ func urlProblems(p ParsedURL, e Edition, t URLType, c Connection, testRepo strin
 
 // NormalizeTestRepo returns the test repository as it will be saved
 // (slashes trimmed, .git added; a pasted clone URL becomes its path) and
-// its problems on field "test-repo": Cloud takes REPO-NAME.git (or
+// its problems on FieldTestRepo: Cloud takes REPO-NAME.git (or
 // WORKSPACE/REPO-NAME.git with the bare https://bitbucket.org URL), Data
 // Center PROJECT-ID/REPO-NAME.git. It is idempotent.
 func NormalizeTestRepo(e Edition, raw string) (string, Problems) {

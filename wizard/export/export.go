@@ -191,39 +191,39 @@ func check(c wizard.Connector) wizard.Problems {
 	var ps wizard.Problems
 	add := func(field wizard.Field, msg string) { ps = append(ps, wizard.Problem{Field: field, Msg: msg}) }
 	if err := wizard.ValidateName(c.Name); err != nil {
-		add("name", err.Error())
+		add(wizard.FieldName, err.Error())
 	}
 	if err := wizard.ValidateID(c.ID); err != nil {
-		add("id", err.Error())
+		add(wizard.FieldID, err.Error())
 	}
 	if strings.TrimSpace(c.URL) == "" {
-		add("url", "url is empty: enter the bitbucket account or repository url")
+		add(wizard.FieldURL, "url is empty: enter the bitbucket account or repository url")
 	}
 	if _, err := wizard.ParseURLType(string(c.URLType)); err != nil {
-		add("url-type", "url type: "+err.Error())
+		add(wizard.FieldURLType, "url type: "+err.Error())
 	}
 	if _, err := wizard.ParseConnection(string(c.Connection)); err != nil {
-		add("connection", "connection type: "+err.Error())
+		add(wizard.FieldConnection, "connection type: "+err.Error())
 	}
 	if _, err := wizard.ParseConnectivity(string(c.Connectivity)); err != nil {
-		add("connectivity", "connectivity: "+err.Error())
+		add(wizard.FieldConnectivity, "connectivity: "+err.Error())
 	}
 	if c.Connection == wizard.HTTP && strings.TrimSpace(c.EffectiveUsername()) == "" {
-		add("username", "username is empty: enter your bitbucket username (not your email)")
+		add(wizard.FieldUsername, "username is empty: enter your bitbucket username (not your email)")
 	}
 	switch c.APIAccess {
 	case wizard.APINone, wizard.APIAccessToken:
 	case wizard.APIEmailAPIToken:
 		if strings.TrimSpace(c.APIEmail) == "" {
-			add("api-email", "api email is empty: enter the email of your atlassian account")
+			add(wizard.FieldAPIEmail, "api email is empty: enter the email of your atlassian account")
 		}
 	case wizard.APIUsernameAppPassword:
 		if apiUsername(c) == "" {
-			add("api-username", "api username is empty: enter your bitbucket username")
+			add(wizard.FieldAPIUsername, "api username is empty: enter your bitbucket username")
 		}
 	default:
 		_, err := wizard.ParseAPIAccessKind(string(c.APIAccess))
-		add("api-access", "api access: "+err.Error())
+		add(wizard.FieldAPIAccess, "api access: "+err.Error())
 	}
 	ps = append(ps, checkScope(c)...)
 	return ps
@@ -243,13 +243,13 @@ func checkScope(c wizard.Connector) wizard.Problems {
 	switch c.Scope {
 	case wizard.ScopeAccount:
 	case wizard.ScopeOrg:
-		need("org", "organization", c.Org)
+		need(wizard.FieldOrg, "organization", c.Org)
 	case wizard.ScopeProject:
-		need("org", "organization", c.Org)
-		need("project", "project", c.Project)
+		need(wizard.FieldOrg, "organization", c.Org)
+		need(wizard.FieldProject, "project", c.Project)
 	default:
 		_, err := wizard.ParseScope(string(c.Scope))
-		ps = append(ps, wizard.Problem{Field: "scope", Msg: "scope: " + err.Error()})
+		ps = append(ps, wizard.Problem{Field: wizard.FieldScope, Msg: "scope: " + err.Error()})
 	}
 	return ps
 }
