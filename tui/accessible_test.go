@@ -314,3 +314,32 @@ func TestAccessibleBackToFix(t *testing.T) {
 		}
 	}
 }
+
+// TestAccessibleProjectScope: the organisation and project identifiers
+// are checked as typed (they were checked against the value before the
+// answer, so a valid identifier was refused line after line).
+func TestAccessibleProjectScope(t *testing.T) {
+	// Not parallel: Run sets the process-wide Lip Gloss renderer.
+	input := strings.Join([]string{
+		"Cloud P", "", "", "",
+		"1", "1", "1", "https://bitbucket.org/acme", "widgets",
+		"1", "0", "jdoe", "tokSECRET123", "",
+		"n",
+		"1", "3", "bad org", "myorg", "myproj", // platform, project scope; a bad org is asked again
+		"7", // review: quit without saving
+	}, "\n") + "\n"
+	f := newFakes()
+	var out bytes.Buffer
+	r, err := Run(context.Background(), Options{
+		Deps: f.deps(t.TempDir()), Accessible: true, In: strings.NewReader(input), Out: &out,
+	})
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	if c := r.Connector; c.Scope != wizard.ScopeProject || c.Org != "myorg" || c.Project != "myproj" {
+		t.Fatalf("connector = %+v\n%s", c, out.String())
+	}
+	if n := strings.Count(out.String(), "Organisation identifier"); n != 2 {
+		t.Errorf("the org was asked %d times, want 2 (the bad one again):\n%s", n, out.String())
+	}
+}

@@ -44,11 +44,11 @@ func newConnectivityForm(st *state) *stepForm {
 	org := about(huh.NewInput(), wizard.FieldOrg).
 		Title("Organisation identifier").
 		Value(&st.c.Org).
-		Validate(lenient(st, func(string) error { return scopeProblem(st, wizard.FieldOrg) }))
+		Validate(keep(st, &st.c.Org, func(v string) error { return scopeProblem(st, wizard.FieldOrg, v) }))
 	project := about(huh.NewInput(), wizard.FieldProject).
 		Title("Project identifier").
 		Value(&st.c.Project).
-		Validate(lenient(st, func(string) error { return scopeProblem(st, wizard.FieldProject) }))
+		Validate(keep(st, &st.c.Project, func(v string) error { return scopeProblem(st, wizard.FieldProject, v) }))
 
 	return &stepForm{
 		groups: []formGroup{
@@ -79,8 +79,17 @@ func newConnectivityForm(st *state) *stepForm {
 	}
 }
 
-func scopeProblem(st *state, field wizard.Field) error {
-	if p, ok := st.connector().ValidateStep(wizard.StepConnectivity, st.now()).Field(field); ok {
+// scopeProblem is wizard's problem with v typed as the org or project
+// identifier (field). Accessible mode validates an answer before the
+// field's value holds it, so v is put in a copy of the settings.
+func scopeProblem(st *state, field wizard.Field, v string) error {
+	c := st.connector()
+	if field == wizard.FieldOrg {
+		c.Org = v
+	} else {
+		c.Project = v
+	}
+	if p, ok := c.ValidateStep(wizard.StepConnectivity, st.now()).Field(field); ok {
 		return problemsErr(wizard.Problems{p})
 	}
 	return nil
