@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/bbconnect/bbconnect/keychain"
 	"github.com/bbconnect/bbconnect/keychain/profile"
@@ -198,8 +199,8 @@ func remoteLink(l *profile.HarnessLink, j journal) *profile.HarnessLink {
 			ids = append(ids, s)
 		}
 	}
-	for _, s := range AllSlotsOf(j.Remote.Secrets) {
-		if ref := j.Remote.Secrets[s]; !slices.Contains(ids, ref) {
+	for _, ref := range j.Remote.SecretRefs() {
+		if !slices.Contains(ids, ref) {
 			ids = append(ids, ref)
 		}
 	}
@@ -214,6 +215,30 @@ func AllSlotsOf(m map[wizard.SecretSlot]string) []wizard.SecretSlot {
 		if _, ok := m[s]; ok {
 			out = append(out, s)
 		}
+	}
+	return out
+}
+
+// SecretRefs are the secrets the step writes, each once, in slot order.
+func (s *RemoteStep) SecretRefs() []string {
+	var out []string
+	for _, slot := range AllSlotsOf(s.Secrets) {
+		if ref := s.Secrets[slot]; !slices.Contains(out, ref) {
+			out = append(out, ref)
+		}
+	}
+	return out
+}
+
+// Summary says in one clause what an applied step did in Harness.
+func (s *RemoteStep) Summary() string {
+	refs := strings.Join(s.SecretRefs(), ", ")
+	out := fmt.Sprintf("in harness, secret %s now holds it and harness's test passed", refs)
+	if s.Kind == RemoteRepoint {
+		out = fmt.Sprintf("in harness, connector %s now uses the new secret %s and harness's test passed", s.Connector, refs)
+	}
+	if len(s.OldSecrets) > 0 {
+		out += fmt.Sprintf(" (the old secret %s is unused: delete it in harness)", strings.Join(s.OldSecrets, ", "))
 	}
 	return out
 }

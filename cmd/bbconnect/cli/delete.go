@@ -25,7 +25,7 @@ type DeleteOptions struct {
 }
 
 // NewCmdDelete returns `bbconnect delete`.
-func NewCmdDelete(f *Factory, runF func(context.Context, *DeleteOptions) error) *cobra.Command {
+func NewCmdDelete(f *Factory) *cobra.Command {
 	opts := &DeleteOptions{IO: f.IO, Factory: f}
 	cmd := &cobra.Command{
 		Use:   "delete ID",
@@ -43,9 +43,6 @@ On a terminal it asks first; elsewhere --yes is required.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ID = args[0]
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return deleteRun(cmd.Context(), opts)
 		},
 	}

@@ -28,7 +28,7 @@ type ExportOptions struct {
 }
 
 // NewCmdExport returns `bbconnect export`.
-func NewCmdExport(f *Factory, runF func(context.Context, *ExportOptions) error) *cobra.Command {
+func NewCmdExport(f *Factory) *cobra.Command {
 	opts := &ExportOptions{IO: f.IO, Factory: f}
 	cmd := &cobra.Command{
 		Use:   "export ID",
@@ -57,9 +57,6 @@ With --output the export is written to that file (atomically, mode 0600) instead
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ID = args[0]
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return exportRun(cmd.Context(), opts)
 		},
 	}
@@ -217,7 +214,7 @@ func completeIDs(f *Factory) []string {
 
 // sameExportName returns a saved connector other than id whose exports
 // would use the same Harness secret ids and Terraform resource name.
-func sameExportName(st ProfileStore, id string) (string, bool) {
+func sameExportName(st profile.Store, id string) (string, bool) {
 	ps, _ := st.List()
 	for _, p := range ps {
 		if other := p.Connector.ID; !strings.EqualFold(other, id) && wizard.SameExportName(other, id) {

@@ -2,14 +2,19 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
+	gokeyring "github.com/zalando/go-keyring"
+
 	"github.com/bbconnect/bbconnect/keychain"
+	"github.com/bbconnect/bbconnect/keychain/lock"
+	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/wizard"
-	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
 // Environment variables bbconnect reads.
@@ -31,9 +36,11 @@ const (
 	EnvSSHPassphrase = "BBCONNECT_SSH_PASSPHRASE"
 )
 
-// Factory holds the dependencies every command shares. A nil service
-// means that part of bbconnect is not available yet: the command says so
-// plainly and exits non-zero rather than pretend.
+// Factory holds the infrastructure every command shares, in the shape of
+// cli/cli's cmdutil.Factory: the IO streams, the environment, the clock
+// (Now), where the saved connectors live (ProfileDir, profileStore), the
+// keychain and the terminal wizard's runner. The commands call the domain
+// packages (conntest, sshkey, export, rotate, harness) themselves.
 type Factory struct {
 	IO      *IOStreams
 	Version string
@@ -51,25 +58,18 @@ type Factory struct {
 	// who holds it. Set when the command starts; never holds arguments.
 	Running string
 
-	// Keychain opens the OS keychain.
+	// Keychain opens the keychain; nil opens the OS keychain (or, with
+	// BBCONNECT_KEYRING=mock, an in-memory one). Tests pass a fake.
 	Keychain func() (SecretStore, error)
-	// Profiles opens the saved connectors in dir.
-	Profiles func(dir string) (ProfileStore, error)
-	// Test runs the live connection test.
-	Test TestFunc
-	// InspectKey checks an SSH private key file.
-	InspectKey func(path string) (KeyInfo, error)
-	// Rotate replaces a connector's secret after testing the new one.
-	Rotate RotateFunc
-	// Pending lists the connectors of dir with an unfinished rotation.
-	Pending func(dir string) ([]string, error)
-	// Recover finishes or rolls back unfinished rotations.
-	Recover RecoverFunc
-	// Wizard runs the terminal wizard.
+	// Wizard runs the terminal wizard (package wire connects it).
 	Wizard WizardFunc
+
+	// remote is the connectors' copy in Harness (harnessRemote).
+	remote *harnessRemote
 }
 
-// SecretStore is the OS keychain as the commands use it.
+// SecretStore is the OS keychain as the commands use it;
+// *keychain.Keychain satisfies it.
 type SecretStore interface {
 	// Probe proves the keychain works (write, read back, delete).
 	Probe(ctx context.Context) error
@@ -82,30 +82,16 @@ type SecretStore interface {
 	Delete(ctx context.Context, id string, slot wizard.SecretSlot) error
 	// DeleteAll removes every item of a connector and names what it removed.
 	DeleteAll(ctx context.Context, id string) ([]string, error)
+	// SetHarnessKey stores the Harness API key of account.
+	SetHarnessKey(ctx context.Context, account, key string) error
+	// HarnessKey reads the key of account; "" when none is stored.
+	HarnessKey(ctx context.Context, account string) (string, error)
+	// DeleteHarnessKey removes the key of account and says whether there was one.
+	DeleteHarnessKey(ctx context.Context, account string) (bool, error)
 }
 
-// TestSettings are the connection-test options a command passes on.
-type TestSettings struct {
-	CAFile          string    // extra CA bundle (PEM)
-	CloudURL        string    // where Bitbucket Cloud git traffic goes ("" = bitbucket.org)
-	CloudAPIURL     string    // where Bitbucket Cloud API traffic goes ("" = api.bitbucket.org)
-	Now             time.Time // the clock
-	TokenExpires    time.Time // expiry of the HTTP password token, zero when unknown
-	APITokenExpires time.Time // expiry of a separate API token, zero when unknown
-}
-
-// TestFunc runs the live connection test of c with its secrets.
-type TestFunc func(ctx context.Context, c wizard.Connector, s Secrets, ts TestSettings, progress func(conntest.Event)) conntest.Report
-
-// KeyInfo is what InspectKey learns about an SSH private key.
-type KeyInfo struct {
-	Encrypted   bool   // a passphrase is needed
-	Fingerprint string // SHA256:…
-}
-
-// NewFactory returns the factory of this process: the system streams and
-// the real environment. The caller wires in the services (package main's
-// wire.go), so this package builds on nothing but the domain.
+// NewFactory returns the factory of this process: the system streams, the
+// real environment and the OS keychain. Package wire connects the wizard.
 func NewFactory(version string) *Factory {
 	return &Factory{
 		IO:       System(),
@@ -163,23 +149,11 @@ func (f *Factory) getenv(name string) string {
 	return f.Getenv(name)
 }
 
-// errNotAvailable says plainly that a part of bbconnect does not exist yet.
-func errNotAvailable(what, instead string) error {
-	msg := what + " is not available yet in this build of bbconnect"
-	if instead != "" {
-		msg += "; " + instead
-	}
-	return failuref("%s", msg)
-}
-
 // openKeychain opens the keychain and proves it works before any secret
 // is asked for or read. Without one it stops with the reason and the ways
 // to get one: there is no plaintext fallback.
 func (f *Factory) openKeychain(ctx context.Context) (SecretStore, error) {
-	if f.Keychain == nil {
-		return nil, errNotAvailable("the keychain", "nothing was saved (use --dry-run to print the export)")
-	}
-	kc, err := f.Keychain()
+	kc, err := f.keychain()
 	if err == nil {
 		err = kc.Probe(ctx)
 	}
@@ -187,4 +161,52 @@ func (f *Factory) openKeychain(ctx context.Context) (SecretStore, error) {
 		return nil, failuref("no usable keychain: %s\nnothing was saved", keychain.Explain(err))
 	}
 	return kc, nil
+}
+
+// mockOnce installs go-keyring's mock once per process, so every command
+// of one process sees the same in-memory items.
+var mockOnce sync.Once
+
+// keychain opens the keychain: Keychain when set, else the OS keychain,
+// or go-keyring's in-memory mock when BBCONNECT_KEYRING=mock (a testing
+// aid for the end-to-end tests: the secrets live in this process only and
+// are lost at exit). Nothing is called on the OS yet.
+func (f *Factory) keychain() (SecretStore, error) {
+	if f.Keychain != nil {
+		return f.Keychain()
+	}
+	switch v := f.getenv(EnvKeyring); v {
+	case "":
+		return keychain.New(), nil
+	case "mock":
+		mockOnce.Do(func() {
+			gokeyring.MockInit()
+			fmt.Fprintf(f.IO.ErrOut, "! %s=mock: secrets are kept in memory for this run only (testing aid)\n", EnvKeyring)
+		})
+		return keychain.New(keychain.WithBackend(keychain.GoKeyring())), nil
+	}
+	return nil, fmt.Errorf("%s is set to an unknown value; unset it (only \"mock\", a testing aid, is known)", EnvKeyring)
+}
+
+// clock is the factory's clock as a func, falling back to the real time
+// when BBCONNECT_NOW cannot be read.
+func (f *Factory) clock() func() time.Time {
+	return func() time.Time {
+		if t, err := f.Now(); err == nil {
+			return t
+		}
+		return time.Now()
+	}
+}
+
+// profileStore is the profile store of dir as the commands use it: the
+// factory's clock; a connector's lock records the running command, and a
+// command that has to wait for another says so on stderr.
+func (f *Factory) profileStore(dir string) profile.Store {
+	return profile.Store{
+		Dir: dir, Now: f.clock(), Owner: f.Running,
+		OnLockWait: func(o lock.Owner) {
+			fmt.Fprintf(f.IO.ErrOut, "… another bbconnect (%s) is changing this connector; waiting for it\n", o)
+		},
+	}
 }

@@ -2,25 +2,22 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/bbconnect/bbconnect/keychain"
 	"github.com/bbconnect/bbconnect/keychain/profile"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 	harnessapi "github.com/bbconnect/bbconnect/wizard/harness"
 )
-
-// HarnessKeyStore keeps Harness API keys in the OS keychain, one item per
-// Harness account (keychain.Keychain satisfies it).
-type HarnessKeyStore interface {
-	// SetHarnessKey stores the key of account.
-	SetHarnessKey(ctx context.Context, account, key string) error
-	// HarnessKey reads the key of account; "" when none is stored.
-	HarnessKey(ctx context.Context, account string) (string, error)
-	// DeleteHarnessKey removes the key of account and says whether there was one.
-	DeleteHarnessKey(ctx context.Context, account string) (bool, error)
-}
 
 // harnessFlags are the flags of every command that talks to Harness.
 type harnessFlags struct {
@@ -51,8 +48,8 @@ func (f *Factory) resolveHarness(ctx context.Context, hf harnessFlags, needKey b
 		_ = f.Unsetenv(harnessapi.EnvAPIKey)
 	}
 	hs := &harnessSettings{cfg: env}
-	if ls, err := f.harnessLogins(); err == nil {
-		hs.login, _, _ = ls.LoadHarnessLogin()
+	if st, _, err := f.openProfiles(); err == nil {
+		hs.login, _, _ = st.LoadHarnessLogin()
 	}
 	hs.cfg = harnessapi.Resolve(harnessapi.Config{Endpoint: hf.URL, Account: hf.Account, CAFile: hf.CAFile}, env, harnessapi.Login(hs.login))
 	if _, err := harnessapi.ParseEndpoint(hs.cfg.Endpoint); err != nil {
@@ -64,7 +61,7 @@ func (f *Factory) resolveHarness(ctx context.Context, hf harnessFlags, needKey b
 	if hs.cfg.Account == "" {
 		return nil, failuref("no harness account: run bbconnect harness login, or set %s (and %s)", harnessapi.EnvAPIKey, harnessapi.EnvAccount)
 	}
-	keys, err := f.harnessKeys(ctx)
+	keys, err := f.openKeychain(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -86,41 +83,6 @@ func (hs *harnessSettings) client() (*harnessapi.Client, error) {
 		return nil, failuref("%v", err)
 	}
 	return c, nil
-}
-
-// harnessLoginStore keeps the account `harness login` proved
-// (profile.Store satisfies it).
-type harnessLoginStore interface {
-	LoadHarnessLogin() (profile.HarnessLogin, bool, error)
-	SaveHarnessLogin(l profile.HarnessLogin) error
-	RemoveHarnessLogin() error
-	HarnessLoginPath() string
-}
-
-// harnessLogins opens the saved login beside the saved connectors.
-func (f *Factory) harnessLogins() (harnessLoginStore, error) {
-	st, _, err := f.openProfiles()
-	if err != nil {
-		return nil, err
-	}
-	ls, ok := st.(harnessLoginStore)
-	if !ok {
-		return nil, errNotAvailable("saving a harness login", "set "+harnessapi.EnvAPIKey+" and "+harnessapi.EnvAccount)
-	}
-	return ls, nil
-}
-
-// harnessKeys opens the keychain as a store of Harness keys.
-func (f *Factory) harnessKeys(ctx context.Context) (HarnessKeyStore, error) {
-	kc, err := f.openKeychain(ctx)
-	if err != nil {
-		return nil, err
-	}
-	keys, ok := kc.(HarnessKeyStore)
-	if !ok {
-		return nil, errNotAvailable("keeping a harness api key in the keychain", "set "+harnessapi.EnvAPIKey)
-	}
-	return keys, nil
 }
 
 // harnessFailure turns a Harness error into exit status 1 with its text.
@@ -152,4 +114,43 @@ The key travels only in the x-api-key header, over https (http only to localhost
 	}
 	cmd.AddCommand(NewCmdHarnessLogin(f), NewCmdHarnessLogout(f), NewCmdHarnessScan(f), NewCmdHarnessImport(f))
 	return cmd
+}
+
+// HarnessHTTPClient is the Harness client's transport under the testing aid
+// BBCONNECT_CONNECT_TO (pinned screenshots, demos): traffic for a mapped
+// host:port goes to its loopback address, the URL keeping its host name,
+// which TLS checks against BBCONNECT_CA_FILE at the BBCONNECT_NOW clock.
+// A host the aid does not map is dialled as usual. Nil without the aid;
+// a malformed aid fails every call with its problem.
+func (f *Factory) HarnessHTTPClient() *http.Client {
+	v := f.getenv(conntest.EnvConnectTo)
+	if v == "" {
+		return nil
+	}
+	m, err := conntest.ParseConnectTo(v)
+	dialer := &net.Dialer{Timeout: 10 * time.Second}
+	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if ca := f.getenv(conntest.EnvCAFile); ca != "" {
+		pool := x509.NewCertPool()
+		if data, rerr := os.ReadFile(ca); rerr == nil && pool.AppendCertsFromPEM(data) {
+			tlsCfg.RootCAs = pool
+		}
+	}
+	if now, nerr := f.Now(); nerr == nil {
+		start := time.Now()
+		tlsCfg.Time = func() time.Time { return now.Add(time.Since(start)) }
+	}
+	tr := &http.Transport{
+		TLSClientConfig: tlsCfg,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if err != nil {
+				return nil, err
+			}
+			if to, ok := m[strings.ToLower(addr)]; ok {
+				addr = to
+			}
+			return dialer.DialContext(ctx, network, addr)
+		},
+	}
+	return &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }

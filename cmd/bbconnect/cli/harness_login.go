@@ -63,11 +63,11 @@ func harnessLoginRun(ctx context.Context, f *Factory, hf harnessFlags, keyStdin 
 	var keys harnessapi.KeyKeeper
 	var save func(harnessapi.Login) error
 	if !fromEnv {
-		kk, err := f.harnessKeys(ctx)
+		kk, err := f.openKeychain(ctx)
 		if err != nil {
 			return err
 		}
-		ls, err := f.harnessLogins()
+		ls, _, err := f.openProfiles()
 		if err != nil {
 			return err
 		}
@@ -136,7 +136,7 @@ The key itself stays valid in Harness: revoke it there if it leaked.`,
 }
 
 func harnessLogoutRun(ctx context.Context, f *Factory, hf harnessFlags) error {
-	ls, err := f.harnessLogins()
+	ls, _, err := f.openProfiles()
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func harnessLogoutRun(ctx context.Context, f *Factory, hf harnessFlags) error {
 	if account == "" {
 		return usageErrorf("no harness login to remove; give --harness-account to remove the key of an account")
 	}
-	keys, err := f.harnessKeys(ctx)
+	keys, err := f.openKeychain(ctx)
 	if err != nil {
 		return err
 	}

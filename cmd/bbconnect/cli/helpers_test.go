@@ -2,8 +2,9 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bbconnect/bbconnect/cmd/bbemu/emu"
 	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/conntest"
@@ -19,11 +21,40 @@ import (
 // testNow is the fixed clock of the tests (after App Passwords were removed).
 const testNow = "2026-11-22T00:00:00Z"
 
+// testEmu is the local Bitbucket every test's connection test runs
+// against (at the clock testNow); tokenA and tokenB are two of its API
+// tokens with every scope.
+var (
+	testEmu        *emu.Server
+	tokenA, tokenB string
+)
+
+func TestMain(m *testing.M) {
+	clock, _ := time.Parse(time.RFC3339, testNow)
+	srv, err := emu.Start(emu.Options{Now: func() time.Time { return clock }})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "the emulator cannot start: %v\n", err)
+		os.Exit(1)
+	}
+	testEmu, tokenA, tokenB = srv, srv.Demo.APIToken, srv.Demo.APITokenNext
+	dcSSHArgs[len(dcSSHArgs)-1] = srv.Demo.SSHKeyPath
+	encryptedKey = filepath.Join(filepath.Dir(srv.Demo.SSHKeyPath), "encrypted_rsa")
+	out, err := exec.Command("ssh-keygen", "-q", "-t", "rsa", "-b", "1024", "-m", "PEM", "-N", keyPassphrase, "-f", encryptedKey).CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "ssh-keygen: %v: %s\n", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	_ = srv.Close()
+	os.Exit(code)
+}
+
 // env is a test environment: a map read through Factory.Getenv.
 type env map[string]string
 
 // harness is one command-line invocation's world: streams, environment,
-// fakes for every service and a temporary config dir.
+// a fake keychain, a temporary config dir and the connection test pointed
+// at the emulator (every duration shown reads 12ms).
 type harness struct {
 	t         *testing.T
 	f         *Factory
@@ -31,18 +62,19 @@ type harness struct {
 	configDir string
 	kc        *fakeKeychain
 	store     profile.Store
-	tests     *fakeTester
 }
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	ios, _, _, _ := BufferStreams()
 	h := &harness{
-		t:         t,
-		env:       env{EnvNow: testNow},
+		t: t,
+		env: env{
+			EnvNow: testNow, conntest.EnvCloudURL: testEmu.CloudURL, conntest.EnvCloudAPIURL: testEmu.CloudAPIURL,
+			conntest.EnvCAFile: testEmu.CAFile, conntest.EnvElapsed: "12ms",
+		},
 		configDir: t.TempDir(),
 		kc:        newFakeKeychain(),
-		tests:     &fakeTester{},
 	}
 	clock, _ := time.Parse(time.RFC3339, testNow)
 	h.store = profile.Store{Dir: filepath.Join(h.configDir, "bbconnect"), Now: func() time.Time { return clock }}
@@ -54,10 +86,7 @@ func newHarness(t *testing.T) *harness {
 			delete(h.env, k)
 			return nil
 		},
-		Keychain:   func() (SecretStore, error) { return h.kc, nil },
-		Profiles:   func(string) (ProfileStore, error) { return h.store, nil },
-		Test:       h.tests.run,
-		InspectKey: fakeInspectKey,
+		Keychain: func() (SecretStore, error) { return h.kc, nil },
 	}
 	h.env[EnvConfigDir] = h.configDir
 	return h
@@ -86,16 +115,6 @@ func (h *harness) runCtx(ctx context.Context, stdin string, args ...string) resu
 	h.f.IO = ios
 	code := Run(ctx, h.f, args)
 	return result{code: code, stdout: out.String(), stderr: errOut.String(), stdin: in.String()}
-}
-
-func fakeInspectKey(path string) (KeyInfo, error) {
-	switch {
-	case strings.Contains(path, "openssh"):
-		return KeyInfo{}, errors.New(path + " is in openssh format; harness needs pem: back it up, then run: ssh-keygen -p -m PEM -f " + path)
-	case strings.Contains(path, "encrypted"):
-		return KeyInfo{Encrypted: true, Fingerprint: "SHA256:enc"}, nil
-	}
-	return KeyInfo{Fingerprint: "SHA256:plain"}, nil
 }
 
 // fakeKeychain is an in-memory keychain that can be made to fail.
@@ -169,34 +188,6 @@ func (h *harness) saved() map[string]Profile {
 		m[p.Connector.ID] = p
 	}
 	return m
-}
-
-// fakeTester records what it was given and answers with a canned report.
-type fakeTester struct {
-	mu       sync.Mutex
-	fail     bool
-	calls    []Secrets
-	settings []TestSettings
-	leak     bool // put the password into a diagnosis, to prove redaction
-}
-
-func (ft *fakeTester) run(_ context.Context, c wizard.Connector, s Secrets, ts TestSettings, _ func(conntest.Event)) conntest.Report {
-	ft.mu.Lock()
-	defer ft.mu.Unlock()
-	ft.calls = append(ft.calls, s)
-	ft.settings = append(ft.settings, ts)
-	r := conntest.Report{Connector: c.ID, OK: !ft.fail, Checks: []conntest.Check{
-		{Name: "reach git host", Status: conntest.Pass, Diagnosis: "tls ok", DurationMS: 12},
-		{Name: "api access", Status: conntest.Skipped, Diagnosis: "api access is off"},
-	}}
-	if ft.fail {
-		diag := "wrong password"
-		if ft.leak {
-			diag += " " + s.Password
-		}
-		r.Checks = append(r.Checks, conntest.Check{Name: "git read access", Status: conntest.Fail, Diagnosis: diag, Fix: "paste the token again", DurationMS: 40})
-	}
-	return r
 }
 
 func (k *fakeKeychain) Delete(_ context.Context, id string, slot wizard.SecretSlot) error {

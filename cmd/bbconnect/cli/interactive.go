@@ -4,7 +4,9 @@ import (
 	"context"
 	"time"
 
+	"github.com/bbconnect/bbconnect/keychain/rotate"
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
 // WizardRequest is what the terminal wizard is started with.
@@ -24,8 +26,11 @@ type WizardRequest struct {
 	Startup interface {
 		Check(ctx context.Context) ([]string, error)
 	}
-	// TestSettings tune the live connection test.
-	TestSettings TestSettings
+	// Test is the live connection test's configuration: the environment
+	// and --cloud-url, --cloud-api-url, at the clock Now.
+	Test conntest.Config
+	// Remote is the connectors' copy in Harness, for rotations.
+	Remote rotate.Remote
 }
 
 // WizardFunc runs the terminal wizard on ios. It returns ErrInterrupted
@@ -54,16 +59,13 @@ func interactiveSetup(ctx context.Context, opts *SetupOptions, ps wizard.Problem
 		return usageErrorf("the wizard needs a terminal, and standard input or output is not one\n" +
 			"for scripts and CI, give every setting as a flag: bbconnect setup --non-interactive --name … (see bbconnect setup --help)")
 	}
-	if f.Wizard == nil {
-		return errNotAvailable("the terminal wizard", "use bbconnect setup --non-interactive (see bbconnect setup --help)")
-	}
-	dir, err := f.ProfileDir()
+	st, dir, err := f.openProfiles()
 	if err != nil {
 		return err
 	}
 	// The keychain's probe and the recovery of unfinished rotations run
 	// while the first screen is drawn: it asks no secret.
-	started, err := f.startKeychain(ctx, dir)
+	started, err := f.startKeychain(ctx, st)
 	if err != nil {
 		return err
 	}
@@ -73,9 +75,8 @@ func interactiveSetup(ctx context.Context, opts *SetupOptions, ps wizard.Problem
 		ProfileDir: dir,
 		Keychain:   startedKeychain{started},
 		Startup:    started,
-		TestSettings: TestSettings{
-			CloudURL: opts.CloudURL, CloudAPIURL: opts.CloudAPIURL, Now: now,
-		},
+		Test:       f.testConfig(opts.testFlags, now),
+		Remote:     f.HarnessRemote(),
 	}
 	return f.Wizard(ctx, opts.IO, req)
 }

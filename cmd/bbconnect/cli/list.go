@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -20,7 +19,7 @@ type ListOptions struct {
 }
 
 // NewCmdList returns `bbconnect list`.
-func NewCmdList(f *Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
+func NewCmdList(f *Factory) *cobra.Command {
 	opts := &ListOptions{Factory: f}
 	cmd := &cobra.Command{
 		Use:   "list",
@@ -37,9 +36,6 @@ A profile file that cannot be read is reported (not changed) and the exit status
   bbconnect list --json | jq -r '.[] | select(.attention | length > 0) | .id'`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return listRun(opts)
 		},
 	}

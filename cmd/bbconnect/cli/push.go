@@ -91,7 +91,7 @@ func pushRun(ctx context.Context, f *Factory, id string, opts *pushOptions) erro
 }
 
 // push pushes one saved connector and records the outcome in its profile.
-func (f *Factory) push(ctx context.Context, st ProfileStore, p Profile, opts *pushOptions) error {
+func (f *Factory) push(ctx context.Context, st profile.Store, p Profile, opts *pushOptions) error {
 	stored := f.stored(p)
 	conn := stored.Harness()
 	if _, err := harnessapi.ConnectorObject(conn); err != nil {
@@ -191,7 +191,7 @@ func printCall(w io.Writer, call harnessapi.Call) {
 
 // recordPush writes the Harness link into the profile, under the
 // connector's writer lock.
-func (f *Factory) recordPush(ctx context.Context, st ProfileStore, p Profile, c *harnessapi.Client, res *harnessapi.PushResult) error {
+func (f *Factory) recordPush(ctx context.Context, st profile.Store, p Profile, c *harnessapi.Client, res *harnessapi.PushResult) error {
 	now, err := f.Now()
 	if err != nil {
 		now = time.Now()

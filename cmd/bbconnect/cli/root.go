@@ -54,7 +54,7 @@ const rootExample = `  bbconnect                      # the wizard (or the picke
 
 // NewCmdRoot returns the bbconnect command with every subcommand.
 func NewCmdRoot(f *Factory) *cobra.Command {
-	setupCmd := NewCmdSetup(f, nil)
+	setupCmd := NewCmdSetup(f)
 	root := &cobra.Command{
 		Use:           "bbconnect",
 		Short:         "Set up, test, rotate and export Bitbucket connectors for Harness",
@@ -94,11 +94,11 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 
 	root.AddCommand(
 		setupCmd,
-		NewCmdTest(f, nil),
-		NewCmdRotate(f, nil),
-		NewCmdList(f, nil),
-		NewCmdExport(f, nil),
-		NewCmdDelete(f, nil),
+		NewCmdTest(f),
+		NewCmdRotate(f),
+		NewCmdList(f),
+		NewCmdExport(f),
+		NewCmdDelete(f),
 		NewCmdPush(f),
 		NewCmdHarness(f),
 		NewCmdImport(f),
@@ -146,48 +146,6 @@ func runsWizard(cmd *cobra.Command) bool {
 	}
 	fl := cmd.Flags().Lookup("non-interactive")
 	return fl != nil && fl.Value.String() != "true"
-}
-
-// recoverRotations finishes or rolls back the rotations an earlier run
-// left unfinished (Ctrl+C, a crash), before any command reads a secret,
-// and says what it did. Failing that, it warns and the command goes on:
-// the connector still has a working token.
-func (f *Factory) recoverRotations(ctx context.Context) {
-	if f.Pending == nil || f.Recover == nil {
-		return
-	}
-	dir, err := f.ProfileDir()
-	if err != nil {
-		return
-	}
-	ids, err := f.Pending(dir)
-	if err != nil || len(ids) == 0 {
-		return
-	}
-	kc, err := f.openKeychain(ctx)
-	if err != nil {
-		fmt.Fprintf(f.IO.ErrOut, "! unfinished rotation of %s: recovered on a run with a working keychain\n", strings.Join(ids, ", "))
-		return
-	}
-	for _, s := range f.recover(ctx, dir, kc) {
-		fmt.Fprintf(f.IO.ErrOut, "! %s\n", s)
-	}
-}
-
-// recover finishes or rolls back what an earlier run left unfinished in
-// dir, if anything, and says what it did, one line each.
-func (f *Factory) recover(ctx context.Context, dir string, kc SecretStore) []string {
-	if f.Pending == nil || f.Recover == nil {
-		return nil
-	}
-	if ids, err := f.Pending(dir); err != nil || len(ids) == 0 {
-		return nil
-	}
-	said, errs := f.Recover(ctx, dir, kc)
-	for _, e := range errs {
-		said = append(said, e.Error())
-	}
-	return said
 }
 
 // rootArgs refuses an unknown command. It names the command only when it

@@ -26,9 +26,7 @@ type RotateOptions struct {
 	TokenExpires string
 	Email        string
 	SkipTest     bool
-	CAFile       string
-	CloudURL     string
-	CloudAPIURL  string
+	testFlags    testFlags
 	// LocalOnly leaves the connector's copy in Harness alone.
 	LocalOnly bool
 	// DeleteOldSecret deletes the Harness secrets a migration left unused.
@@ -94,7 +92,7 @@ const rotateExample = `  # on a terminal: asks for the new token
   bbconnect rotate bb_legacy --email jdoe@acme.com --delete-old-secret`
 
 // NewCmdRotate returns `bbconnect rotate`.
-func NewCmdRotate(f *Factory, runF func(context.Context, *RotateOptions) error) *cobra.Command {
+func NewCmdRotate(f *Factory) *cobra.Command {
 	opts := &RotateOptions{IO: f.IO, Factory: f}
 	cmd := &cobra.Command{
 		Use:     "rotate ID",
@@ -108,9 +106,6 @@ func NewCmdRotate(f *Factory, runF func(context.Context, *RotateOptions) error) 
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ID = args[0]
 			opts.Refused = refusedProblems(cmd.Flags())
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return rotateRun(cmd.Context(), opts)
 		},
 	}
@@ -120,9 +115,7 @@ func NewCmdRotate(f *Factory, runF func(context.Context, *RotateOptions) error) 
 	fs.StringVar(&opts.TokenExpires, "token-expires", "", "when the new token expires, `YYYY-MM-DD` (API tokens: at most a year; default one year from today)")
 	fs.StringVar(&opts.Email, "email", "", "Atlassian account email, when moving API access off an App Password")
 	fs.BoolVar(&opts.SkipTest, "skip-test", false, "replace the token without the live test (not recommended)")
-	fs.StringVar(&opts.CAFile, "ca-file", "", "extra PEM CA bundle to trust in the test")
-	fs.StringVar(&opts.CloudURL, "cloud-url", "", "send Bitbucket Cloud git traffic here instead (also BBCONNECT_CLOUD_URL)")
-	fs.StringVar(&opts.CloudAPIURL, "cloud-api-url", "", "send Bitbucket Cloud API traffic here instead, with or without /2.0 (also BBCONNECT_CLOUD_API_URL)")
+	opts.testFlags.register(fs, true)
 	fs.BoolVar(&opts.LocalOnly, "local-only", false, "change only the keychain, not the connector in Harness (bbconnect push updates Harness later)")
 	fs.BoolVar(&opts.DeleteOldSecret, "delete-old-secret", false, "after Harness's test passed, delete the Harness secret a migration no longer uses")
 	registerRefused(fs)
@@ -141,16 +134,13 @@ func rotateRun(ctx context.Context, opts *RotateOptions) error {
 	if err != nil {
 		return err
 	}
-	st, dir, err := f.openProfiles()
+	st, _, err := f.openProfiles()
 	if err != nil {
 		return err
 	}
 	p, err := loadProfile(st, opts.ID)
 	if err != nil {
 		return err
-	}
-	if f.Rotate == nil {
-		return errNotAvailable("token rotation", "")
 	}
 	inHarness := p.Harness != nil && !opts.LocalOnly
 	switch {
@@ -159,13 +149,17 @@ func rotateRun(ctx context.Context, opts *RotateOptions) error {
 	case opts.DeleteOldSecret && p.Harness == nil:
 		return usageErrorf("--delete-old-secret deletes a harness secret, and %s is not in harness (bbconnect push or harness import links it)", opts.ID)
 	}
+	remote := f.harnessRemote()
+	if f.Unsetenv != nil {
+		// Read now: no child of the connection test inherits it.
+		_ = f.Unsetenv(harnessapi.EnvAPIKey)
+	}
 	if inHarness {
 		// A Harness key is needed after the local test: say so before the
-		// token is asked for. (This also drops HARNESS_PLATFORM_API_KEY from
-		// the environment, so no child of the test sees it.)
-		if _, err := f.resolveHarness(ctx, harnessFlags{URL: p.Harness.URL, Account: p.Harness.Account}, true); err != nil {
+		// token is asked for.
+		if _, err := remote.key(ctx, p.Harness.Account); err != nil {
 			fmt.Fprintf(f.IO.ErrOut, "! %s is in harness account %s: its token is rotated there too (or, with --local-only, only here)\n", p.Connector.ID, p.Harness.Account)
-			return err
+			return failuref("%v", err)
 		}
 	}
 	if err := askEmail(opts, p.Connector); err != nil {
@@ -199,7 +193,7 @@ func rotateRun(ctx context.Context, opts *RotateOptions) error {
 	if err != nil {
 		return err
 	}
-	req := RotateRequest{
+	req := rotate.Request{
 		ID:      c.ID,
 		Secrets: map[wizard.SecretSlot]string{slot: secret},
 		Expires: map[wizard.SecretSlot]time.Time{},
@@ -210,19 +204,19 @@ func rotateRun(ctx context.Context, opts *RotateOptions) error {
 	if migrating {
 		req.Connector = &c
 	}
-	req.LocalOnly, req.DeleteOldSecret = opts.LocalOnly, opts.DeleteOldSecret
+	r := rotate.Rotator{Store: st, Secrets: kc, Now: f.clock()}
+	if !opts.LocalOnly {
+		r.Remote = remote
+	}
 	if inHarness {
 		fmt.Fprintf(f.IO.ErrOut, "harness account %s: after the local test, harness gets the new token and runs its own test\n", p.Harness.Account)
 		ctx = harnessapi.WithObserver(ctx, func(call harnessapi.Call) { printCall(f.IO.ErrOut, call) })
 	}
 	if !opts.SkipTest {
-		if f.Test == nil {
-			return errNotAvailable("the connection test", "add --skip-test to rotate without it")
-		}
-		ts := TestSettings{CAFile: opts.CAFile, CloudURL: opts.CloudURL, CloudAPIURL: opts.CloudAPIURL, Now: now}
-		req.Test = func(ctx context.Context, c wizard.Connector, s Secrets) error {
-			ts.TokenExpires, ts.APITokenExpires = tokenExpiries(p, slot, expires)
-			r, err := runTest(ctx, f, c, s, ts)
+		cfg := f.testConfig(opts.testFlags, now)
+		cfg.TokenExpires, cfg.APITokenExpires = tokenExpiries(p, slot, expires)
+		r.Tester = func(ctx context.Context, c wizard.Connector, s Secrets) error {
+			r, err := runTest(ctx, c, s, cfg)
 			if err != nil {
 				return err
 			}
@@ -230,7 +224,7 @@ func rotateRun(ctx context.Context, opts *RotateOptions) error {
 			return r.Err()
 		}
 	}
-	res, err := f.Rotate(ctx, dir, kc, req)
+	res, err := r.Rotate(ctx, req)
 	if res.Recovered != "" {
 		fmt.Fprintf(f.IO.ErrOut, "! %s\n", res.Recovered)
 	}
@@ -252,41 +246,49 @@ func rotateRun(ctx context.Context, opts *RotateOptions) error {
 		fmt.Fprintf(f.IO.Out, "  – the new token was not tested (--skip-test): run bbconnect test %s\n", c.ID)
 	}
 	switch {
-	case res.Harness != nil:
-		printHarnessRotation(f.IO, c.ID, res.Harness)
+	case res.Remote != nil:
+		return harnessRotated(ctx, f.IO, *res.Remote, remote, opts.DeleteOldSecret)
 	case p.Harness != nil && opts.LocalOnly:
 		fmt.Fprintf(f.IO.Out, "! harness still holds the old token (--local-only): bbconnect push %s puts the new one there\n", c.ID)
 	default:
 		fmt.Fprintf(f.IO.Out, "next, in Harness: put the new token in the secret the connector refers to (or bbconnect push %s does it)\n", c.ID)
 	}
-	if res.Harness != nil && res.Harness.DeleteErr != nil {
-		return failuref("the old harness secret could not be deleted: %v; delete it in harness", res.Harness.DeleteErr)
-	}
 	return nil
 }
 
-// printHarnessRotation says what the rotation did in Harness.
-func printHarnessRotation(ios *IOStreams, id string, h *HarnessRotation) {
+// harnessRotated says what the rotation did in Harness and, with
+// --delete-old-secret, deletes the secrets a migration left unused.
+func harnessRotated(ctx context.Context, ios *IOStreams, step rotate.RemoteStep, remote *harnessRemote, deleteOld bool) error {
 	w := ios.Out
-	where := fmt.Sprintf("harness account %s (%s)", h.Account, h.Scope)
-	if h.Created {
-		fmt.Fprintf(w, "✓ in %s, connector %s now uses the new secret %s; harness's test passed\n", where, h.Connector, strings.Join(h.Secrets, ", "))
+	where := fmt.Sprintf("harness account %s (%s)", step.Account, harnessapi.Scope{Org: step.Org, Project: step.Project})
+	refs := strings.Join(step.SecretRefs(), ", ")
+	if step.Kind == rotate.RemoteRepoint {
+		fmt.Fprintf(w, "✓ in %s, connector %s now uses the new secret %s; harness's test passed\n", where, step.Connector, refs)
 	} else {
-		fmt.Fprintf(w, "✓ in %s, secret %s holds the new token; harness's test passed\n", where, strings.Join(h.Secrets, ", "))
+		fmt.Fprintf(w, "✓ in %s, secret %s holds the new token; harness's test passed\n", where, refs)
 	}
-	for _, s := range h.Deleted {
+	var deleted []string
+	var err error
+	if deleteOld && len(step.OldSecrets) > 0 {
+		deleted, err = remote.DeleteOldSecrets(context.WithoutCancel(ctx), step)
+	}
+	for _, s := range deleted {
 		fmt.Fprintf(w, "✓ deleted the old harness secret %s\n", s)
 	}
 	var left []string
-	for _, s := range h.OldSecrets {
-		if !slices.Contains(h.Deleted, s) {
+	for _, s := range step.OldSecrets {
+		if !slices.Contains(deleted, s) {
 			left = append(left, s)
 		}
 	}
 	if len(left) > 0 {
 		fmt.Fprintf(w, "  %s no longer uses the old secret %s: delete it in harness once nothing else does (or rotate with --delete-old-secret)\n",
-			h.Connector, strings.Join(left, ", "))
+			step.Connector, strings.Join(left, ", "))
 	}
+	if err != nil {
+		return failuref("the old harness secret could not be deleted: %v; delete it in harness", err)
+	}
+	return nil
 }
 
 // askEmail asks on a terminal for the Atlassian email that API access

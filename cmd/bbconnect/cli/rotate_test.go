@@ -1,41 +1,19 @@
 package cli
 
 import (
-	"context"
-	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/wizard"
 )
 
-// fakeRotator records the request and can run its test.
-type fakeRotator struct {
-	reqs      []RotateRequest
-	err       error
-	runTest   bool
-	recovered string
-}
-
-func (fr *fakeRotator) rotate(ctx context.Context, _ string, _ SecretStore, req RotateRequest) (RotateResult, error) {
-	fr.reqs = append(fr.reqs, req)
-	res := RotateResult{Recovered: fr.recovered, Replaced: []wizard.SecretSlot{wizard.SlotPassword}, Summary: "the new token is in use"}
-	if fr.runTest && req.Test != nil {
-		c := cloudConnector(req.ID)
-		if req.Connector != nil {
-			c = *req.Connector
-		}
-		if err := req.Test(ctx, c, Secrets{Password: req.Secrets[wizard.SlotPassword]}); err != nil {
-			return res, errors.New("the new token failed the connection test: " + err.Error() + " " + req.Secrets[wizard.SlotPassword])
-		}
-		res.Tested = true
-	}
-	return res, fr.err
-}
-
 func TestRotate(t *testing.T) {
-	const newToken = "ATATT3xBrandNewToken77"
+	newToken := tokenB
 	ssh := func() wizard.Connector {
 		c := cloudConnector("ssh")
 		c.Connection, c.SSHKeyPath = wizard.SSH, "/k"
@@ -53,31 +31,31 @@ func TestRotate(t *testing.T) {
 		stdin      string
 		env        env
 		tty        bool
-		setup      func(*harness, *fakeRotator)
+		setup      func(*harness)
 		wantExit   ExitCode
 		wantStdout []string
 		wantStderr []string
-		check      func(*testing.T, *fakeRotator)
+		check      func(*testing.T, *harness)
 	}{
 		{
 			name: "token from stdin", args: []string{"rotate", "cloud", "--token-stdin", "--skip-test"}, stdin: newToken + "\n",
-			wantExit: ExitOK, wantStdout: []string{"✓ rotated the password of cloud", "the new token is in use", "was not tested"},
-			check: func(t *testing.T, fr *fakeRotator) {
-				r := fr.reqs[0]
-				if r.Secrets[wizard.SlotPassword] != newToken || r.Test != nil || r.Connector != nil {
-					t.Errorf("request = %+v", r)
+			wantExit: ExitOK, wantStdout: []string{"✓ rotated the password of cloud", "replaced the old one", "was not tested"},
+			check: func(t *testing.T, h *harness) {
+				p := h.saved()["cloud"]
+				if h.kc.items["cloud/password"] != newToken || !reflect.DeepEqual(p.Connector, cloudConnector("cloud").WithDefaults()) || p.LastTest != nil {
+					t.Errorf("after: item %v, profile %+v", h.kc.items["cloud/password"] == newToken, p)
 				}
-				if want := day("2027-11-22"); !r.Expires[wizard.SlotPassword].Equal(want) {
-					t.Errorf("expiry = %v, want %v", r.Expires, want)
+				if want := day("2027-11-22"); !p.Tokens[wizard.SlotPassword].Expires.Equal(want) {
+					t.Errorf("expiry = %v, want %v", p.Tokens, want)
 				}
 			},
 		},
 		{
 			name: "token from environment", args: []string{"rotate", "cloud", "--skip-test", "--token-expires", "2027-01-31"},
 			env: env{EnvPassword: newToken}, wantExit: ExitOK,
-			check: func(t *testing.T, fr *fakeRotator) {
-				if r := fr.reqs[0]; r.Secrets[wizard.SlotPassword] != newToken || !r.Expires[wizard.SlotPassword].Equal(day("2027-01-31")) {
-					t.Errorf("request = %+v", r)
+			check: func(t *testing.T, h *harness) {
+				if h.kc.items["cloud/password"] != newToken || !h.saved()["cloud"].Tokens[wizard.SlotPassword].Expires.Equal(day("2027-01-31")) {
+					t.Errorf("after: %+v", h.saved()["cloud"].Tokens)
 				}
 			},
 		},
@@ -118,34 +96,29 @@ func TestRotate(t *testing.T) {
 			wantStderr: []string{"--email: email is empty"},
 		},
 		{
-			name: "migration", args: []string{"rotate", "legacy", "--token-stdin", "--email", "jdoe@acme.com"}, stdin: newToken + "\n",
-			setup: func(_ *harness, fr *fakeRotator) { fr.runTest = true }, wantExit: ExitOK,
+			name: "migration", args: []string{"rotate", "legacy", "--token-stdin", "--email", testEmu.Demo.Email}, stdin: newToken + "\n",
+			wantExit:   ExitOK,
 			wantStderr: []string{"! legacy uses an app password; moving it to an api token:", "1. App Passwords were removed", "✓ reach git host"},
-			check: func(t *testing.T, fr *fakeRotator) {
-				c := fr.reqs[0].Connector
-				if c == nil || c.PasswordKind != wizard.APIToken || c.APIAccess != wizard.APIEmailAPIToken || c.APIEmail != "jdoe@acme.com" || !c.APITokenSameAsPassword {
+			check: func(t *testing.T, h *harness) {
+				c := h.saved()["legacy"].Connector
+				if c.PasswordKind != wizard.APIToken || c.APIAccess != wizard.APIEmailAPIToken || c.APIEmail != testEmu.Demo.Email || !c.APITokenSameAsPassword {
 					t.Errorf("migrated connector = %+v", c)
 				}
 			},
 		},
 		{
-			name: "failing test", args: []string{"rotate", "cloud", "--token-stdin"}, stdin: newToken + "\n",
-			setup: func(h *harness, fr *fakeRotator) { fr.runTest, h.tests.fail = true, true }, wantExit: ExitFailure,
-			wantStderr: []string{"✗ git read access", "the new token failed the connection test: git read access: wrong password [redacted]"},
-		},
-		{
-			name: "recovered first", args: []string{"rotate", "cloud", "--token-stdin", "--skip-test"}, stdin: newToken + "\n",
-			setup:    func(_ *harness, fr *fakeRotator) { fr.recovered = "an interrupted rotation of cloud was rolled back" },
-			wantExit: ExitOK, wantStderr: []string{"! an interrupted rotation of cloud was rolled back"},
+			name: "failing test", args: []string{"rotate", "cloud", "--token-stdin"}, stdin: wrongToken + "\n", wantExit: ExitFailure,
+			wantStderr: []string{"✗ git read access", "the new token failed the connection test: "},
+			check: func(t *testing.T, h *harness) {
+				if h.kc.items["cloud/password"] != tokenA {
+					t.Error("the old token was replaced")
+				}
+			},
 		},
 		{
 			name: "no keychain", args: []string{"rotate", "cloud", "--token-stdin"}, stdin: newToken + "\n",
-			setup: func(h *harness, _ *fakeRotator) { h.kc.probeErr = unavailable{"locked"} }, wantExit: ExitFailure,
+			setup: func(h *harness) { h.kc.probeErr = unavailable{"locked"} }, wantExit: ExitFailure,
 			wantStderr: []string{"no usable keychain"},
-		},
-		{
-			name: "not wired", args: []string{"rotate", "cloud"}, setup: func(h *harness, _ *fakeRotator) { h.f.Rotate = nil },
-			wantExit: ExitFailure, wantStderr: []string{"token rotation is not available yet"},
 		},
 		{name: "unknown connector", args: []string{"rotate", "nope"}, wantExit: ExitFailure, wantStderr: []string{`no saved connector "nope"`}},
 	}
@@ -155,14 +128,12 @@ func TestRotate(t *testing.T) {
 			created, exp := day("2026-01-01"), day("2026-12-01")
 			h.seed(cloudConnector("cloud"), created, exp, map[wizard.SecretSlot]string{wizard.SlotPassword: tokenA})
 			h.seed(ssh(), created, time.Time{}, nil)
-			h.seed(legacy(), created, time.Time{}, map[wizard.SecretSlot]string{wizard.SlotPassword: tokenB})
-			fr := &fakeRotator{}
-			h.f.Rotate = fr.rotate
+			h.seed(legacy(), created, time.Time{}, map[wizard.SecretSlot]string{wizard.SlotPassword: "ATBBlegacyAppPassword0", wizard.SlotAPIToken: "ATBBlegacyAppPassword1"})
 			for k, v := range tc.env {
 				h.env[k] = v
 			}
 			if tc.setup != nil {
-				tc.setup(h, fr)
+				tc.setup(h)
 			}
 			h.f.IO.SetStdinTTY(tc.tty)
 			h.f.IO.SetStdoutTTY(tc.tty)
@@ -183,35 +154,41 @@ func TestRotate(t *testing.T) {
 			if strings.Contains(r.stdout+r.stderr, newToken) {
 				t.Error("the new token was printed")
 			}
-			if tc.check != nil && len(fr.reqs) > 0 {
-				tc.check(t, fr)
-			} else if tc.check != nil {
-				t.Error("no rotation was requested")
+			if tc.check != nil {
+				tc.check(t, h)
 			}
 		})
 	}
 }
 
+// pendingRemoval leaves the removal of connector id unfinished, as a
+// crash of bbconnect delete would.
+func (h *harness) pendingRemoval(id string) {
+	h.t.Helper()
+	if err := os.MkdirAll(h.store.Dir, 0o700); err != nil {
+		h.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(h.store.Dir, id+profile.RemovingSuffix), []byte("{}"), 0o600); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
 func TestRecoveryRunsFirst(t *testing.T) {
 	h := newHarness(t)
-	var recovered bool
-	h.f.Pending = func(string) ([]string, error) { return []string{"cloud"}, nil }
-	h.f.Recover = func(context.Context, string, SecretStore) ([]string, []error) {
-		recovered = true
-		return []string{"an interrupted rotation of cloud was finished"}, []error{errors.New("other: could not be finished yet")}
-	}
-	r := h.run("", "list")
-	if !recovered || !strings.Contains(r.stderr, "! an interrupted rotation of cloud was finished\n! other: could not be finished yet") {
-		t.Errorf("recovery: %v\n%s", recovered, r.stderr)
-	}
-	recovered = false
-	h.run("", with(cloudArgs, "--dry-run")...)
-	if recovered {
-		t.Error("--dry-run ran the recovery")
+	h.kc.items["cloud/password"] = tokenA
+	h.pendingRemoval("cloud")
+	r := h.run("", with(cloudArgs, "--dry-run")...)
+	if h.kc.items["cloud/password"] == "" || strings.Contains(r.stderr, "finished removing") {
+		t.Errorf("--dry-run ran the recovery:\n%s", r.stderr)
 	}
 	h.kc.probeErr = unavailable{"locked"}
 	r = h.run("", "list")
-	if recovered || !strings.Contains(r.stderr, "unfinished rotation of cloud") {
-		t.Errorf("recovery without a keychain: %v\n%s", recovered, r.stderr)
+	if h.kc.items["cloud/password"] == "" || !strings.Contains(r.stderr, "unfinished rotation of cloud") {
+		t.Errorf("recovery without a keychain:\n%s", r.stderr)
+	}
+	h.kc.probeErr = nil
+	r = h.run("", "list")
+	if h.kc.items["cloud/password"] != "" || !strings.Contains(r.stderr, "! finished removing connector cloud (1 keychain items)") {
+		t.Errorf("recovery:\n%s", r.stderr)
 	}
 }

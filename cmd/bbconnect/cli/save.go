@@ -12,8 +12,8 @@ import (
 	"github.com/bbconnect/bbconnect/keychain"
 	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/wizard"
-	"github.com/bbconnect/bbconnect/wizard/conntest"
 	"github.com/bbconnect/bbconnect/wizard/export"
+	"github.com/bbconnect/bbconnect/wizard/sshkey"
 )
 
 // saveNonInteractive is `setup --non-interactive` without --dry-run. The
@@ -62,9 +62,11 @@ func saveNonInteractive(ctx context.Context, opts *SetupOptions, c wizard.Connec
 
 	var last *TestResult
 	if !opts.SkipTest {
-		report, err := runTest(ctx, f, c, secrets, TestSettings{
-			CAFile: c.CAFile, CloudURL: opts.CloudURL, CloudAPIURL: opts.CloudAPIURL, Now: now, TokenExpires: expires,
-		})
+		fl := opts.testFlags
+		fl.CAFile = c.CAFile
+		cfg := f.testConfig(fl, now)
+		cfg.TokenExpires = expires
+		report, err := runTest(ctx, c, secrets, cfg)
 		if err != nil {
 			return err
 		}
@@ -126,7 +128,7 @@ func writeNextSteps(out io.Writer, c wizard.Connector, format, exportPath string
 //
 // It holds the connector's writer lock throughout, so no other bbconnect
 // process changes the same connector meanwhile.
-func writeConnector(ctx context.Context, st ProfileStore, kc SecretStore, p Profile, s Secrets, exportPath string, data []byte, stdout io.Writer) (items []string, where string, err error) {
+func writeConnector(ctx context.Context, st profile.Store, kc SecretStore, p Profile, s Secrets, exportPath string, data []byte, stdout io.Writer) (items []string, where string, err error) {
 	id := p.Connector.ID
 	unlock, err := st.Lock(ctx, id)
 	if err != nil {
@@ -183,10 +185,7 @@ func tokenMetas(c wizard.Connector, s Secrets, now, expires time.Time, explicit 
 // SSH key, after the keychain probe.
 func readSetupSecrets(opts *SetupOptions, c wizard.Connector) (Secrets, error) {
 	f := opts.Factory
-	info, ps, err := checkSSHKey(f, c)
-	if err != nil {
-		return Secrets{}, err
-	}
+	info, ps := checkSSHKey(c)
 	needPassphrase := info.Encrypted
 	srcs := []secretSource{
 		{slot: wizard.SlotPassword, what: "the http password", stdin: opts.PasswordStdin, flag: "password-stdin", env: EnvPassword, required: c.Connection == wizard.HTTP},
@@ -211,32 +210,13 @@ func readSetupSecrets(opts *SetupOptions, c wizard.Connector) (Secrets, error) {
 // checkSSHKey inspects an SSH connector's key file (PEM RSA, private,
 // there): a problem on --ssh-key when it is not one Harness takes. Both
 // a real run and --dry-run check it.
-func checkSSHKey(f *Factory, c wizard.Connector) (KeyInfo, wizard.Problems, error) {
+func checkSSHKey(c wizard.Connector) (sshkey.Info, wizard.Problems) {
 	if c.Connection != wizard.SSH {
-		return KeyInfo{}, nil, nil
+		return sshkey.Info{}, nil
 	}
-	if f.InspectKey == nil {
-		return KeyInfo{}, nil, errNotAvailable("checking ssh keys", "")
-	}
-	info, err := f.InspectKey(c.SSHKeyPath)
+	info, err := sshkey.Inspect(c.SSHKeyPath)
 	if err != nil {
-		return KeyInfo{}, wizard.Problems{{Field: "ssh-key", Msg: err.Error()}}, nil
+		return sshkey.Info{}, wizard.Problems{{Field: wizard.FieldSSHKey, Msg: err.Error()}}
 	}
-	return info, nil, nil
-}
-
-// runTest runs the live test, or says it is not available. Ctrl+C during
-// the test is ErrInterrupted.
-func runTest(ctx context.Context, f *Factory, c wizard.Connector, s Secrets, ts TestSettings) (conntest.Report, error) {
-	if f.Test == nil {
-		return conntest.Report{}, errNotAvailable("the connection test", "re-run with --skip-test to save without it")
-	}
-	report := f.Test(ctx, c, s, ts, nil)
-	if ctx.Err() != nil {
-		return conntest.Report{}, ErrInterrupted
-	}
-	if report.Connector == "" {
-		report.Connector = c.ID
-	}
-	return redacted(report, s), nil
+	return info, nil
 }

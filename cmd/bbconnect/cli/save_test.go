@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,14 +15,18 @@ import (
 	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
-const (
-	tokenA = "ATATT3xFirstToken0001"
-	tokenB = "ATATT3xSecondToken002"
-)
+// wrongToken is an API token the emulator does not know.
+const wrongToken = "ATATT3xWrongToken0003"
+
+// keyPassphrase protects encryptedKey, a PEM RSA key made by ssh-keygen
+// in TestMain. Fake, test-only values.
+const keyPassphrase = "test-only-passphrase" // #nosec G101 -- fake, test-only.
+
+var encryptedKey string
 
 func TestSaveNonInteractive(t *testing.T) {
 	h := newHarness(t)
-	args := with(cloudArgs, "--password-stdin", "--api-access", "email-api-token", "--api-email", "jdoe@acme.com", "--api-token-stdin")
+	args := with(cloudArgs, "--password-stdin", "--api-access", "email-api-token", "--api-email", testEmu.Demo.Email, "--api-token-stdin")
 	r := h.run(tokenA+"\n"+tokenB+"\n", args...)
 	if r.code != ExitOK {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
@@ -30,9 +36,6 @@ func TestSaveNonInteractive(t *testing.T) {
 	}
 	if got := h.kc.items["Bitbucket_Cloud/api-token"]; got != tokenB {
 		t.Errorf("api-token item = %q", got)
-	}
-	if len(h.tests.calls) != 1 || h.tests.calls[0].Password != tokenA || h.tests.calls[0].APIToken != tokenB {
-		t.Errorf("tester got %v", h.tests.calls)
 	}
 	p, ok := h.saved()["Bitbucket_Cloud"]
 	if !ok {
@@ -97,7 +100,6 @@ func TestSaveSecretsFromEnvironment(t *testing.T) {
 
 func TestSaveOrderAndFailures(t *testing.T) {
 	noKeychain := func(h *harness) { h.kc.probeErr = unavailable{"no secret service"} }
-	failingTest := func(h *harness) { h.tests.fail = true }
 	cases := []struct {
 		name       string
 		setup      func(*harness)
@@ -113,10 +115,6 @@ func TestSaveOrderAndFailures(t *testing.T) {
 			name: "no keychain: stop before reading the secret", setup: noKeychain, args: with(cloudArgs, "--password-stdin"),
 			stdin: tokenA + "\n", wantExit: ExitFailure, stdinKept: true,
 			wantStderr: []string{"no usable keychain: keychain unavailable: no secret service", "to get a working keychain:", "  - start a secret service", "nothing was saved"},
-		},
-		{
-			name: "keychain not built", setup: func(h *harness) { h.f.Keychain = nil }, args: with(cloudArgs, "--password-stdin"),
-			stdin: tokenA + "\n", wantExit: ExitFailure, stdinKept: true, wantStderr: []string{"the keychain is not available yet"},
 		},
 		{
 			name: "missing password", args: cloudArgs, wantExit: ExitUsage,
@@ -144,32 +142,28 @@ func TestSaveOrderAndFailures(t *testing.T) {
 			wantStderr: []string{"--password-stdin: an ssh connector has no http password"},
 		},
 		{
-			name: "openssh key refused", args: with(dcSSHArgs, "--ssh-key", "/keys/openssh_key"), wantExit: ExitUsage,
-			wantStderr: []string{"--ssh-key: /keys/openssh_key is in openssh format", "ssh-keygen -p -m PEM"},
+			name: "openssh key refused", args: with(dcSSHArgs, "--ssh-key", testEmu.Demo.OpenSSHKeyPath), wantExit: ExitUsage,
+			wantStderr: []string{"--ssh-key: " + testEmu.Demo.OpenSSHKeyPath + " is an openssh ed25519 key", "ssh-keygen -t rsa -b 4096 -m PEM"},
 		},
 		{
-			name: "encrypted key needs passphrase", args: with(dcSSHArgs, "--ssh-key", "/keys/encrypted"), wantExit: ExitUsage,
+			name: "encrypted key needs passphrase", args: with(dcSSHArgs, "--ssh-key", encryptedKey), wantExit: ExitUsage,
 			wantStderr: []string{"--ssh-passphrase-stdin: the ssh key passphrase is needed"},
 		},
 		{
-			name: "encrypted key with passphrase", args: with(dcSSHArgs, "--ssh-key", "/keys/encrypted", "--ssh-passphrase-stdin"),
-			stdin: "pass phrase\n", wantExit: ExitOK, wantSaved: true,
+			name: "encrypted key with passphrase", args: with(dcSSHArgs, "--ssh-key", encryptedKey, "--ssh-passphrase-stdin", "--skip-test"),
+			stdin: keyPassphrase + "\n", wantExit: ExitOK, wantSaved: true,
 		},
-		{name: "plain ssh key", args: dcSSHArgs, wantExit: ExitOK, wantSaved: true},
+		{name: "plain ssh key", args: with(dcSSHArgs, "--skip-test"), wantExit: ExitOK, wantSaved: true},
 		{
-			name: "failing test saves nothing", setup: failingTest, args: with(cloudArgs, "--password-stdin"), stdin: tokenA + "\n",
-			wantExit: ExitFailure, wantStderr: []string{"✗ git read access", "fix: paste the token again", "nothing was saved: the connection test failed", "--save-failing"},
+			name: "failing test saves nothing", args: with(cloudArgs, "--password-stdin"), stdin: wrongToken + "\n",
+			wantExit: ExitFailure, wantStderr: []string{"✗ git read access", "fix: ", "nothing was saved: the connection test failed", "--save-failing"},
 		},
 		{
-			name: "save failing", setup: failingTest, args: with(cloudArgs, "--password-stdin", "--save-failing"), stdin: tokenA + "\n",
+			name: "save failing", args: with(cloudArgs, "--password-stdin", "--save-failing"), stdin: wrongToken + "\n",
 			wantExit: ExitOK, wantSaved: true,
 		},
 		{
-			name: "test not built", setup: func(h *harness) { h.f.Test = nil }, args: with(cloudArgs, "--password-stdin"), stdin: tokenA + "\n",
-			wantExit: ExitFailure, wantStderr: []string{"the connection test is not available yet", "--skip-test"},
-		},
-		{
-			name: "skip test", setup: func(h *harness) { h.f.Test = nil }, args: with(cloudArgs, "--password-stdin", "--skip-test"), stdin: tokenA + "\n",
+			name: "skip test", args: with(cloudArgs, "--password-stdin", "--skip-test"), stdin: wrongToken + "\n",
 			wantExit: ExitOK, wantSaved: true, wantStderr: []string{"– connection test skipped"},
 		},
 		{
@@ -184,14 +178,6 @@ func TestSaveOrderAndFailures(t *testing.T) {
 		{
 			name: "export write fails: undone", args: with(cloudArgs, "--password-stdin", "--output", "/dev/null/x.yaml"),
 			stdin: tokenA + "\n", wantExit: ExitFailure, wantStderr: []string{"nothing was saved: cannot write /dev/null/x.yaml"},
-		},
-		{
-			name: "profiles not built", setup: func(h *harness) { h.f.Profiles = nil }, args: with(cloudArgs, "--password-stdin"),
-			stdin: tokenA + "\n", wantExit: ExitFailure, stdinKept: true, wantStderr: []string{"saved connectors is not available yet"},
-		},
-		{
-			name: "secret redacted from test output", setup: func(h *harness) { h.tests.fail, h.tests.leak = true, true },
-			args: with(cloudArgs, "--password-stdin"), stdin: tokenA + "\n", wantExit: ExitFailure, wantStderr: []string{"wrong password [redacted]"},
 		},
 	}
 	for _, tc := range cases {
@@ -225,7 +211,7 @@ func TestSaveOrderAndFailures(t *testing.T) {
 			if tc.stdinKept && r.stdin != tc.stdin {
 				t.Errorf("stdin was read (left %q), want it untouched", r.stdin)
 			}
-			if strings.Contains(r.stdout+r.stderr, tokenA) {
+			if strings.Contains(r.stdout+r.stderr, tokenA) || strings.Contains(r.stdout+r.stderr, wrongToken) {
 				t.Error("a secret was printed")
 			}
 		})
@@ -238,15 +224,28 @@ func TestSaveInterrupted(t *testing.T) {
 	h := newHarness(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	h.f.Test = func(_ context.Context, c wizard.Connector, _ Secrets, _ TestSettings, _ func(conntest.Event)) conntest.Report {
+	// A Bitbucket that takes the call, then the user presses Ctrl+C.
+	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
 		cancel()
-		return conntest.Report{Connector: c.ID, Checks: []conntest.Check{{Name: "reach git host", Status: conntest.Fail, Diagnosis: "cancelled"}}}
-	}
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	h.env[conntest.EnvCloudURL], h.env[conntest.EnvCloudAPIURL] = srv.URL, srv.URL
 	r := h.runCtx(ctx, tokenA+"\n", with(cloudArgs, "--password-stdin")...)
 	if r.code != ExitInterrupted || !strings.Contains(r.stderr, "interrupted: nothing was written") {
 		t.Errorf("exit %d\n%s", r.code, r.stderr)
 	}
 	if len(h.saved()) != 0 || len(h.kc.items) != 0 {
 		t.Errorf("written: %v %v", h.saved(), h.kc.items)
+	}
+}
+
+// A diagnosis that quotes a server which echoed the token shows it
+// redacted.
+func TestReportRedacted(t *testing.T) {
+	s := Secrets{Password: tokenA}
+	r := redacted(conntest.Report{Checks: []conntest.Check{{Name: "git read access", Status: conntest.Fail, Diagnosis: "wrong password " + tokenA, Fix: "not " + tokenA}}}, s)
+	if c := r.Checks[0]; c.Diagnosis != "wrong password [redacted]" || c.Fix != "not [redacted]" {
+		t.Errorf("check = %+v", c)
 	}
 }

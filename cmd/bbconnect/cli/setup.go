@@ -32,8 +32,9 @@ type SetupOptions struct {
 	APITokenStdin      bool
 	SSHPassphraseStdin bool
 
-	CloudURL    string
-	CloudAPIURL string
+	// testFlags are --cloud-url and --cloud-api-url (the CA file is
+	// the connector's).
+	testFlags testFlags
 
 	// Push pushes the saved connector to Harness (bbconnect push) after setup.
 	Push    bool
@@ -66,9 +67,8 @@ const setupExample = `  # the wizard, on a terminal
     --connectivity delegate --delegate-selector build \
     --scope project --org default --project app`
 
-// NewCmdSetup returns `bbconnect setup`. runF replaces the run function
-// in tests of flag parsing.
-func NewCmdSetup(f *Factory, runF func(context.Context, *SetupOptions) error) *cobra.Command {
+// NewCmdSetup returns `bbconnect setup`.
+func NewCmdSetup(f *Factory) *cobra.Command {
 	opts := &SetupOptions{IO: f.IO, Factory: f}
 	cmd := &cobra.Command{
 		Use:   "setup",
@@ -93,9 +93,6 @@ one line per problem, each naming its flag.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Given = func(name string) bool { return cmd.Flags().Changed(name) }
 			opts.Refused = refusedProblems(cmd.Flags())
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return setupRun(cmd.Context(), opts)
 		},
 	}
@@ -113,8 +110,7 @@ one line per problem, each naming its flag.`,
 	fs.BoolVar(&opts.PasswordStdin, "password-stdin", false, "read the HTTP password (token) from the first line of stdin")
 	fs.BoolVar(&opts.APITokenStdin, "api-token-stdin", false, "read the API token from the next line of stdin")
 	fs.BoolVar(&opts.SSHPassphraseStdin, "ssh-passphrase-stdin", false, "read the SSH key passphrase from the next line of stdin")
-	fs.StringVar(&opts.CloudURL, "cloud-url", "", "send Bitbucket Cloud git traffic here instead (emulators, gateways; also BBCONNECT_CLOUD_URL)")
-	fs.StringVar(&opts.CloudAPIURL, "cloud-api-url", "", "send Bitbucket Cloud API traffic here instead, with or without /2.0 (also BBCONNECT_CLOUD_API_URL)")
+	opts.testFlags.register(fs, false)
 	fs.BoolVar(&opts.Push, "push", false, "then push the connector and its secrets to Harness (see bbconnect push)")
 	fs.StringVar(&opts.Harness.URL, "harness-url", "", "with --push: Harness API base URL (env HARNESS_ENDPOINT)")
 	fs.StringVar(&opts.Harness.Account, "harness-account", "", "with --push: Harness account id (env HARNESS_ACCOUNT_ID)")
@@ -167,10 +163,7 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 	if opts.DryRun {
 		// Every local check runs, as in a real run: only the keychain,
 		// the secrets and the live test are left out.
-		key, kps, err := checkSSHKey(f, c)
-		if err != nil {
-			return err
-		}
+		key, kps := checkSSHKey(c)
 		if len(kps) > 0 {
 			return problemsError{kps}
 		}

@@ -6,21 +6,22 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/wizard"
 )
 
 // cloudArgs is a valid Bitbucket Cloud HTTP connector.
 var cloudArgs = []string{
 	"setup", "--non-interactive",
-	"--name", "Bitbucket Cloud", "--url", "https://bitbucket.org/acme", "--test-repo", "app.git",
-	"--username", "jdoe", "--password-kind", "api-token",
+	"--name", "Bitbucket Cloud", "--url", "https://bitbucket.org/acme", "--test-repo", "harness-demo.git",
+	"--username", "demo-user", "--password-kind", "api-token",
 }
 
 // dcSSHArgs is a valid Data Center SSH connector.
 var dcSSHArgs = []string{
 	"setup", "--non-interactive",
 	"--name", "dc ssh", "--edition", "datacenter", "--connection", "ssh",
-	"--url", "ssh://git@bitbucket.acme.com:7999/", "--test-repo", "PRJ/app.git", "--ssh-key", "/keys/id_rsa",
+	"--url", "ssh://git@bitbucket.acme.com:7999/", "--test-repo", "PRJ/app.git", "--ssh-key", "", // the emulator's key (TestMain)
 }
 
 func with(base []string, extra ...string) []string {
@@ -318,21 +319,18 @@ func TestSetupNeedsTerminal(t *testing.T) {
 			name: "stdin flag needs non-interactive", args: []string{"setup", "--password-stdin"}, tty: true, wantExit: ExitUsage,
 			wantStderr: []string{"--password-stdin: only with --non-interactive"},
 		},
-		{
-			name: "wizard not wired", args: nil, tty: true, wantExit: ExitFailure,
-			wantStderr: []string{"the terminal wizard is not available yet"},
-		},
 	})
 }
 
 func TestDryRunStoresNothing(t *testing.T) {
 	h := newHarness(t)
+	testEmu.ResetRequests()
 	r := h.run("", with(cloudArgs, "--dry-run")...)
 	if r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	if h.kc.probed != 0 || len(h.kc.items) != 0 || len(h.saved()) != 0 || len(h.tests.calls) != 0 {
-		t.Errorf("dry run touched a service: probed=%d items=%d profiles=%d tests=%d", h.kc.probed, len(h.kc.items), len(h.saved()), len(h.tests.calls))
+	if h.kc.probed != 0 || len(h.kc.items) != 0 || len(h.saved()) != 0 || len(testEmu.Requests()) != 0 {
+		t.Errorf("dry run touched a service: probed=%d items=%d profiles=%d requests=%d", h.kc.probed, len(h.kc.items), len(h.saved()), len(testEmu.Requests()))
 	}
 	if entries, _ := os.ReadDir(h.configDir); len(entries) != 0 {
 		t.Errorf("dry run wrote into the config dir: %v", entries)
@@ -374,16 +372,16 @@ func TestHelpHasExamples(t *testing.T) {
 func TestConfigDirFlag(t *testing.T) {
 	h := newHarness(t)
 	dir := filepath.Join(t.TempDir(), "cfg")
-	var got string
-	h.f.Profiles = func(d string) (ProfileStore, error) { got = d; return h.store, nil }
-	h.run("", "list", "--config-dir", dir)
-	if want := filepath.Join(dir, "bbconnect"); got != want {
-		t.Errorf("profile dir = %q, want %q", got, want)
+	other := profile.Store{Dir: filepath.Join(dir, "bbconnect")}
+	if _, err := other.Create(Profile{Connector: cloudConnector("elsewhere").WithDefaults()}); err != nil {
+		t.Fatal(err)
+	}
+	if r := h.run("", "list", "--config-dir", dir); !strings.Contains(r.stdout, "elsewhere") {
+		t.Errorf("list --config-dir %s:\n%s%s", dir, r.stdout, r.stderr)
 	}
 	h.f.ConfigDirFlag = ""
-	h.run("", "list")
-	if want := filepath.Join(h.configDir, "bbconnect"); got != want {
-		t.Errorf("profile dir from env = %q, want %q", got, want)
+	if r := h.run("", "list"); strings.Contains(r.stdout, "elsewhere") {
+		t.Errorf("list with the config dir from the environment:\n%s", r.stdout)
 	}
 }
 

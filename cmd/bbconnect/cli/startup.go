@@ -6,8 +6,8 @@ import (
 	"sync"
 
 	"github.com/bbconnect/bbconnect/keychain"
+	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/wizard"
-	harnessapi "github.com/bbconnect/bbconnect/wizard/harness"
 )
 
 // keychainStartup is the keychain's probe and the recovery of unfinished
@@ -16,9 +16,9 @@ import (
 // that reads or stores secrets; the keychain it is given waits for the
 // probe the same way.
 type keychainStartup struct {
-	f   *Factory
-	dir string
-	kc  SecretStore
+	f  *Factory
+	st profile.Store
+	kc SecretStore
 
 	mu    sync.Mutex
 	done  chan struct{} // closed when the running check ends
@@ -30,15 +30,12 @@ type keychainStartup struct {
 // startKeychain opens the keychain (cheap: no call to the OS yet) and
 // starts its probe and the recovery; a keychain that cannot even be opened
 // is an error at once.
-func (f *Factory) startKeychain(ctx context.Context, dir string) (*keychainStartup, error) {
-	if f.Keychain == nil {
-		return nil, errNotAvailable("the keychain", "nothing was saved (use --dry-run to print the export)")
-	}
-	kc, err := f.Keychain()
+func (f *Factory) startKeychain(ctx context.Context, st profile.Store) (*keychainStartup, error) {
+	kc, err := f.keychain()
 	if err != nil {
 		return nil, failuref("no usable keychain: %s\nnothing was saved", keychain.Explain(err))
 	}
-	s := &keychainStartup{f: f, dir: dir, kc: kc}
+	s := &keychainStartup{f: f, st: st, kc: kc}
 	s.start(ctx)
 	return s, nil
 }
@@ -53,7 +50,7 @@ func (s *keychainStartup) start(ctx context.Context) {
 		var notes []string
 		err := s.kc.Probe(ctx)
 		if err == nil {
-			notes = s.f.recover(ctx, s.dir, s.kc)
+			notes = s.f.recover(ctx, s.st, s.kc)
 		} else {
 			err = errors.New("no usable keychain: " + keychain.Explain(err))
 		}
@@ -152,43 +149,29 @@ func (k startedKeychain) DeleteAll(ctx context.Context, id string) ([]string, er
 	return kc.DeleteAll(ctx, id)
 }
 
-// harnessKeys is the keychain as a store of Harness keys, once the check
-// says it works.
-func (k startedKeychain) harnessKeys(ctx context.Context) (HarnessKeyStore, error) {
-	kc, err := k.s.store(ctx)
-	if err != nil {
-		return nil, err
-	}
-	keys, ok := kc.(HarnessKeyStore)
-	if !ok {
-		return nil, errors.New("this keychain cannot keep a harness api key: set " + harnessapi.EnvAPIKey)
-	}
-	return keys, nil
-}
-
-// SetHarnessKey implements HarnessKeyStore.
+// SetHarnessKey implements SecretStore.
 func (k startedKeychain) SetHarnessKey(ctx context.Context, account, key string) error {
-	keys, err := k.harnessKeys(ctx)
+	kc, err := k.s.store(ctx)
 	if err != nil {
 		return err
 	}
-	return keys.SetHarnessKey(ctx, account, key)
+	return kc.SetHarnessKey(ctx, account, key)
 }
 
-// HarnessKey implements HarnessKeyStore.
+// HarnessKey implements SecretStore.
 func (k startedKeychain) HarnessKey(ctx context.Context, account string) (string, error) {
-	keys, err := k.harnessKeys(ctx)
+	kc, err := k.s.store(ctx)
 	if err != nil {
 		return "", err
 	}
-	return keys.HarnessKey(ctx, account)
+	return kc.HarnessKey(ctx, account)
 }
 
-// DeleteHarnessKey implements HarnessKeyStore.
+// DeleteHarnessKey implements SecretStore.
 func (k startedKeychain) DeleteHarnessKey(ctx context.Context, account string) (bool, error) {
-	keys, err := k.harnessKeys(ctx)
+	kc, err := k.s.store(ctx)
 	if err != nil {
 		return false, err
 	}
-	return keys.DeleteHarnessKey(ctx, account)
+	return kc.DeleteHarnessKey(ctx, account)
 }

@@ -32,20 +32,26 @@ func TestWizardStartsBeforeTheKeychainProbe(t *testing.T) {
 	h := wizardHarness(t)
 	kc := slowKeychain{fakeKeychain: h.kc, release: make(chan struct{})}
 	h.f.Keychain = func() (SecretStore, error) { return kc, nil }
-	h.f.Pending = func(string) ([]string, error) { return []string{"cloud"}, nil }
-	recovered := 0
-	h.f.Recover = func(context.Context, string, SecretStore) ([]string, []error) {
-		recovered++
-		return []string{"unfinished rotation of cloud finished"}, nil
+	h.kc.items["cloud/password"] = tokenA
+	h.pendingRemoval("cloud")
+	recovered := func() int {
+		h.kc.mu.Lock()
+		defer h.kc.mu.Unlock()
+		if h.kc.items["cloud/password"] == "" {
+			return 1
+		}
+		return 0
 	}
 	var notes []string
 	var checkErr error
+	after := 0
 	h.f.Wizard = func(ctx context.Context, _ *IOStreams, req WizardRequest) error {
-		if h.kc.probed != 0 || recovered != 0 {
-			t.Errorf("the wizard started after the probe (%d) or the recovery (%d)", h.kc.probed, recovered)
+		if h.kc.probed != 0 || recovered() != 0 {
+			t.Errorf("the wizard started after the probe (%d) or the recovery (%d)", h.kc.probed, recovered())
 		}
 		close(kc.release)
 		notes, checkErr = req.Startup.Check(ctx)
+		after = recovered()
 		if err := req.Keychain.Set(ctx, "cloud", "password", "tok12345"); err != nil {
 			t.Errorf("set after a good check: %v", err)
 		}
@@ -55,10 +61,10 @@ func TestWizardStartsBeforeTheKeychainProbe(t *testing.T) {
 	if r.code != ExitOK || checkErr != nil {
 		t.Fatalf("code %d, check %v, stderr %q", r.code, checkErr, r.stderr)
 	}
-	if len(notes) != 1 || notes[0] != "unfinished rotation of cloud finished" || recovered != 1 {
-		t.Fatalf("notes %q, recovered %d times", notes, recovered)
+	if len(notes) != 1 || notes[0] != "finished removing connector cloud (1 keychain items)" || after != 1 {
+		t.Fatalf("notes %q, recovered %d", notes, after)
 	}
-	if strings.Contains(r.stderr, "unfinished rotation") {
+	if strings.Contains(r.stderr, "finished removing") {
 		t.Fatalf("the recovery printed over the wizard: %q", r.stderr)
 	}
 }
@@ -90,14 +96,5 @@ func TestWizardKeychainFailureCheckedAgain(t *testing.T) {
 	}
 	if r := h.run(""); r.code != ExitOK {
 		t.Fatalf("code %d: %s", r.code, r.stderr)
-	}
-}
-
-// TestStartedKeychainKeepsHarnessKeys: the keychain the wizard is given
-// keeps Harness keys when the real one does (the wizard's push asks it).
-func TestStartedKeychainKeepsHarnessKeys(t *testing.T) {
-	var kc SecretStore = startedKeychain{}
-	if _, ok := kc.(HarnessKeyStore); !ok {
-		t.Fatal("startedKeychain is not a HarnessKeyStore")
 	}
 }

@@ -7,24 +7,23 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
 // TestOptions are the inputs of `bbconnect test`.
 type TestOptions struct {
-	IO          *IOStreams
-	Factory     *Factory
-	IDs         []string
-	All         bool
-	JSON        bool
-	CAFile      string
-	CloudURL    string
-	CloudAPIURL string
+	IO        *IOStreams
+	Factory   *Factory
+	IDs       []string
+	All       bool
+	JSON      bool
+	testFlags testFlags
 }
 
 // NewCmdTest returns `bbconnect test`.
-func NewCmdTest(f *Factory, runF func(context.Context, *TestOptions) error) *cobra.Command {
+func NewCmdTest(f *Factory) *cobra.Command {
 	opts := &TestOptions{IO: f.IO, Factory: f}
 	cmd := &cobra.Command{
 		Use:   "test [ID...]",
@@ -47,18 +46,13 @@ Exit status 0 when no check failed, 1 when one did.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.IDs = args
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return testRun(cmd.Context(), opts)
 		},
 	}
 	fs := cmd.Flags()
 	fs.BoolVar(&opts.All, "all", false, "test every saved connector")
 	fs.BoolVar(&opts.JSON, "json", false, "print JSON")
-	fs.StringVar(&opts.CAFile, "ca-file", "", "extra PEM CA bundle to trust (also BBCONNECT_CA_FILE)")
-	fs.StringVar(&opts.CloudURL, "cloud-url", "", "send Bitbucket Cloud git traffic here instead (also BBCONNECT_CLOUD_URL)")
-	fs.StringVar(&opts.CloudAPIURL, "cloud-api-url", "", "send Bitbucket Cloud API traffic here instead, with or without /2.0 (also BBCONNECT_CLOUD_API_URL)")
+	opts.testFlags.register(fs, true)
 	_ = cmd.MarkFlagFilename("ca-file", "pem", "crt")
 	return cmd
 }
@@ -86,9 +80,6 @@ func testRun(ctx context.Context, opts *TestOptions) error {
 	if err != nil {
 		return err
 	}
-	if f.Test == nil {
-		return errNotAvailable("the connection test", "")
-	}
 	var kc SecretStore
 	if len(profiles) > 0 {
 		if kc, err = f.openKeychain(ctx); err != nil {
@@ -98,10 +89,9 @@ func testRun(ctx context.Context, opts *TestOptions) error {
 	reports := make([]conntest.Report, 0, len(profiles))
 	anyFailed := false
 	for i, p := range profiles {
-		r, err := testOne(ctx, f, kc, p, TestSettings{
-			CAFile: opts.CAFile, CloudURL: opts.CloudURL, CloudAPIURL: opts.CloudAPIURL, Now: now,
-			TokenExpires: p.Tokens[wizard.SlotPassword].Expires, APITokenExpires: p.Tokens[wizard.SlotAPIToken].Expires,
-		})
+		cfg := f.testConfig(opts.testFlags, now)
+		cfg.TokenExpires, cfg.APITokenExpires = p.Tokens[wizard.SlotPassword].Expires, p.Tokens[wizard.SlotAPIToken].Expires
+		r, err := testOne(ctx, kc, p, cfg)
 		if err != nil {
 			return err
 		}
@@ -139,7 +129,7 @@ func testRun(ctx context.Context, opts *TestOptions) error {
 // the profiles that could not be read (each is said; the command then
 // exits 1). A name that is not saved stops the command before any test
 // runs.
-func selectProfiles(st ProfileStore, opts *TestOptions) ([]Profile, int, error) {
+func selectProfiles(st profile.Store, opts *TestOptions) ([]Profile, int, error) {
 	if opts.All {
 		ps, errs := st.List()
 		for _, e := range errs {
@@ -166,7 +156,7 @@ func selectProfiles(st ProfileStore, opts *TestOptions) ([]Profile, int, error) 
 
 // testOne reads a connector's secrets from the keychain and tests it. A
 // secret missing from the keychain is a failed check, not a crash.
-func testOne(ctx context.Context, f *Factory, kc SecretStore, p Profile, ts TestSettings) (conntest.Report, error) {
+func testOne(ctx context.Context, kc SecretStore, p Profile, cfg conntest.Config) (conntest.Report, error) {
 	c := p.Connector
 	var s Secrets
 	_, passphrase := p.Tokens[wizard.SlotSSHKey]
@@ -182,5 +172,5 @@ func testOne(ctx context.Context, f *Factory, kc SecretStore, p Profile, ts Test
 		}
 		s.Set(slot, v)
 	}
-	return runTest(ctx, f, c, s, ts)
+	return runTest(ctx, c, s, cfg)
 }

@@ -2,14 +2,8 @@ package wire
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -17,7 +11,6 @@ import (
 	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/tui"
 	"github.com/bbconnect/bbconnect/wizard"
-	"github.com/bbconnect/bbconnect/wizard/conntest"
 	"github.com/bbconnect/bbconnect/wizard/harness"
 )
 
@@ -45,22 +38,13 @@ func newTUIHarness(f *cli.Factory, store profile.Store, kc cli.SecretStore) *tui
 	if env.APIKey != "" && f.Unsetenv != nil {
 		_ = f.Unsetenv(harness.EnvAPIKey)
 	}
-	return &tuiHarness{store: store, kc: kc, env: env, now: store.Now, http: harnessTestAid(f)}
+	return &tuiHarness{store: store, kc: kc, env: env, now: store.Now, http: f.HarnessHTTPClient()}
 }
 
 // login is the account harness login proved last (none when unreadable).
 func (h *tuiHarness) login() harness.Login {
 	l, _, _ := h.store.LoadHarnessLogin()
 	return harness.Login(l)
-}
-
-// keys is the keychain as a store of Harness keys.
-func (h *tuiHarness) keys() (cli.HarnessKeyStore, error) {
-	keys, ok := h.kc.(cli.HarnessKeyStore)
-	if !ok {
-		return nil, errors.New("this keychain cannot keep a harness api key: set " + harness.EnvAPIKey)
-	}
-	return keys, nil
 }
 
 // config is where a push goes, with the key at hand ("" when none).
@@ -70,11 +54,7 @@ func (h *tuiHarness) config(ctx context.Context) (harness.Config, error) {
 	if cfg.APIKey != "" || cfg.Account == "" {
 		return cfg, nil
 	}
-	keys, err := h.keys()
-	if err != nil {
-		return cfg, err
-	}
-	key, err := keys.HarnessKey(ctx, cfg.Account)
+	key, err := h.kc.HarnessKey(ctx, cfg.Account)
 	cfg.APIKey = harness.APIKey(key)
 	return cfg, err
 }
@@ -102,12 +82,8 @@ func (h *tuiHarness) LogIn(ctx context.Context, key, account, endpoint string) (
 	cfg := harness.Resolve(harness.Config{Endpoint: endpoint, Account: account},
 		harness.Config{Endpoint: env.Endpoint, Account: env.Account, APIKey: harness.APIKey(key)}, h.login())
 	cfg.HTTPClient = h.http
-	keys, err := h.keys()
-	if err != nil {
-		return tui.HarnessAccess{}, err
-	}
 	save := func(l harness.Login) error { return h.store.SaveHarnessLogin(profile.HarnessLogin(l)) }
-	c, id, err := harness.LogIn(ctx, cfg, keys, save)
+	c, id, err := harness.LogIn(ctx, cfg, h.kc, save)
 	if err != nil {
 		return tui.HarnessAccess{}, err
 	}
@@ -165,43 +141,4 @@ func harnessStatus(l *profile.HarnessLink) *tui.HarnessStatus {
 		st.LastTest = &tui.TestResult{At: t.At, OK: t.OK, Summary: wizard.Printable(t.Summary)}
 	}
 	return st
-}
-
-// harnessTestAid is the Harness client's transport under the testing aid
-// BBCONNECT_CONNECT_TO (pinned screenshots, demos): traffic for a mapped
-// host:port goes to its loopback address, the URL keeping its host name,
-// which TLS checks against BBCONNECT_CA_FILE at the BBCONNECT_NOW clock.
-// A host the aid does not map is dialled as usual. Nil without the aid;
-// a malformed aid fails every call with its problem.
-func harnessTestAid(f *cli.Factory) *http.Client {
-	v := f.Getenv(conntest.EnvConnectTo)
-	if v == "" {
-		return nil
-	}
-	m, err := conntest.ParseConnectTo(v)
-	dialer := &net.Dialer{Timeout: 10 * time.Second}
-	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
-	if ca := f.Getenv(conntest.EnvCAFile); ca != "" {
-		pool := x509.NewCertPool()
-		if data, rerr := os.ReadFile(ca); rerr == nil && pool.AppendCertsFromPEM(data) {
-			tlsCfg.RootCAs = pool
-		}
-	}
-	if now, nerr := f.Now(); nerr == nil {
-		start := time.Now()
-		tlsCfg.Time = func() time.Time { return now.Add(time.Since(start)) }
-	}
-	tr := &http.Transport{
-		TLSClientConfig: tlsCfg,
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			if err != nil {
-				return nil, err
-			}
-			if to, ok := m[strings.ToLower(addr)]; ok {
-				addr = to
-			}
-			return dialer.DialContext(ctx, network, addr)
-		},
-	}
-	return &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }

@@ -34,7 +34,7 @@ func TestWizardPushWithAKeyProvedInTheWizard(t *testing.T) {
 	gokeyring.MockInit()
 	kc := keychain.New(keychain.WithBackend(keychain.GoKeyring()))
 	dir := t.TempDir()
-	deps := wizardDeps(context.Background(), f, cli.WizardRequest{Now: rotationNow, ProfileDir: dir, Keychain: kc}, nil)
+	deps := wizardDeps(context.Background(), f, cli.WizardRequest{Now: rotationNow, ProfileDir: dir, Keychain: kc})
 	if unset != harness.EnvAPIKey {
 		t.Fatalf("the key was not dropped from the environment (unset %q)", unset)
 	}

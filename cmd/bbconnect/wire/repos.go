@@ -3,7 +3,6 @@ package wire
 import (
 	"context"
 
-	"github.com/bbconnect/bbconnect/cmd/bbconnect/cli"
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
@@ -12,17 +11,14 @@ import (
 // repository picker, with the connection test's configuration: the
 // environment (BBCONNECT_CLOUD_URL and friends), then the command line
 // (--ca-file, --cloud-url, --cloud-api-url).
-type tuiRepos struct {
-	ts cli.TestSettings
-	f  *cli.Factory
-}
+type tuiRepos struct{ cfg conntest.Config }
 
 // List implements tui.RepoLister with conntest.ListRepos (concurrent Cloud
 // pages, Data Center nextPageStart).
 func (r tuiRepos) List(ctx context.Context, c wizard.Connector, s wizard.Secrets) ([]conntest.Repo, error) {
 	// A listing cut at its limits comes with a *conntest.CutError: the
 	// picker shows what was listed and what was cut.
-	return conntest.ListRepos(ctx, c, s, testConfig(r.f, r.ts))
+	return conntest.ListRepos(ctx, c, s, r.cfg)
 }
 
 // RunWithHostKey implements tui.HostKeyTester: the test again, trusting the
@@ -38,5 +34,5 @@ func (t tuiTester) CanAddKey(c wizard.Connector) (bool, string) { return conntes
 // AddKey implements tui.KeyAdder: the public key goes to the Bitbucket
 // account of the connector's API credentials.
 func (t tuiTester) AddKey(ctx context.Context, c wizard.Connector, s wizard.Secrets, authorizedKey, label string) (string, error) {
-	return conntest.AddSSHKey(ctx, c, s, testConfig(t.f, t.ts), authorizedKey, label)
+	return conntest.AddSSHKey(ctx, c, s, t.cfg, authorizedKey, label)
 }

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bbconnect/bbconnect/cmd/bbconnect/cli"
 	"github.com/bbconnect/bbconnect/cmd/bbemu/emu"
 	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/tui"
@@ -19,8 +18,8 @@ import (
 const extraRepos = 250 // three Cloud pages of 100, fetched concurrently
 
 // emulator starts the local Bitbucket with extra repositories and returns
-// it with a factory whose environment points the connection test at it.
-func emulator(t *testing.T, knownHosts string) (*emu.Server, *cli.Factory) {
+// it with a connection-test configuration pointed at it.
+func emulator(t *testing.T, knownHosts string) (*emu.Server, conntest.Config) {
 	t.Helper()
 	now := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
 	srv, err := emu.Start(emu.Options{Dir: t.TempDir(), ExtraRepos: extraRepos, Now: func() time.Time { return now }})
@@ -38,11 +37,11 @@ func emulator(t *testing.T, knownHosts string) (*emu.Server, *cli.Factory) {
 		conntest.EnvCAFile:      srv.CAFile,
 		conntest.EnvKnownHosts:  knownHosts,
 	}
-	return srv, &cli.Factory{Getenv: func(k string) string { return env[k] }}
+	return srv, conntest.ConfigFromEnv(func(k string) string { return env[k] })
 }
 
 func TestReposListsTheEmulatorsRepositories(t *testing.T) {
-	srv, f := emulator(t, "")
+	srv, cfg := emulator(t, "")
 	d := srv.Demo
 	cloud := wizard.NewConnector()
 	cloud.Name, cloud.URL, cloud.PasswordKind = "c", "https://bitbucket.org/"+d.Workspace, wizard.AccessToken
@@ -66,7 +65,7 @@ func TestReposListsTheEmulatorsRepositories(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			repos, err := tuiRepos{f: f}.List(context.Background(), tt.c, wizard.Secrets{Password: tt.secret})
+			repos, err := tuiRepos{cfg: cfg}.List(context.Background(), tt.c, wizard.Secrets{Password: tt.secret})
 			if err != nil {
 				t.Fatalf("List: %v", err)
 			}
@@ -92,11 +91,11 @@ func TestReposListsTheEmulatorsRepositories(t *testing.T) {
 }
 
 func TestReposErrorHasNoSecret(t *testing.T) {
-	srv, f := emulator(t, "")
+	srv, cfg := emulator(t, "")
 	c := wizard.NewConnector()
 	c.Name, c.URL, c.PasswordKind = "c", "https://bitbucket.org/"+srv.Demo.Workspace, wizard.AccessToken
 	const bad = "ATCTT3xNotARealTokenAtAll0123456789"
-	_, err := tuiRepos{f: f}.List(context.Background(), c, wizard.Secrets{Password: bad})
+	_, err := tuiRepos{cfg: cfg}.List(context.Background(), c, wizard.Secrets{Password: bad})
 	if err == nil {
 		t.Fatal("a wrong token listed repositories")
 	}
@@ -113,12 +112,12 @@ func TestHostKeyTrustedByFingerprint(t *testing.T) {
 	if err := os.WriteFile(empty, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	srv, f := emulator(t, empty)
+	srv, cfg := emulator(t, empty)
 	d := srv.Demo
 	c := wizard.NewConnector()
 	c.Name, c.ID, c.Edition, c.Connection = "s", "s", wizard.DataCenter, wizard.SSH
 	c.URL, c.TestRepo, c.SSHKeyPath, c.PasswordKind = "ssh://git@"+srv.SSHAddr+"/", d.DCProject+"/"+d.DCRepo+".git", d.SSHKeyPath, ""
-	tester := tuiTester{store: profile.Store{Dir: t.TempDir(), Now: time.Now}, f: f}
+	tester := tuiTester{store: profile.Store{Dir: t.TempDir(), Now: time.Now}, cfg: cfg}
 	var ht tui.HostKeyTester = tester
 	find := func(r conntest.Report) conntest.Check {
 		for _, ch := range r.Checks {

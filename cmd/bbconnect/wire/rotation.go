@@ -2,8 +2,6 @@ package wire
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/bbconnect/bbconnect/cmd/bbconnect/cli"
@@ -53,8 +51,8 @@ func (t tuiRotator) Rotate(ctx context.Context, r tui.Rotation) (tui.RotationRes
 	if err != nil {
 		return out, err
 	}
-	if h := harnessRotation(res); h != nil {
-		out.Summary += "; " + harnessSentence(h)
+	if res.Remote != nil {
+		out.Summary += "; " + res.Remote.Summary()
 		out.InHarness = true
 	}
 	for _, s := range res.Replaced {
@@ -62,16 +60,4 @@ func (t tuiRotator) Rotate(ctx context.Context, r tui.Rotation) (tui.RotationRes
 	}
 	out.ProfilePath = t.r.Store.Path(c.ID)
 	return out, nil
-}
-
-// harnessSentence says what a rotation did in Harness, in one clause.
-func harnessSentence(h *cli.HarnessRotation) string {
-	s := fmt.Sprintf("in harness, secret %s now holds it and harness's test passed", strings.Join(h.Secrets, ", "))
-	if h.Created {
-		s = fmt.Sprintf("in harness, connector %s now uses the new secret %s and harness's test passed", h.Connector, strings.Join(h.Secrets, ", "))
-	}
-	if len(h.OldSecrets) > 0 {
-		s += fmt.Sprintf(" (the old secret %s is unused: delete it in harness)", strings.Join(h.OldSecrets, ", "))
-	}
-	return s
 }

@@ -50,8 +50,10 @@ func newRotationWorld(t *testing.T) *rotationWorld {
 	gokeyring.MockInit()
 	kc := keychain.New(keychain.WithBackend(keychain.GoKeyring()))
 	dir := t.TempDir()
-	req := cli.WizardRequest{Now: rotationNow, ProfileDir: dir, Keychain: kc, TestSettings: cli.TestSettings{Now: rotationNow}}
-	return &rotationWorld{srv: srv, kc: kc, dir: dir, deps: wizardDeps(context.Background(), f, req, newHarnessRemote(f))}
+	cfg := conntest.ConfigFromEnv(f.Getenv)
+	cfg.Now = func() time.Time { return rotationNow }
+	req := cli.WizardRequest{Now: rotationNow, ProfileDir: dir, Keychain: kc, Test: cfg, Remote: f.HarnessRemote()}
+	return &rotationWorld{srv: srv, kc: kc, dir: dir, deps: wizardDeps(context.Background(), f, req)}
 }
 
 // save stores c with its secrets as the wizard saves a new connector.

@@ -11,7 +11,6 @@ import (
 	"github.com/bbconnect/bbconnect/cmd/bbconnect/cli"
 	"github.com/bbconnect/bbconnect/keychain"
 	"github.com/bbconnect/bbconnect/keychain/profile"
-	"github.com/bbconnect/bbconnect/keychain/rotate"
 	"github.com/bbconnect/bbconnect/tui"
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/conntest"
@@ -20,9 +19,9 @@ import (
 
 // runWizard runs the terminal wizard with the real services: the probed
 // keychain, the saved connectors and the live connection test.
-func runWizard(ctx context.Context, f *cli.Factory, req cli.WizardRequest, remote rotate.Remote) error {
+func runWizard(ctx context.Context, f *cli.Factory, req cli.WizardRequest) error {
 	ios := f.IO
-	deps := wizardDeps(ctx, f, req, remote)
+	deps := wizardDeps(ctx, f, req)
 	// The wizard's Saved screen (or, line by line, its Saved summary) says
 	// where everything went: nothing is printed again here.
 	_, err := tui.Run(ctx, tui.Options{
@@ -41,22 +40,22 @@ func runWizard(ctx context.Context, f *cli.Factory, req cli.WizardRequest, remot
 // keychain, the saved connectors, the live connection test, the journaled
 // rotation of keychain/rotate (with remote, the connector's copy in
 // Harness), the export folder and the repository list.
-func wizardDeps(ctx context.Context, f *cli.Factory, req cli.WizardRequest, remote rotate.Remote) tui.Deps {
+func wizardDeps(ctx context.Context, f *cli.Factory, req cli.WizardRequest) tui.Deps {
 	now := req.Now
 	start := time.Now()
 	clock := func() time.Time { return now.Add(time.Since(start)) }
 	store := profile.Store{Dir: req.ProfileDir, Now: clock, Owner: f.Running}
 	home, _ := os.UserHomeDir()
-	tester := tuiTester{ts: req.TestSettings, store: store, f: f}
+	tester := tuiTester{cfg: req.Test, store: store}
 	return tui.Deps{
 		Now:      clock,
 		Profiles: tuiProfiles{ctx: ctx, store: store, kc: req.Keychain},
 		Secrets:  tuiSecrets{ctx: ctx, kc: req.Keychain},
 		Tester:   tester,
-		Rotator:  newTUIRotator(store, req.Keychain, tester, remote),
+		Rotator:  newTUIRotator(store, req.Keychain, tester, req.Remote),
 		Exports:  tuiExports{dir: req.ProfileDir},
 		Home:     home,
-		Repos:    tuiRepos{ts: req.TestSettings, f: f},
+		Repos:    tuiRepos{cfg: req.Test},
 		Lock:     store.Lock,
 		Harness:  newTUIHarness(f, store, req.Keychain),
 		Startup:  req.Startup,
@@ -198,9 +197,8 @@ func (s tuiSecrets) Delete(id string, slot wizard.SecretSlot) error {
 
 // tuiTester is the live connection test as the wizard sees it.
 type tuiTester struct {
-	ts    cli.TestSettings
+	cfg   conntest.Config
 	store profile.Store
-	f     *cli.Factory
 	// hostKey is the fingerprint of an SSH host key the user trusted (RunWithHostKey).
 	hostKey string
 }
@@ -208,15 +206,14 @@ type tuiTester struct {
 func (t tuiTester) Plan(c wizard.Connector) []string { return conntest.Plan(c) }
 
 func (t tuiTester) Run(ctx context.Context, c wizard.Connector, s wizard.Secrets, progress func(conntest.Event)) conntest.Report {
-	ts := t.ts
-	ts.TokenExpires, ts.APITokenExpires = t.expiries(c)
+	cfg := t.cfg
+	cfg.TokenExpires, cfg.APITokenExpires = t.expiries(c)
 	if !s.PasswordExpires.IsZero() {
-		ts.TokenExpires = s.PasswordExpires
+		cfg.TokenExpires = s.PasswordExpires
 	}
 	if !s.APITokenExpires.IsZero() {
-		ts.APITokenExpires = s.APITokenExpires
+		cfg.APITokenExpires = s.APITokenExpires
 	}
-	cfg := testConfig(t.f, ts)
 	cfg.ConfirmedHostKey = t.hostKey
 	var p func(conntest.Event)
 	if progress != nil {

@@ -1,4 +1,4 @@
-package wire
+package cli
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/bbconnect/bbconnect/cmd/bbconnect/cli"
+	"github.com/bbconnect/bbconnect/keychain"
 	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/keychain/rotate"
 	"github.com/bbconnect/bbconnect/wizard"
@@ -29,56 +29,63 @@ import (
 type harnessRemote struct {
 	// envKey is HARNESS_PLATFORM_API_KEY as the process started (the
 	// command may unset it once read); envAccount is HARNESS_ACCOUNT_ID.
-	envKey     func() harnessapi.APIKey
+	envKey     harnessapi.APIKey
 	envAccount string
-	// keys reads an account's key from the keychain ("" when none).
-	keys func(ctx context.Context, account string) (string, error)
+	// keychain opens the keychain, which keeps the keys of harness login.
+	keychain func() (SecretStore, error)
 	// caFile is the CA bundle of the saved Harness login, for its URL.
 	caFile func(url string) string
 	now    func() time.Time
 	// http is the client under the testing aids (nil: the usual one).
 	http *http.Client
+
+	// mu guards keys: the key found for each account, looked up once.
+	mu   sync.Mutex
+	keys map[string]harnessapi.APIKey
 }
 
-// newHarnessRemote is the Harness remote of f's process.
-func newHarnessRemote(f *cli.Factory) *harnessRemote {
-	key := harnessapi.APIKey(f.Getenv(harnessapi.EnvAPIKey))
-	return &harnessRemote{
-		envKey:     sync.OnceValue(func() harnessapi.APIKey { return key }),
-		envAccount: strings.TrimSpace(f.Getenv(harnessapi.EnvAccount)),
-		keys: func(ctx context.Context, account string) (string, error) {
-			kc, err := openKeychain(f)
-			if err != nil {
-				return "", err
-			}
-			ks, ok := kc.(cli.HarnessKeyStore)
-			if !ok {
-				return "", nil
-			}
-			return ks.HarnessKey(ctx, account)
-		},
+// HarnessRemote is the connectors' copy in Harness as a rotation sees it
+// (see harnessRemote).
+func (f *Factory) HarnessRemote() rotate.Remote { return f.harnessRemote() }
+
+// harnessRemote is the Harness remote of f's process, made on first use,
+// which reads HARNESS_PLATFORM_API_KEY (before a command unsets it).
+func (f *Factory) harnessRemote() *harnessRemote {
+	if f.remote != nil {
+		return f.remote
+	}
+	f.remote = &harnessRemote{
+		envKey:     harnessapi.APIKey(f.getenv(harnessapi.EnvAPIKey)),
+		envAccount: strings.TrimSpace(f.getenv(harnessapi.EnvAccount)),
+		keychain:   f.keychain,
 		caFile: func(url string) string {
-			dir, err := f.ProfileDir()
+			st, _, err := f.openProfiles()
 			if err != nil {
 				return ""
 			}
-			l, ok, err := store(f, dir).LoadHarnessLogin()
+			l, ok, err := st.LoadHarnessLogin()
 			if err != nil || !ok || l.URL != url {
 				return ""
 			}
 			return l.CAFile
 		},
-		now:  clock(f),
-		http: harnessTestAid(f),
+		now:  f.clock(),
+		http: f.HarnessHTTPClient(),
+		keys: map[string]harnessapi.APIKey{},
 	}
+	return f.remote
 }
 
-// client is a Harness client for the account and URL of a step.
-func (h *harnessRemote) client(ctx context.Context, account, url string) (*harnessapi.Client, error) {
-	if account == "" || url == "" {
-		return nil, errors.New("the connector is linked to no harness account: push it with bbconnect push, or rotate with --local-only")
+// key is the Harness API key of account: the environment's when it
+// serves that account, else the one harness login keeps in the keychain.
+// It is looked up once per account.
+func (h *harnessRemote) key(ctx context.Context, account string) (harnessapi.APIKey, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if key, ok := h.keys[account]; ok {
+		return key, nil
 	}
-	key := h.envKey()
+	key := h.envKey
 	if key != "" {
 		// The environment's key serves its own account only.
 		if a := firstSet(h.envAccount, key.Account()); a != "" && a != account {
@@ -86,14 +93,31 @@ func (h *harnessRemote) client(ctx context.Context, account, url string) (*harne
 		}
 	}
 	if key == "" {
-		stored, err := h.keys(ctx, account)
+		kc, err := h.keychain()
+		var stored string
+		if err == nil {
+			stored, err = kc.HarnessKey(ctx, account)
+		}
 		if err != nil {
-			return nil, fmt.Errorf("cannot read the harness api key of account %s from the keychain: %w", account, err)
+			return "", fmt.Errorf("cannot read the harness api key of account %s from the keychain: %s", account, keychain.Explain(err))
 		}
 		key = harnessapi.APIKey(stored)
 	}
 	if key == "" {
-		return nil, fmt.Errorf("no harness api key for account %s: run bbconnect harness login, set %s, or rotate with bbconnect rotate --local-only", account, harnessapi.EnvAPIKey)
+		return "", fmt.Errorf("no harness api key stored for account %s: run bbconnect harness login, set %s, or rotate with bbconnect rotate --local-only", account, harnessapi.EnvAPIKey)
+	}
+	h.keys[account] = key
+	return key, nil
+}
+
+// client is a Harness client for the account and URL of a step.
+func (h *harnessRemote) client(ctx context.Context, account, url string) (*harnessapi.Client, error) {
+	if account == "" || url == "" {
+		return nil, errors.New("the connector is linked to no harness account: push it with bbconnect push, or rotate with --local-only")
+	}
+	key, err := h.key(ctx, account)
+	if err != nil {
+		return nil, err
 	}
 	return harnessapi.New(harnessapi.Config{Endpoint: url, Account: account, APIKey: key, CAFile: h.caFile(url), HTTPClient: h.http})
 }

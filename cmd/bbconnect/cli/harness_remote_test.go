@@ -1,11 +1,10 @@
-package wire
+package cli
 
 import (
 	"context"
 	"encoding/json"
 	"testing"
 
-	"github.com/bbconnect/bbconnect/cmd/bbconnect/cli"
 	"github.com/bbconnect/bbconnect/cmd/bbemu/emu"
 	"github.com/bbconnect/bbconnect/keychain/profile"
 	"github.com/bbconnect/bbconnect/keychain/rotate"
@@ -23,7 +22,7 @@ func TestHarnessRemoteRepointOwnSecretsOnly(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = srv.Close() })
 	env := map[string]string{harnessapi.EnvAPIKey: srv.Harness.APIKey}
-	h := newHarnessRemote(&cli.Factory{Getenv: func(k string) string { return env[k] }})
+	h := (&Factory{Getenv: func(k string) string { return env[k] }}).harnessRemote()
 	ctx := context.Background()
 	hc, err := harnessapi.New(harnessapi.Config{Endpoint: srv.HarnessURL, APIKey: harnessapi.APIKey(srv.Harness.APIKey)})
 	if err != nil {
