@@ -64,8 +64,9 @@ type Factory struct {
 	// Wizard runs the terminal wizard (package wire connects it).
 	Wizard WizardFunc
 
-	// remote is the connectors' copy in Harness (harnessRemote).
-	remote *harnessRemote
+	// remote is the connectors' copy in Harness (harnessRemote), made once.
+	remote     *harnessRemote
+	remoteOnce sync.Once
 }
 
 // SecretStore is the OS keychain as the commands use it;

@@ -51,10 +51,12 @@ func (f *Factory) HarnessRemote() rotate.Remote { return f.harnessRemote() }
 // harnessRemote is the Harness remote of f's process, made on first use,
 // which reads HARNESS_PLATFORM_API_KEY (before a command unsets it).
 func (f *Factory) harnessRemote() *harnessRemote {
-	if f.remote != nil {
-		return f.remote
-	}
-	f.remote = &harnessRemote{
+	f.remoteOnce.Do(func() { f.remote = f.newHarnessRemote() })
+	return f.remote
+}
+
+func (f *Factory) newHarnessRemote() *harnessRemote {
+	return &harnessRemote{
 		envKey:     harnessapi.APIKey(f.getenv(harnessapi.EnvAPIKey)),
 		envAccount: strings.TrimSpace(f.getenv(harnessapi.EnvAccount)),
 		keychain:   f.keychain,
@@ -73,7 +75,6 @@ func (f *Factory) harnessRemote() *harnessRemote {
 		http: f.HarnessHTTPClient(),
 		keys: map[string]harnessapi.APIKey{},
 	}
-	return f.remote
 }
 
 // key is the Harness API key of account: the environment's when it

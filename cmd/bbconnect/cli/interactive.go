@@ -63,6 +63,9 @@ func interactiveSetup(ctx context.Context, opts *SetupOptions, ps wizard.Problem
 	if err != nil {
 		return err
 	}
+	// Made before the recovery below uses it, and before the wizard
+	// drops HARNESS_PLATFORM_API_KEY from the environment.
+	remote := f.HarnessRemote()
 	// The keychain's probe and the recovery of unfinished rotations run
 	// while the first screen is drawn: it asks no secret.
 	started, err := f.startKeychain(ctx, st)
@@ -76,7 +79,7 @@ func interactiveSetup(ctx context.Context, opts *SetupOptions, ps wizard.Problem
 		Keychain:   startedKeychain{started},
 		Startup:    started,
 		Test:       f.testConfig(opts.testFlags, now),
-		Remote:     f.HarnessRemote(),
+		Remote:     remote,
 	}
 	return f.Wizard(ctx, opts.IO, req)
 }
