@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/bbconnect/bbconnect/wizard"
@@ -112,4 +113,15 @@ func jumpCmd(from place, s wizard.Step, field wizard.Field) tea.Cmd {
 
 func pickCmd(a Action, p Profile) tea.Cmd {
 	return func() tea.Msg { return pickMsg{action: a, prof: p} }
+}
+
+// spin moves a work screen's spinner on a tick while its work runs; once
+// the work is done the ticks stop.
+func spin(s *spinner.Model, tick spinner.TickMsg, working bool) tea.Cmd {
+	if !working {
+		return nil
+	}
+	var cmd tea.Cmd
+	*s, cmd = s.Update(tick)
+	return cmd
 }

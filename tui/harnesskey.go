@@ -120,12 +120,7 @@ func (m *harnessKeyModel) Update(msg tea.Msg) (component, tea.Cmd) {
 		m.c.harness = &a
 		return m, m.leave(navCmd(placeHarnessKey, evNext))
 	case spinner.TickMsg:
-		if !m.checking {
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		return m, cmd
+		return m, spin(&m.spin, msg, m.checking)
 	case tea.KeyMsg:
 		return m.key(msg)
 	}

@@ -123,12 +123,7 @@ func (m *pushModel) Update(msg tea.Msg) (component, tea.Cmd) {
 		}
 		return m, navCmd(m.c.nav.at, evSaved)
 	case spinner.TickMsg:
-		if !m.running {
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		return m, cmd
+		return m, spin(&m.spin, msg, m.running)
 	case tea.KeyMsg:
 		if m.running {
 			return m, nil

@@ -121,12 +121,7 @@ func (m *repoPickerModel) Update(msg tea.Msg) (component, tea.Cmd) {
 		m.refilter()
 		return m, nil
 	case spinner.TickMsg:
-		if !m.loading {
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		return m, cmd
+		return m, spin(&m.spin, msg, m.loading)
 	case tea.KeyMsg:
 		return m.key(msg)
 	}

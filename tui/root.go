@@ -189,21 +189,26 @@ func (m *Model) move(in navInput, field wizard.Field) tea.Cmd {
 		}
 		return m.openPicker()
 	case placeRepos:
-		m.pages[placeRepos] = newRepoPicker(m.c)
-		m.pages[placeRepos].SetSize(m.c.width, m.c.height)
+		m.renew(placeRepos, newRepoPicker(m.c))
 	case placeSaving:
 		return m.save()
 	case placeExported:
 		return m.export()
 	case placeHarnessKey:
-		m.pages[placeHarnessKey] = newHarnessKey(m.c)
-		m.pages[placeHarnessKey].SetSize(m.c.width, m.c.height)
+		m.renew(placeHarnessKey, newHarnessKey(m.c))
 	case placePushing:
 		return m.push()
 	case placePushed:
 		return nil // the push's page, done
 	}
 	return m.pages[to].Init()
+}
+
+// renew gives place a new page, sized to the screen: it starts afresh on
+// each visit.
+func (m *Model) renew(p place, c component) {
+	c.SetSize(m.c.width, m.c.height)
+	m.pages[p] = c
 }
 
 // stopWork stops what runs in the background: the test, the listing.

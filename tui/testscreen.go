@@ -146,12 +146,7 @@ func (m *testModel) Update(msg tea.Msg) (component, tea.Cmd) {
 	case keyAddedMsg:
 		return m, m.keyAdded(msg)
 	case spinner.TickMsg:
-		if !m.running {
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		return m, cmd
+		return m, spin(&m.spin, msg, m.running)
 	case tea.KeyMsg:
 		return m.key(msg)
 	}
