@@ -54,6 +54,27 @@ func Printable(s string) string {
 	return b.String()
 }
 
+// OneLine returns a text from a server or the network as one printable
+// line of at most n runes (a longer one is cut and ends in "…"), for a
+// diagnosis or an error message: Printable's rule, then line breaks and
+// tabs as spaces and the ends trimmed.
+func OneLine(s string, n int) string {
+	s = strings.TrimSpace(strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' {
+			return ' '
+		}
+		return r
+	}, Printable(s)))
+	count := 0
+	for i := range s {
+		if count == max(n, 0) {
+			return s[:i] + "…"
+		}
+		count++
+	}
+	return s
+}
+
 // Printable returns c with Printable applied to every text setting, for
 // showing a connector read from a file.
 func (c Connector) Printable() Connector {

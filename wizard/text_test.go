@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 func TestControlCharactersRefusedInEveryTextSetting(t *testing.T) {
@@ -75,4 +77,48 @@ func TestSecretValueRules(t *testing.T) {
 	if err := ValidatePassphrase("passphrase", "a\x00b"); err == nil {
 		t.Error("a passphrase with NUL accepted")
 	}
+}
+
+func TestOneLine(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"plain", 10, "plain"},
+		{" two\nlines\tand a tab\r\n", 40, "two lines and a tab"},
+		{"a\u009b2Jb\x1bc", 20, "a2Jbc"}, // C1 and C0 controls dropped
+		{"bad \xff utf-8", 40, "bad \uFFFD utf-8"},
+		{"abcdef", 3, "abc…"},
+		{"ééééé", 2, "éé…"},
+		{"abc", 0, "…"},
+	} {
+		if got := OneLine(tc.in, tc.n); got != tc.want {
+			t.Errorf("OneLine(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+}
+
+// FuzzOneLine: whatever a server sends, the line shown is valid UTF-8
+// with no control character and at most n runes plus the "…".
+func FuzzOneLine(f *testing.F) {
+	f.Add("plain", 10)
+	f.Add("esc \x1b]52;c;aGk=\x07 and csi \u009b2J", 80)
+	f.Add("bad \xff utf-8", 3)
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		n = n%300 + 1
+		if n < 1 {
+			n = 1
+		}
+		out := OneLine(s, n)
+		if !utf8.ValidString(out) {
+			t.Fatalf("invalid utf-8: %q", out)
+		}
+		if i := strings.IndexFunc(out, unicode.IsControl); i >= 0 {
+			t.Fatalf("control character in %q", out)
+		}
+		if c := utf8.RuneCountInString(out); c > n+1 {
+			t.Fatalf("%d runes for n=%d", c, n)
+		}
+	})
 }

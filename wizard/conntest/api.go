@@ -76,7 +76,7 @@ func (e *env) checkAPI(ctx context.Context) finding {
 	if f, bad := e.compareUsername(u.Username); bad {
 		return f
 	}
-	return passf("authenticated as %s (%s) with email and api token%s", who, clean(u.DisplayName, 60), r.retryNote())
+	return passf("authenticated as %s (%s) with email and api token%s", who, wizard.OneLine(u.DisplayName, 60), r.retryNote())
 }
 
 // compareUsername catches the email/username mix-up: the HTTP username must
@@ -135,7 +135,7 @@ func (e *env) checkAPIDataCenter(ctx context.Context, base string, cr credential
 	if r.status != http.StatusOK {
 		return e.restStatusFinding(r, time.Since(start), path)
 	}
-	return passf("authenticated as %s; the token reads %s%s", clean(user, 60), strings.TrimPrefix(stripQuery(path), "/rest/api/1.0/"), r.retryNote())
+	return passf("authenticated as %s; the token reads %s%s", wizard.OneLine(user, 60), strings.TrimPrefix(stripQuery(path), "/rest/api/1.0/"), r.retryNote())
 }
 
 // ownerOrRepoPath is the repository's REST path, or the workspace listing
@@ -159,7 +159,7 @@ func pathEsc(s string) string { return url.PathEscape(s) }
 func firstNonEmpty(s ...string) string {
 	for _, v := range s {
 		if strings.TrimSpace(v) != "" {
-			return clean(v, 60)
+			return wizard.OneLine(v, 60)
 		}
 	}
 	return ""

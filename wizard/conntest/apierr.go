@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
+
+	"github.com/bbconnect/bbconnect/wizard"
 )
 
 // apiError is the useful part of a Bitbucket error body: Cloud's
@@ -29,7 +31,7 @@ func parseAPIError(body []byte) apiError {
 		Message string `json:"message"`
 	}
 	if err := json.Unmarshal(body, &cloud); err != nil {
-		return apiError{Message: clean(string(body), 200)}
+		return apiError{Message: wizard.OneLine(string(body), 200)}
 	}
 	var ae apiError
 	switch {
@@ -40,7 +42,7 @@ func parseAPIError(body []byte) apiError {
 	default:
 		ae.Message = cloud.Message
 	}
-	ae.Message = clean(ae.Message, 200)
+	ae.Message = wizard.OneLine(ae.Message, 200)
 	return ae
 }
 

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/bbconnect/bbconnect/wizard"
 )
 
 // finding is how a check ended, before the runner names and times it.
@@ -71,7 +73,7 @@ func netFinding(err error, target string, elapsed time.Duration) finding {
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &timeoutE) && timeoutE.Timeout()):
 		return failf(fixTimeout, "timed out after %s waiting for %s", round(elapsed), target)
 	case errors.As(err, &dnsErr):
-		return failf(fixNotFound, "dns lookup of %s failed: %s", host, clean(dnsErr.Err, 80))
+		return failf(fixNotFound, "dns lookup of %s failed: %s", host, wizard.OneLine(dnsErr.Err, 80))
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return failf(fixRefused, "connection refused by %s", target)
 	case errors.As(err, &unknown):
@@ -84,13 +86,13 @@ func netFinding(err error, target string, elapsed time.Duration) finding {
 		return failf("have the server's certificate renewed (or check this machine's clock)",
 			"certificate of %s has expired or is not yet valid", host)
 	case errors.As(err, &invalid):
-		return failf(fixCAFile, "certificate of %s is not valid: %s", host, clean(invalid.Error(), 100))
+		return failf(fixCAFile, "certificate of %s is not valid: %s", host, wizard.OneLine(invalid.Error(), 100))
 	case errors.As(err, &recErr):
 		return failf("use https:// only for a tls port (or http:// for a plain one)", "%s does not speak tls", target)
 	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		return failf(fixTimeout, "%s closed the connection unexpectedly", target)
 	}
-	return failf(fixRefused, "could not talk to %s: %s", target, clean(unwrapURLErr(err).Error(), 120))
+	return failf(fixRefused, "could not talk to %s: %s", target, wizard.OneLine(unwrapURLErr(err).Error(), 120))
 }
 
 func unwrapURLErr(err error) error {
@@ -106,7 +108,7 @@ func issuerName(c *x509.Certificate) string {
 		return "an unknown authority"
 	}
 	if n := c.Issuer.CommonName; n != "" {
-		return fmt.Sprintf("%q", clean(n, 60))
+		return fmt.Sprintf("%q", wizard.OneLine(n, 60))
 	}
 	return "an unknown authority"
 }
@@ -125,7 +127,7 @@ func certNames(c *x509.Certificate) string {
 	if len(names) == 0 {
 		return "another host"
 	}
-	return clean(strings.Join(names, ", "), 100)
+	return wizard.OneLine(strings.Join(names, ", "), 100)
 }
 
 func round(d time.Duration) time.Duration {
@@ -157,7 +159,7 @@ func statusFinding(r *response, elapsed time.Duration, dc bool) finding {
 	case r.status >= 300 && r.status < 400:
 		loc := stripQuery(r.header.Get("Location"))
 		return failf("use the url it redirects to: check http or https, the host and the context path",
-			"%s redirects (%d) to %s", r.url, r.status, clean(loc, 100))
+			"%s redirects (%d) to %s", r.url, r.status, wizard.OneLine(loc, 100))
 	}
 	return failf("check the url and that it points at bitbucket", "unexpected answer %d from %s", r.status, r.url)
 }

@@ -52,7 +52,7 @@ func (e *env) checkGitHTTP(ctx context.Context) finding {
 		ct := resp.Header.Get("Content-Type")
 		if !strings.HasPrefix(ct, "application/x-git-upload-pack-advertisement") {
 			return failf("check the url: data center repository urls look like https://host/scm/PROJECT/repo.git",
-				"%s is not a git repository url (the server answered %s)", repo, clean(ct, 40))
+				"%s is not a git repository url (the server answered %s)", repo, wizard.OneLine(ct, 40))
 		}
 		adv, err := ParseAdvertisement(resp.Body, true)
 		if err != nil {

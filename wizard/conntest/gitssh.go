@@ -33,7 +33,7 @@ func (e *env) checkGitSSH(ctx context.Context) finding {
 			}
 			return failf(fix, "openssh-format key: %s is in openssh format; harness needs an rsa key in pem format", path)
 		}
-		return failf("choose a pem rsa private key (ssh-keygen -t rsa -b 4096 -m PEM)", "%s", clean(err.Error(), 200))
+		return failf("choose a pem rsa private key (ssh-keygen -t rsa -b 4096 -m PEM)", "%s", wizard.OneLine(err.Error(), 200))
 	}
 	t, err := e.sshTarget()
 	if err != nil {
@@ -69,7 +69,7 @@ func (e *env) checkGitSSH(ctx context.Context) finding {
 			return netFinding(ctx.Err(), t.addr, time.Since(start))
 		}
 		return failf("check the test repository path and that this key's account can read it",
-			"repository not found or not visible over ssh: %s (%s)", t.path, clean(err.Error(), 160))
+			"repository not found or not visible over ssh: %s (%s)", t.path, wizard.OneLine(err.Error(), 160))
 	}
 	return advResult(adv, fmt.Sprintf("read %s over ssh as git with key %s", t.path, ssh.FingerprintSHA256(signer.PublicKey())))
 }
@@ -101,7 +101,7 @@ func uploadPack(client *ssh.Client, path string) (Advertisement, error) {
 	if perr != nil {
 		werr := sess.Wait()
 		if msg := firstLine(stderr.String()); msg != "" {
-			return adv, errors.New("server said: " + clean(msg, 160))
+			return adv, errors.New("server said: " + wizard.OneLine(msg, 160))
 		}
 		var re *RemoteError
 		if errors.As(perr, &re) || werr == nil {

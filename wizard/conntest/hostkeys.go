@@ -10,6 +10,8 @@ import (
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/bbconnect/bbconnect/wizard"
 )
 
 // bitbucketHostKeys are Atlassian's published bitbucket.org host keys
@@ -61,7 +63,7 @@ func (e *env) hostKeys(t sshTarget) (ssh.HostKeyCallback, []string, error) {
 		if _, err := os.Stat(f); err == nil {
 			cb, err := knownhosts.New(f)
 			if err != nil {
-				return nil, nil, fmt.Errorf("known_hosts file %s cannot be read: %s", f, clean(err.Error(), 100))
+				return nil, nil, fmt.Errorf("known_hosts file %s cannot be read: %s", f, wizard.OneLine(err.Error(), 100))
 			}
 			kh = cb
 		}

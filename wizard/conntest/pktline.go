@@ -7,7 +7,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode"
+
+	"github.com/bbconnect/bbconnect/wizard"
 )
 
 // maxPktLen is the largest pkt-line git allows, length prefix included.
@@ -57,7 +58,7 @@ func ParseAdvertisement(r io.Reader, smartHTTP bool) (Advertisement, error) {
 				return a, fmt.Errorf("%w: missing the smart-http service header", errNotAdvertisement)
 			}
 			if svc := strings.TrimPrefix(line, "# service="); svc != "git-upload-pack" {
-				return a, fmt.Errorf("%w: service %q", errNotAdvertisement, clean(svc, 40))
+				return a, fmt.Errorf("%w: service %q", errNotAdvertisement, wizard.OneLine(svc, 40))
 			}
 			// A flush follows the header; some servers omit it.
 			if b, perr := br.Peek(4); perr == nil && string(b) == "0000" {
@@ -69,11 +70,11 @@ func ParseAdvertisement(r io.Reader, smartHTTP bool) (Advertisement, error) {
 			break
 		}
 		if strings.HasPrefix(line, "ERR ") {
-			return a, &RemoteError{Msg: clean(strings.TrimPrefix(line, "ERR "), 200)}
+			return a, &RemoteError{Msg: wizard.OneLine(strings.TrimPrefix(line, "ERR "), 200)}
 		}
 		if first && strings.HasPrefix(line, "version ") {
 			if line != "version 1" {
-				return a, fmt.Errorf("%w: protocol %q", errNotAdvertisement, clean(line, 20))
+				return a, fmt.Errorf("%w: protocol %q", errNotAdvertisement, wizard.OneLine(line, 20))
 			}
 			continue
 		}
@@ -156,25 +157,4 @@ func isOID(s string) bool {
 		}
 	}
 	return true
-}
-
-// clean keeps a server-supplied text to one printable line of at most n
-// runes: control characters (C0, DEL and C1, which some terminals read as
-// escape sequences even inside JSON output) become spaces, invalid UTF-8
-// becomes U+FFFD.
-func clean(s string, n int) string {
-	var b strings.Builder
-	count := 0
-	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
-		if count >= n {
-			b.WriteString("…")
-			break
-		}
-		if unicode.IsControl(r) {
-			r = ' '
-		}
-		b.WriteRune(r)
-		count++
-	}
-	return strings.TrimSpace(b.String())
 }

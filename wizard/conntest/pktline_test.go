@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"unicode"
-	"unicode/utf8"
 )
 
 const (
@@ -154,33 +152,5 @@ func isPrintable(s string) bool {
 
 // FuzzClean: a server text comes out as valid UTF-8 with no control
 // character (C0, DEL, C1), at most n runes plus the ellipsis.
-func FuzzClean(f *testing.F) {
-	f.Add("plain", 10)
-	f.Add("esc \x1b]52;c;aGk=\x07 and csi \u009b2J", 80)
-	f.Add("bad \xff utf-8", 3)
-	f.Fuzz(func(t *testing.T, s string, n int) {
-		n = n%300 + 1
-		if n < 1 {
-			n = 1
-		}
-		out := clean(s, n)
-		if !utf8.ValidString(out) {
-			t.Fatalf("invalid utf-8: %q", out)
-		}
-		if i := strings.IndexFunc(out, unicode.IsControl); i >= 0 {
-			t.Fatalf("control character in %q", out)
-		}
-		if c := utf8.RuneCountInString(out); c > n+1 {
-			t.Fatalf("%d runes for n=%d", c, n)
-		}
-	})
-}
-
-func TestCleanDropsC1(t *testing.T) {
-	if got := clean("a\u009b2Jb\x1bc", 20); got != "a 2Jb c" {
-		t.Fatalf("clean = %q", got)
-	}
-}
-
 // pktLine encodes one pkt-line, for tests.
 func pktLine(s string) string { return fmt.Sprintf("%04x%s", len(s)+4, s) }

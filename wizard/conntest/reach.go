@@ -64,7 +64,7 @@ func (e *env) reach(ctx context.Context, addr, serverName string, sshBanner bool
 	start := time.Now()
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return failf("fix the url in the details step", "%q is not host:port", clean(addr, 80))
+		return failf("fix the url in the details step", "%q is not host:port", wizard.OneLine(addr, 80))
 	}
 	ips, err := e.lookup(ctx, host)
 	if err != nil {
@@ -116,9 +116,9 @@ func (e *env) reach(ctx context.Context, addr, serverName string, sshBanner bool
 		banner = strings.TrimSpace(banner)
 		if !strings.HasPrefix(banner, "SSH-") {
 			return failf("check the port: ssh on bitbucket data center is usually 7999, on bitbucket.org 22",
-				"%s is not an ssh server (it said %q)", addr, clean(banner, 40))
+				"%s is not an ssh server (it said %q)", addr, wizard.OneLine(banner, 40))
 		}
-		return passf("reached %s in %s; ssh server %s", where, round(tcp), clean(banner, 60))
+		return passf("reached %s in %s; ssh server %s", where, round(tcp), wizard.OneLine(banner, 60))
 	}
 	return warnf("use an https url", "reached %s in %s over plain http: the token travels unencrypted", where, round(tcp))
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bbconnect/bbconnect/wizard"
 )
 
 // MaxListedRepos is how many repositories a listing returns at most: the
@@ -158,7 +160,7 @@ func (b *budget) trim(repos []Repo) []Repo {
 			continue
 		}
 		r.Owner, r.Slug = strings.Clone(r.Owner), strings.Clone(r.Slug)
-		r.Name = clean(r.Name, b.lim.field)
+		r.Name = wizard.OneLine(r.Name, b.lim.field)
 		out = append(out, r)
 	}
 	return out

@@ -74,7 +74,7 @@ func (r Report) Summary() string {
 			if ch.Diagnosis != "" {
 				line += ": " + ch.Diagnosis
 			}
-			return clean(strings.Join(strings.Fields(line), " "), 160)
+			return wizard.OneLine(strings.Join(strings.Fields(line), " "), 160)
 		}
 		counts[ch.Status]++
 	}

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+
+	"github.com/bbconnect/bbconnect/wizard"
 )
 
 type cloudPage struct {
@@ -70,7 +72,7 @@ func (e *env) listCloud(ctx context.Context, b *budget, base, ws string, cr cred
 	}
 	if n := first.pageCount(); n > 1 && e.cfg.PageWorkers > 1 {
 		if want := (b.lim.repos-len(repos)+first.Pagelen-1)/first.Pagelen + 1; n > want {
-			b.claims(fmt.Sprintf("bitbucket reports %s repositories in %s", thousands(*first.Size), clean(ws, 60)))
+			b.claims(fmt.Sprintf("bitbucket reports %s repositories in %s", thousands(*first.Size), wizard.OneLine(ws, 60)))
 			n = want
 		}
 		pages := make([][]Repo, n+1)
@@ -115,7 +117,7 @@ func sameOrigin(base, link string) error {
 	b, err1 := url.Parse(base)
 	l, err2 := url.Parse(link)
 	if err1 != nil || err2 != nil || b.Scheme != l.Scheme || b.Host != l.Host {
-		return fmt.Errorf("bitbucket's next link points at another host (%s): not sending the credential there", clean(hostOf(link), 60))
+		return fmt.Errorf("bitbucket's next link points at another host (%s): not sending the credential there", wizard.OneLine(hostOf(link), 60))
 	}
 	return nil
 }

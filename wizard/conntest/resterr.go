@@ -86,11 +86,11 @@ func (e *env) wrongAPIURL(r *response, what string) (finding, bool) {
 			return finding{}, false
 		}
 		return failf("check the server url, including any context path (https://host/bitbucket)",
-			"the data center api was not found at %s (404): the server url looks wrong", clean(r.url, 100)), true
+			"the data center api was not found at %s (404): the server url looks wrong", wizard.OneLine(r.url, 100)), true
 	}
 	if !strings.HasSuffix(what, "/2.0/user") && !strings.Contains(what, "/2.0/user/") && !strings.Contains(what, "/2.0/workspaces") {
 		return finding{}, false
 	}
 	return failf("use "+DefaultCloudAPIURL+" (with or without /2.0), or unset --cloud-api-url and "+EnvCloudAPIURL,
-		"the cloud api url looks wrong: %s answered 404, and every bitbucket cloud api has it", clean(r.url, 100)), true
+		"the cloud api url looks wrong: %s answered 404, and every bitbucket cloud api has it", wizard.OneLine(r.url, 100)), true
 }

@@ -75,7 +75,7 @@ func runOne(ctx context.Context, timeout time.Duration, fn func(context.Context)
 	defer cancel()
 	defer func() {
 		if p := recover(); p != nil {
-			f = failf("report this bug to the bbconnect maintainers", "internal error in the check: %s", clean(fmt.Sprint(p), 120))
+			f = failf("report this bug to the bbconnect maintainers", "internal error in the check: %s", wizard.OneLine(fmt.Sprint(p), 120))
 		}
 	}()
 	return fn(ctx)

@@ -69,7 +69,7 @@ func addSSHKey(ctx context.Context, c wizard.Connector, s Secrets, cfg Config, a
 	if c.Edition == wizard.DataCenter {
 		r, err := e.post(ctx, base+"/rest/ssh/1.0/keys", cr, map[string]string{"text": key, "label": label})
 		if err != nil {
-			return "", fmt.Errorf("adding the key failed: %s; %s", clean(err.Error(), 160), byHand)
+			return "", fmt.Errorf("adding the key failed: %s; %s", wizard.OneLine(err.Error(), 160), byHand)
 		}
 		switch r.status {
 		case http.StatusCreated, http.StatusOK:
@@ -81,7 +81,7 @@ func addSSHKey(ctx context.Context, c wizard.Connector, s Secrets, cfg Config, a
 	}
 	who, err := e.fetch(ctx, base+"/2.0/user", cr)
 	if err != nil {
-		return "", fmt.Errorf("adding the key failed: %s; %s", clean(err.Error(), 160), byHand)
+		return "", fmt.Errorf("adding the key failed: %s; %s", wizard.OneLine(err.Error(), 160), byHand)
 	}
 	var user struct {
 		UUID     string `json:"uuid"`
@@ -96,7 +96,7 @@ func addSSHKey(ctx context.Context, c wizard.Connector, s Secrets, cfg Config, a
 	}
 	r, err := e.post(ctx, base+"/2.0/users/"+pathEsc(user.UUID)+"/ssh-keys", cr, map[string]string{"key": key, "label": label})
 	if err != nil {
-		return "", fmt.Errorf("adding the key failed: %s; %s", clean(err.Error(), 160), byHand)
+		return "", fmt.Errorf("adding the key failed: %s; %s", wizard.OneLine(err.Error(), 160), byHand)
 	}
 	switch r.status {
 	case http.StatusCreated, http.StatusOK:
@@ -150,9 +150,9 @@ func serverMessage(body []byte) string {
 	}
 	switch {
 	case json.Unmarshal(body, &cloud) == nil && cloud.Error.Message != "":
-		return clean(cloud.Error.Message, 160)
+		return wizard.OneLine(cloud.Error.Message, 160)
 	case json.Unmarshal(body, &dc) == nil && len(dc.Errors) > 0:
-		return clean(dc.Errors[0].Message, 160)
+		return wizard.OneLine(dc.Errors[0].Message, 160)
 	}
-	return clean(firstLine(string(body)), 160)
+	return wizard.OneLine(firstLine(string(body)), 160)
 }

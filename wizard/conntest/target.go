@@ -69,7 +69,7 @@ func parseGitURL(raw string) (gitURL, error) {
 		g.ssh = true
 	case "https", "http":
 	default:
-		return gitURL{}, fmt.Errorf("url scheme %q is not https, http or ssh", clean(u.Scheme, 10))
+		return gitURL{}, fmt.Errorf("url scheme %q is not https, http or ssh", wizard.OneLine(u.Scheme, 10))
 	}
 	return g, nil
 }
@@ -184,7 +184,7 @@ func (e *env) apiBase() (string, error) {
 func parseBase(raw, what string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, fmt.Errorf("the %s %q is not an http(s) url", what, clean(raw, 80))
+		return nil, fmt.Errorf("the %s %q is not an http(s) url", what, wizard.OneLine(raw, 80))
 	}
 	u.User = nil
 	return u, nil

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/bbconnect/bbconnect/wizard"
 )
 
 // Environment variables of the testing aids that make a run reproducible
@@ -30,15 +32,15 @@ func ParseConnectTo(s string) (map[string]string, error) {
 	for _, pair := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
 		from, to, ok := strings.Cut(pair, "=")
 		if !ok {
-			return nil, fmt.Errorf("%s: %q is not host:port=ip:port", EnvConnectTo, clean(pair, 80))
+			return nil, fmt.Errorf("%s: %q is not host:port=ip:port", EnvConnectTo, wizard.OneLine(pair, 80))
 		}
 		fh, _, err1 := net.SplitHostPort(from)
 		th, _, err2 := net.SplitHostPort(to)
 		if err1 != nil || err2 != nil || fh == "" {
-			return nil, fmt.Errorf("%s: %q is not host:port=ip:port", EnvConnectTo, clean(pair, 80))
+			return nil, fmt.Errorf("%s: %q is not host:port=ip:port", EnvConnectTo, wizard.OneLine(pair, 80))
 		}
 		if ip := net.ParseIP(th); ip == nil || !ip.IsLoopback() {
-			return nil, fmt.Errorf("%s: %q must be a loopback address (127.0.0.1:port): the aid is for local emulators", EnvConnectTo, clean(to, 80))
+			return nil, fmt.Errorf("%s: %q must be a loopback address (127.0.0.1:port): the aid is for local emulators", EnvConnectTo, wizard.OneLine(to, 80))
 		}
 		out[strings.ToLower(from)] = to
 	}

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/bbconnect/bbconnect/wizard"
 )
 
 // RawConnector is a connector as Harness's JSON object ({name, identifier,
@@ -221,8 +223,8 @@ func (c *Client) Test(ctx context.Context, scope Scope, id string) (*TestResult,
 		return nil, err
 	}
 	r := &TestResult{
-		HTTPStatus: http.StatusOK, Status: cleanText(v.Status), ErrorSummary: cleanText(v.ErrorSummary),
-		Errors: v.Errors, DelegateID: cleanText(v.DelegateID),
+		HTTPStatus: http.StatusOK, Status: wizard.OneLine(v.Status, maxText), ErrorSummary: wizard.OneLine(v.ErrorSummary, maxText),
+		Errors: v.Errors, DelegateID: wizard.OneLine(v.DelegateID, maxText),
 	}
 	if v.TestedAt > 0 {
 		r.TestedAt = time.UnixMilli(v.TestedAt).UTC()

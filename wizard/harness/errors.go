@@ -7,7 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/bbconnect/bbconnect/wizard"
 )
 
 // Error is a call Harness refused. It decodes both Harness error bodies:
@@ -56,7 +57,7 @@ const maxText = 500
 // values, but a message that quotes a body must still never show one. It
 // never fails: what it cannot read it leaves empty.
 func decodeError(call string, status int, body []byte, secrets []string) *Error {
-	clean := func(s string) string { return redactText(cleanText(redactText(s, secrets)), secrets) }
+	clean := func(s string) string { return redactText(wizard.OneLine(redactText(s, secrets), maxText), secrets) }
 	e := &Error{Call: call, HTTPStatus: status}
 	trimmed := bytes.TrimSpace(body)
 	if looksHTML(trimmed) {
@@ -92,32 +93,6 @@ func looksHTML(b []byte) bool {
 	head := strings.ToLower(string(b[:min(len(b), 64)]))
 	return strings.HasPrefix(head, "<!doctype html") || strings.HasPrefix(head, "<html") ||
 		strings.HasPrefix(head, "<head") || strings.HasPrefix(head, "<body")
-}
-
-// cleanText makes a Harness text safe to show: valid UTF-8, no control
-// characters (a terminal escape in a message could rewrite the screen),
-// bounded.
-func cleanText(s string) string {
-	s = strings.ToValidUTF8(s, "?")
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\n' || r == '\t' || r == '\r':
-			b.WriteByte(' ')
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-		default:
-			b.WriteRune(r)
-		}
-	}
-	out := strings.TrimSpace(b.String())
-	if len(out) > maxText {
-		cut := maxText
-		for cut > 0 && !utf8.RuneStart(out[cut]) {
-			cut--
-		}
-		out = out[:cut] + "…"
-	}
-	return out
 }
 
 // Summary is the one line to show, in the Harness SDK's order: the

@@ -107,8 +107,8 @@ func TestDecodeErrorRedactsAndCleans(t *testing.T) {
 	}
 	long := strings.Repeat("é", 1000)
 	e = decodeError("GET /x", 400, []byte(`{"message":"`+long+`"}`), nil)
-	if len(e.Message) > maxText+len("…") || !utf8.ValidString(e.Message) {
-		t.Fatalf("long message kept %d bytes", len(e.Message))
+	if n := utf8.RuneCountInString(e.Message); n > maxText+1 || !utf8.ValidString(e.Message) {
+		t.Fatalf("long message kept %d runes", n)
 	}
 }
 

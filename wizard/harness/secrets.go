@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/textproto"
+
+	"github.com/bbconnect/bbconnect/wizard"
 )
 
 // DefaultSecretManager is Harness's built-in secret manager.
@@ -320,9 +322,9 @@ func checkEntity(name string, data json.RawMessage, key string) error {
 		Call: name, HTTPStatus: 200, Code: "GOVERNANCE_BLOCKED",
 		Message: "a harness policy (opa) blocked this " + key,
 	}
-	if m := cleanText(g.Message); m != "" {
+	if m := wizard.OneLine(g.Message, maxText); m != "" {
 		e.Messages = []string{m}
-	} else if s := cleanText(g.Status); s != "" {
+	} else if s := wizard.OneLine(g.Status, maxText); s != "" {
 		e.Messages = []string{"policy status " + s}
 	}
 	return e
