@@ -336,7 +336,7 @@ func (a *accessible) secret(s secretInput) error {
 // keygen runs ssh-keygen on the terminal; it asks its own questions.
 func (a *accessible) keygen() error {
 	st := a.st
-	path := expandHome(st.home, st.keygenPath)
+	path := sshkey.ExpandHomeIn(st.home, st.keygenPath)
 	st.keySource, st.c.SSHKeyPath = keyExisting, path
 	if !st.keygenRun {
 		a.printf("run this, then give the key file:\n  %s\n", sshkey.KeygenCommand(keyLabel(st), path))

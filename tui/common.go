@@ -2,11 +2,13 @@ package tui
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/conntest"
@@ -124,4 +126,16 @@ func spin(s *spinner.Model, tick spinner.TickMsg, working bool) tea.Cmd {
 	var cmd tea.Cmd
 	*s, cmd = s.Update(tick)
 	return cmd
+}
+
+// hang wraps text to width less indent, breaking at spaces and after any
+// of breaks, and indents every line after the first by indent columns, so
+// that a wrapped line stays under the text of the first (a check's line
+// under its name, a note under its connector). A width under indent+20
+// leaves text as it is.
+func hang(text string, width, indent int, breaks string) string {
+	if width < indent+20 {
+		return text
+	}
+	return strings.ReplaceAll(ansi.Wrap(text, width-indent, breaks), "\n", "\n"+strings.Repeat(" ", indent))
 }

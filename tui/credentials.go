@@ -92,7 +92,7 @@ func newCredentialsForm(st *state) *stepForm {
 			st.c.Username = wizard.AccessTokenUsername
 		}
 		if st.c.Connection == wizard.SSH && st.keySource == keyGenerate {
-			st.c.SSHKeyPath = expandHome(st.home, st.keygenPath)
+			st.c.SSHKeyPath = sshkey.ExpandHomeIn(st.home, st.keygenPath)
 		}
 		return nil
 	}
@@ -184,7 +184,7 @@ func checkKey(st *state, p string) error {
 	if strings.TrimSpace(p) == "" {
 		return errors.New("give the path of your private key file, or go back and choose to make a new key")
 	}
-	full := expandHome(st.home, p)
+	full := sshkey.ExpandHomeIn(st.home, p)
 	info, err := sshkey.Inspect(full)
 	if err != nil {
 		var kerr *sshkey.Error
@@ -217,7 +217,7 @@ func keyHelp(st *state) string {
 
 func pubKeyHelp(st *state) string {
 	where := sshkey.WhereToAdd(st.c.Edition == wizard.Cloud, st.c.ServerBase())
-	pub := tildeHome(st.home, expandHome(st.home, st.c.SSHKeyPath)) + ".pub"
+	pub := tildeHome(st.home, sshkey.ExpandHomeIn(st.home, st.c.SSHKeyPath)) + ".pub"
 	if st.accessible {
 		return st.keyInfo.AuthorizedKey + "\n\n" + where + "\n(the same line is in " + pub + " when that file exists)"
 	}
@@ -229,7 +229,7 @@ func pubKeyHelp(st *state) string {
 // keygenCommand is the ssh-keygen command of a new key, its path under
 // the home folder shown as ~/… (the shell expands it).
 func keygenCommand(st *state) string {
-	return sshkey.KeygenCommand(keyLabel(st), tildeHome(st.home, expandHome(st.home, st.keygenPath)))
+	return sshkey.KeygenCommand(keyLabel(st), tildeHome(st.home, sshkey.ExpandHomeIn(st.home, st.keygenPath)))
 }
 
 // homeShort shows the key's path in kerr as ~/… when it is under home
@@ -258,7 +258,7 @@ func keygenCmd(st *state) tea.Cmd {
 	if st.c.Connection != wizard.SSH || st.keySource != keyGenerate {
 		return nil
 	}
-	path := expandHome(st.home, st.keygenPath)
+	path := sshkey.ExpandHomeIn(st.home, st.keygenPath)
 	if !st.keygenRun {
 		st.keySource, st.c.SSHKeyPath = keyExisting, path
 		return func() tea.Msg { return keygenDoneMsg{path: path} }
@@ -268,14 +268,6 @@ func keygenCmd(st *state) tea.Cmd {
 		return func() tea.Msg { return keygenDoneMsg{path: path, err: err} }
 	}
 	return tea.ExecProcess(cmd, func(err error) tea.Msg { return keygenDoneMsg{path: path, err: err} })
-}
-
-func expandHome(home, p string) string {
-	p = strings.TrimSpace(p)
-	if home != "" && (p == "~" || strings.HasPrefix(p, "~/")) {
-		return filepath.Join(home, strings.TrimPrefix(p, "~"))
-	}
-	return p
 }
 
 // tildeHome shows a path under home as ~/…, so that screens fit and

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/conntest"
+	"github.com/bbconnect/bbconnect/wizard/sshkey"
 )
 
 const unknownFP = "SHA256:q3VjDD5RZfb1jOAx0l4hRmxbKp2E7nBrvU0XN+d8Sxs"
@@ -242,7 +243,7 @@ func FuzzTildeHome(f *testing.F) {
 		if !strings.HasPrefix(got, "~") || !filepath.IsAbs(home) {
 			t.Fatalf("tildeHome(%q, %q) = %q", home, p, got)
 		}
-		if back := expandHome(home, got); filepath.Clean(back) != filepath.Clean(p) {
+		if back := sshkey.ExpandHomeIn(home, got); filepath.Clean(back) != filepath.Clean(p) {
 			t.Fatalf("tildeHome(%q, %q) = %q expands to %q", home, p, got, back)
 		}
 	})

@@ -34,7 +34,7 @@ func (m *testModel) refusedKey() string {
 	}
 	for _, name := range m.order {
 		if ch, ok := m.checks[name]; ok && ch.Status == conntest.Fail && strings.HasPrefix(ch.Diagnosis, sshkey.NotAccepted) {
-			info, err := sshkey.Inspect(expandHome(m.c.st.home, m.c.st.c.SSHKeyPath))
+			info, err := sshkey.Inspect(sshkey.ExpandHomeIn(m.c.st.home, m.c.st.c.SSHKeyPath))
 			if err != nil {
 				return ""
 			}

@@ -273,21 +273,18 @@ func harnessNote(s Styles, h *HarnessStatus, width int) string {
 const noteIndent = 4
 
 // indentWrap is a note under a connector: wrapped to width, the screen's
-// width inside the app's padding (too small: not wrapped), with every line indented, so a long diagnosis stays
-// under its connector instead of running back to column 0; style (when
-// not nil) renders each line.
+// width inside the app's padding, with every line indented, so a long
+// diagnosis stays under its connector instead of running back to column 0;
+// style (when not nil) renders each line.
 func indentWrap(text string, width int, style func(...string) string) string {
-	if width > noteIndent+10 {
-		text = wrapText(text, width-noteIndent)
-	}
-	var b strings.Builder
-	for _, l := range strings.Split(text, "\n") {
-		if style != nil {
-			l = style(l)
+	if style != nil {
+		lines := strings.Split(text, "\n")
+		for i, l := range lines {
+			lines[i] = style(l)
 		}
-		b.WriteString(strings.Repeat(" ", noteIndent) + l + "\n")
+		text = strings.Join(lines, "\n")
 	}
-	return b.String()
+	return strings.Repeat(" ", noteIndent) + hang(text, width, noteIndent, proseBreaks) + "\n"
 }
 
 func trunc(s string, n int) string {

@@ -13,6 +13,8 @@ import (
 	"github.com/charmbracelet/huh"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
+
+	"github.com/bbconnect/bbconnect/wizard/sshkey"
 )
 
 // The public key of an SSH connector is shown on its own, outside the
@@ -38,7 +40,7 @@ func osc52Copy(out io.Writer) func(string) error {
 }
 
 // pubKeyPath is where the public half of the key file goes.
-func pubKeyPath(st *state) string { return expandHome(st.home, st.c.SSHKeyPath) + ".pub" }
+func pubKeyPath(st *state) string { return sshkey.ExpandHomeIn(st.home, st.c.SSHKeyPath) + ".pub" }
 
 // pubKeyBlock is the public key as a block of its own, with its keys:
 // broken at exactly width columns (the screen would break it at the space

@@ -75,7 +75,11 @@ func lineCount(s string, width int) int {
 	return strings.Count(wrapText(s, width), "\n") + 1
 }
 
-func wrapText(s string, width int) string { return ansi.Wrap(s, width, ",.-; ") }
+// proseBreaks are the characters besides spaces that huh may break a
+// line of prose after.
+const proseBreaks = ",.-; "
+
+func wrapText(s string, width int) string { return ansi.Wrap(s, width, proseBreaks) }
 
 // Update implements huh.Field: the group keeps the field Update returns.
 func (s *scopeList) Update(msg tea.Msg) (tea.Model, tea.Cmd) {

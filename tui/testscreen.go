@@ -259,20 +259,6 @@ func (m *testModel) View() string {
 	return body + "\n" + status
 }
 
-// hang wraps line to width with its continuation lines indented by
-// indent columns, under the text after the icon or "fix: " (width too
-// small: not wrapped).
-func hang(line string, width, indent int) string {
-	if width < indent+20 {
-		return line
-	}
-	lines := strings.Split(ansi.Wrap(line, width-indent, ""), "\n")
-	for i := 1; i < len(lines); i++ {
-		lines[i] = strings.Repeat(" ", indent) + lines[i]
-	}
-	return strings.Join(lines, "\n")
-}
-
 // wrappedHeight is the lines s takes on a screen width columns wide.
 func wrappedHeight(s string, width int) int {
 	if s == "" {
@@ -294,9 +280,9 @@ func (m *testModel) checksView(compact bool) string {
 		case done && compact && ch.Status != conntest.Fail && ch.Status != conntest.Warn:
 			b.WriteString(ansi.Truncate(checkLine(s, ch), max(m.c.width-2, 10), "…") + "\n")
 		case done:
-			b.WriteString(hang(checkLine(s, ch), m.c.width-2, 2) + "\n")
+			b.WriteString(hang(checkLine(s, ch), m.c.width-2, 2, "") + "\n")
 			if ch.Status == conntest.Fail && ch.Fix != "" {
-				b.WriteString(hang(s.Fix.Render("    fix: "+ch.Fix), m.c.width-2, 9) + "\n")
+				b.WriteString(hang(s.Fix.Render("    fix: "+ch.Fix), m.c.width-2, 9, "") + "\n")
 			}
 		case m.running && m.started[name]:
 			b.WriteString(m.spin.View() + " " + name + "\n")

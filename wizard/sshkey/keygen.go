@@ -50,12 +50,20 @@ func ChmodCommand(path string) string {
 
 // ExpandHome replaces a leading "~" or "~/" (or "~\\" on Windows) with the
 // user's home folder, as a shell would; other paths come back unchanged.
-func ExpandHome(path string) string {
+// Spaces around the path are dropped.
+func ExpandHome(path string) string { return ExpandHomeIn("", path) }
+
+// ExpandHomeIn is ExpandHome with home as the home folder ("" is the
+// user's), for a wizard that shows paths under a home of its own.
+func ExpandHomeIn(home, path string) string {
+	path = strings.TrimSpace(path)
 	if path != "~" && !strings.HasPrefix(path, "~/") && !strings.HasPrefix(path, "~"+string(filepath.Separator)) {
 		return path
 	}
-	home, err := os.UserHomeDir()
-	if err != nil || home == "" {
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
+	if home == "" {
 		return path
 	}
 	return filepath.Join(home, path[1:])

@@ -228,11 +228,16 @@ func TestExpandHome(t *testing.T) {
 		{"~other/x", "~other/x"},
 		{"/abs/~/x", "/abs/~/x"},
 		{"rel", "rel"},
+		{" ~/k ", filepath.Join(home, "k")},
 	}
 	for _, tt := range tests {
 		if got := ExpandHome(tt.in); got != tt.want {
 			t.Errorf("ExpandHome(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+	other := t.TempDir()
+	if got := ExpandHomeIn(other, "~/k"); got != filepath.Join(other, "k") {
+		t.Errorf("ExpandHomeIn = %q", got)
 	}
 }
 
