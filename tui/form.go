@@ -13,7 +13,6 @@ import (
 
 // formGroup is one page of a step's form with the rule that hides it.
 type formGroup struct {
-	group  *huh.Group
 	fields []huh.Field
 	hide   func() bool
 }
@@ -144,11 +143,21 @@ func optionNotes[T ~string](opts []wizard.Option[T]) func() string {
 }
 
 func page(hide func() bool, fields ...huh.Field) formGroup {
-	g := huh.NewGroup(fields...)
-	if hide != nil {
-		g = g.WithHideFunc(hide)
+	return formGroup{fields: fields, hide: hide}
+}
+
+// build makes the huh page of g in theme. The fields get the theme before
+// the page measures them: huh would otherwise build its default theme
+// anew for every field it lays out (the cost of the first screen).
+func (g formGroup) build(theme *huh.Theme) *huh.Group {
+	for _, f := range g.fields {
+		f.WithTheme(theme)
 	}
-	return formGroup{group: g, fields: fields, hide: hide}
+	hg := huh.NewGroup(g.fields...).WithTheme(theme)
+	if g.hide != nil {
+		hg = hg.WithHideFunc(g.hide)
+	}
+	return hg
 }
 
 // formStep is the model of one settings step: it owns a huh form, passes
@@ -194,7 +203,7 @@ func (m *formStep) Init() tea.Cmd {
 	}
 	groups := make([]*huh.Group, len(m.spec.groups))
 	for i, g := range m.spec.groups {
-		groups[i] = g.group
+		groups[i] = g.build(m.c.styles.Form)
 	}
 	m.form = huh.NewForm(groups...).
 		WithTheme(m.c.styles.Form).

@@ -36,6 +36,9 @@ type Model struct {
 	// shown above the screen until the wizard moves on.
 	boot   bootState
 	notice []string
+	// first draws the first frame without waiting for the renderer's tick
+	// (see firstframe.go); nil once drawn, and in tests.
+	first *firstFrame
 }
 
 // newModel builds the root for opts. With profiles it opens on the picker.
@@ -90,6 +93,7 @@ func (m *Model) testPage() *testModel {
 
 // Init implements tea.Model.
 func (m *Model) Init() tea.Cmd {
+	defer m.drawFirstFrame()
 	if m.shown == placePicker {
 		return tea.Batch(m.page().Init(), m.checkHarness(), m.checkStartup())
 	}

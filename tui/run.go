@@ -111,6 +111,14 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	}
 	m := newModel(opts, profiles)
 	m.ctx, m.c.ctx = ctx, ctx
+	if w, h, tty := terminalSize(opts); w > 0 && h > 0 {
+		// The size is known now: the first frame is drawn at it, and on a
+		// terminal at once (see firstframe.go).
+		m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+		if tty {
+			m.first = &firstFrame{out: opts.Out}
+		}
+	}
 	// The renderer writes on a ticker: at bubbletea's default 60 fps the
 	// first screen waits up to 17 ms for the first tick; at its maximum,
 	// 120, half that (frames are written only when the view changed, so
@@ -142,6 +150,25 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 // people who find blinking distracting, and for screenshots, which would
 // otherwise catch it on or off by chance.
 const EnvSteadyCursor = "BBCONNECT_STEADY_CURSOR"
+
+// terminalSize is the size the wizard starts at: Options' when fixed, else
+// the output terminal's (one ioctl; no query is sent), 0 when unknown; tty
+// says whether the output is a terminal.
+func terminalSize(opts Options) (w, h int, tty bool) {
+	f, ok := opts.Out.(*os.File)
+	tty = ok && term.IsTerminal(int(f.Fd()))
+	if opts.Width > 0 && opts.Height > 0 {
+		return opts.Width, opts.Height, tty
+	}
+	if !tty {
+		return 0, 0, false
+	}
+	w, h, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0, 0, tty
+	}
+	return w, h, tty
+}
 
 // maxFPS is bubbletea's highest frame rate.
 const maxFPS = 120
