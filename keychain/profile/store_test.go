@@ -35,7 +35,7 @@ func cloudConnector(id string) wizard.Connector {
 func newProfile(t *testing.T, id string) Profile {
 	t.Helper()
 	c := cloudConnector(id)
-	toks, err := TokensFor(c, t0, nil)
+	toks, err := SavedTokens(c, nil, c.SecretSlots(), nil, t0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package profile
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/bbconnect/bbconnect/wizard"
@@ -64,24 +65,70 @@ func NewTokenMeta(kind string, now, expires time.Time) (TokenMeta, error) {
 	return TokenMeta{Kind: kind, Created: now.UTC(), Expires: expires.UTC()}, nil
 }
 
-// TokensFor makes the metadata of every secret c needs (c.SecretSlots),
-// all stored at now. expires gives each slot's expiry; a slot not in it
-// gets the default (one year for API tokens, none otherwise).
-func TokensFor(c wizard.Connector, now time.Time, expires map[wizard.SecretSlot]time.Time) (map[wizard.SecretSlot]TokenMeta, error) {
-	out := make(map[wizard.SecretSlot]TokenMeta)
-	for _, slot := range c.SecretSlots() {
-		m, err := NewTokenMeta(KindOf(c, slot), now, expires[slot])
+// UsesAppPassword reports whether c relies on an App Password, for its HTTP
+// password or its API access. Such a connector is flagged by list and the
+// wizard's picker and offered the migration (package rotate).
+func UsesAppPassword(c wizard.Connector) bool {
+	return (c.Connection == wizard.HTTP && c.PasswordKind == wizard.AppPassword) || c.APIAccess == wizard.APIUsernameAppPassword
+}
+
+// SavedTokens is the token metadata of c after a save over old (nil for
+// a new connector). A token typed in this run (fresh) is dated now, with
+// its expiry from expires (the default for API tokens when none), and
+// marked rotated when it replaced one; the others keep what is known
+// about them, with an expiry from expires when the user corrected it
+// (checked against when the token was made). A slot whose token kind
+// changed holds a new token. The SSH key passphrase slot is kept when
+// old has one or it is fresh.
+func SavedTokens(c wizard.Connector, old map[wizard.SecretSlot]TokenMeta, fresh []wizard.SecretSlot, expires map[wizard.SecretSlot]time.Time, now time.Time) (map[wizard.SecretSlot]TokenMeta, error) {
+	isFresh := map[wizard.SecretSlot]bool{}
+	for _, s := range fresh {
+		isFresh[s] = true
+	}
+	_, had := old[wizard.SlotSSHKey]
+	slots := c.StoredSlots(had || isFresh[wizard.SlotSSHKey])
+	out := make(map[wizard.SecretSlot]TokenMeta, len(slots))
+	for _, slot := range slots {
+		kind := KindOf(c, slot)
+		prev, had := old[slot]
+		exp := expires[slot]
+		if had && !isFresh[slot] && prev.Kind == kind {
+			if !exp.IsZero() && !exp.Equal(prev.Expires) {
+				if err := ValidateExpiry(kind, prev.Created, exp); err != nil {
+					return nil, fmt.Errorf("%s: %w", slot, err)
+				}
+				prev.Expires = exp.UTC()
+			}
+			out[slot] = prev
+			continue
+		}
+		m, err := NewTokenMeta(kind, now, exp)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", slot, err)
+		}
+		if had {
+			m.LastRotated = now.UTC()
 		}
 		out[slot] = m
 	}
 	return out, nil
 }
 
-// UsesAppPassword reports whether c relies on an App Password, for its HTTP
-// password or its API access. Such a connector is flagged by list and the
-// wizard's picker and offered the migration (package rotate).
-func UsesAppPassword(c wizard.Connector) bool {
-	return (c.Connection == wizard.HTTP && c.PasswordKind == wizard.AppPassword) || c.APIAccess == wizard.APIUsernameAppPassword
+// TestExpiries are the token expiry dates a connection test of c checks
+// when the caller knows none: the saved ones (saved: the profile's tokens,
+// nil for a new connector) where the token kind did not change, else the
+// defaults of new tokens (one year for API tokens).
+func TestExpiries(c wizard.Connector, saved map[wizard.SecretSlot]TokenMeta, now time.Time) (password, apiToken time.Time) {
+	expiry := func(slot wizard.SecretSlot) time.Time {
+		if !slices.Contains(c.SecretSlots(), slot) {
+			return time.Time{}
+		}
+		kind := KindOf(c, slot)
+		if m, ok := saved[slot]; ok && m.Kind == kind {
+			return m.Expires
+		}
+		m, _ := NewTokenMeta(kind, now, time.Time{})
+		return m.Expires
+	}
+	return expiry(wizard.SlotPassword), expiry(wizard.SlotAPIToken)
 }

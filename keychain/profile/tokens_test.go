@@ -56,7 +56,7 @@ func TestNewTokenMetaDefaults(t *testing.T) {
 	}
 }
 
-func TestKindOfAndTokensFor(t *testing.T) {
+func TestKindOfAndNewTokens(t *testing.T) {
 	cloud := cloudConnector("c")
 	ssh := cloud
 	ssh.Connection, ssh.PasswordKind, ssh.APITokenSameAsPassword = wizard.SSH, "", false
@@ -86,12 +86,12 @@ func TestKindOfAndTokensFor(t *testing.T) {
 			t.Errorf("%s: KindOf = %q, want %q", tt.name, got, tt.want)
 		}
 	}
-	toks, err := TokensFor(ssh, t0, map[wizard.SecretSlot]time.Time{wizard.SlotAPIToken: t0.AddDate(0, 6, 0)})
+	toks, err := SavedTokens(ssh, nil, ssh.SecretSlots(), map[wizard.SecretSlot]time.Time{wizard.SlotAPIToken: t0.AddDate(0, 6, 0)}, t0)
 	if err != nil || len(toks) != 1 || !toks[wizard.SlotAPIToken].Expires.Equal(t0.AddDate(0, 6, 0)) {
-		t.Fatalf("TokensFor(ssh) = %+v, %v", toks, err)
+		t.Fatalf("SavedTokens(ssh) = %+v, %v", toks, err)
 	}
-	if _, err := TokensFor(cloud, t0, map[wizard.SecretSlot]time.Time{wizard.SlotPassword: t0.AddDate(3, 0, 0)}); err == nil || !strings.Contains(err.Error(), "password: ") {
-		t.Fatalf("TokensFor with a 3-year api token = %v", err)
+	if _, err := SavedTokens(cloud, nil, cloud.SecretSlots(), map[wizard.SecretSlot]time.Time{wizard.SlotPassword: t0.AddDate(3, 0, 0)}, t0); err == nil || !strings.Contains(err.Error(), "password: ") {
+		t.Fatalf("SavedTokens with a 3-year api token = %v", err)
 	}
 	if !UsesAppPassword(legacy) || UsesAppPassword(cloud) {
 		t.Fatal("UsesAppPassword")
@@ -100,5 +100,59 @@ func TestKindOfAndTokensFor(t *testing.T) {
 	apiOnly.APIAccess, apiOnly.APITokenSameAsPassword = wizard.APIUsernameAppPassword, false
 	if !UsesAppPassword(apiOnly) {
 		t.Fatal("UsesAppPassword misses app-password api access")
+	}
+}
+
+// TestSavedTokens: a fresh token is dated now (rotated when it replaced
+// one), a kept one keeps its dates unless its expiry was corrected, and a
+// token whose kind changed counts as new.
+func TestSavedTokens(t *testing.T) {
+	cloud := cloudConnector("c")
+	now := t0.AddDate(0, 3, 0)
+	old := map[wizard.SecretSlot]TokenMeta{wizard.SlotPassword: {Kind: "api-token", Created: t0, Expires: t0.AddDate(0, 6, 0)}}
+
+	got, err := SavedTokens(cloud, old, nil, nil, now)
+	if err != nil || got[wizard.SlotPassword] != old[wizard.SlotPassword] {
+		t.Fatalf("kept = %+v, %v", got, err)
+	}
+	exp := map[wizard.SecretSlot]time.Time{wizard.SlotPassword: t0.AddDate(0, 9, 0)}
+	if got, err = SavedTokens(cloud, old, nil, exp, now); err != nil || !got[wizard.SlotPassword].Expires.Equal(t0.AddDate(0, 9, 0)) || !got[wizard.SlotPassword].Created.Equal(t0) {
+		t.Fatalf("corrected expiry = %+v, %v", got, err)
+	}
+	exp[wizard.SlotPassword] = t0.AddDate(1, 1, 0)
+	if _, err = SavedTokens(cloud, old, nil, exp, now); err == nil || !strings.Contains(err.Error(), "password: ") {
+		t.Fatalf("expiry more than a year after the token was made: %v", err)
+	}
+	got, err = SavedTokens(cloud, old, []wizard.SecretSlot{wizard.SlotPassword}, nil, now)
+	if m := got[wizard.SlotPassword]; err != nil || !m.Created.Equal(now) || !m.LastRotated.Equal(now) || !m.Expires.Equal(DefaultExpiry(now)) {
+		t.Fatalf("fresh = %+v, %v", got, err)
+	}
+	changed := cloud
+	changed.PasswordKind = wizard.AccessToken
+	if got, err = SavedTokens(changed, old, nil, nil, now); err != nil || got[wizard.SlotPassword].Kind != "access-token" || !got[wizard.SlotPassword].Created.Equal(now) {
+		t.Fatalf("kind changed = %+v, %v", got, err)
+	}
+	ssh := cloud
+	ssh.Connection, ssh.PasswordKind, ssh.APITokenSameAsPassword = wizard.SSH, "", false
+	if got, err = SavedTokens(ssh, nil, []wizard.SecretSlot{wizard.SlotSSHKey}, nil, now); err != nil || got[wizard.SlotSSHKey].Kind != KindSSHPassphrase {
+		t.Fatalf("ssh passphrase = %+v, %v", got, err)
+	}
+}
+
+// TestTestExpiries: the saved expiry while the kind is the same, else the
+// default of a new token; none for a slot the connector does not use.
+func TestTestExpiries(t *testing.T) {
+	cloud := cloudConnector("c")
+	saved := map[wizard.SecretSlot]TokenMeta{wizard.SlotPassword: {Kind: "api-token", Created: t0, Expires: t0.AddDate(0, 6, 0)}}
+	if pw, api := TestExpiries(cloud, saved, t0); !pw.Equal(t0.AddDate(0, 6, 0)) || !api.IsZero() {
+		t.Fatalf("saved: %v %v", pw, api)
+	}
+	if pw, _ := TestExpiries(cloud, nil, t0); !pw.Equal(DefaultExpiry(t0)) {
+		t.Fatalf("new: %v", pw)
+	}
+	changed := cloud
+	changed.PasswordKind = wizard.AccessToken
+	if pw, _ := TestExpiries(changed, saved, t0); !pw.IsZero() {
+		t.Fatalf("kind changed to one with no expiry: %v", pw)
 	}
 }

@@ -178,7 +178,7 @@ func newFixture(t *testing.T, dir string, backend keychain.Backend, c wizard.Con
 		id:    c.ID,
 		conn:  c,
 	}
-	toks, err := profile.TokensFor(c, created, nil)
+	toks, err := profile.SavedTokens(c, nil, c.SecretSlots(), nil, created)
 	if err != nil {
 		t.Fatal(err)
 	}

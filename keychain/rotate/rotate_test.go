@@ -230,7 +230,7 @@ func TestMigrationRotationSSH(t *testing.T) {
 	dir := t.TempDir()
 	store := profile.Store{Dir: dir, Now: func() time.Time { return created }}
 	kc := keychain.New(keychain.WithBackend(keychain.GoKeyring()))
-	toks, _ := profile.TokensFor(c, created, nil)
+	toks, _ := profile.SavedTokens(c, nil, c.SecretSlots(), nil, created)
 	if _, err := store.Create(profile.Profile{Connector: c, Tokens: toks}); err != nil {
 		t.Fatal(err)
 	}

@@ -171,14 +171,7 @@ func tokenMetas(c wizard.Connector, s Secrets, now, expires time.Time, explicit 
 			exp[slot] = expires
 		}
 	}
-	m, err := profile.TokensFor(c, now, exp)
-	if err != nil {
-		return nil, err
-	}
-	if s.SSHPassphrase != "" {
-		m[wizard.SlotSSHKey] = TokenMeta{Kind: profile.KindSSHPassphrase, Created: now.UTC()}
-	}
-	return m, nil
+	return profile.SavedTokens(c, nil, c.StoredSlots(s.SSHPassphrase != ""), exp, now)
 }
 
 // readSetupSecrets reads the secrets the connector needs and checks the

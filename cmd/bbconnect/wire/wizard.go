@@ -98,11 +98,9 @@ func (p tuiProfiles) List() ([]tui.Profile, error) {
 	return out, nil
 }
 
-// Save creates the profile of a new connector or updates a saved one. A
-// token typed in this run (meta.NewTokens) is dated now, with the expiry
-// the wizard asked (one year for API tokens by default), and marked
-// rotated when it replaced one; the others keep what is known about them,
-// with an expiry the user corrected. The last test is recorded.
+// Save creates the profile of a new connector or updates a saved one,
+// with the token metadata profile.SavedTokens gives (the tokens typed in
+// this run are new) and the last test.
 func (p tuiProfiles) Save(c wizard.Connector, meta tui.SaveMeta) (string, error) {
 	now := p.store.Now().UTC()
 	old, err := p.store.Load(c.ID)
@@ -110,7 +108,7 @@ func (p tuiProfiles) Save(c wizard.Connector, meta tui.SaveMeta) (string, error)
 	if err != nil && !errors.Is(err, profile.ErrNotExist) {
 		return "", err
 	}
-	tokens, err := savedTokens(c, old.Tokens, meta, now)
+	tokens, err := profile.SavedTokens(c, old.Tokens, meta.NewTokens, meta.Expires, now)
 	if err != nil {
 		return "", err
 	}
@@ -128,41 +126,6 @@ func (p tuiProfiles) Save(c wizard.Connector, meta tui.SaveMeta) (string, error)
 		_, err = p.store.Create(pr)
 	}
 	return p.store.Path(c.ID), err
-}
-
-// savedTokens is the token metadata of c after a save: see Save.
-func savedTokens(c wizard.Connector, old map[wizard.SecretSlot]profile.TokenMeta, meta tui.SaveMeta, now time.Time) (map[wizard.SecretSlot]profile.TokenMeta, error) {
-	fresh := map[wizard.SecretSlot]bool{}
-	for _, s := range meta.NewTokens {
-		fresh[s] = true
-	}
-	_, had := old[wizard.SlotSSHKey]
-	slots := c.StoredSlots(had || fresh[wizard.SlotSSHKey])
-	out := make(map[wizard.SecretSlot]profile.TokenMeta, len(slots))
-	for _, slot := range slots {
-		kind := profile.KindOf(c, slot)
-		prev, had := old[slot]
-		exp := meta.Expires[slot]
-		if had && !fresh[slot] && prev.Kind == kind {
-			if !exp.IsZero() && !exp.Equal(prev.Expires) {
-				if err := profile.ValidateExpiry(kind, prev.Created, exp); err != nil {
-					return nil, fmt.Errorf("%s: %w", slot, err)
-				}
-				prev.Expires = exp.UTC()
-			}
-			out[slot] = prev
-			continue
-		}
-		m, err := profile.NewTokenMeta(kind, now, exp)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", slot, err)
-		}
-		if had {
-			m.LastRotated = now
-		}
-		out[slot] = m
-	}
-	return out, nil
 }
 
 // Delete removes the keychain items first, then the profile.
@@ -237,22 +200,10 @@ func printableCheck(c conntest.Check) conntest.Check {
 }
 
 // expiries are the token expiry dates the credential-age check uses when
-// the wizard knows none: the saved ones for a saved connector whose token
-// kinds did not change, else the defaults of new tokens (one year for API
-// tokens).
+// the wizard knows none (profile.TestExpiries).
 func (t tuiTester) expiries(c wizard.Connector) (password, apiToken time.Time) {
-	tokens, err := profile.TokensFor(c, t.store.Now(), nil)
-	if err != nil {
-		tokens = nil
-	}
-	if saved, err := t.store.Load(c.ID); err == nil {
-		for slot, m := range saved.Tokens {
-			if fresh, ok := tokens[slot]; ok && fresh.Kind == m.Kind {
-				tokens[slot] = m
-			}
-		}
-	}
-	return tokens[wizard.SlotPassword].Expires, tokens[wizard.SlotAPIToken].Expires
+	saved, _ := t.store.Load(c.ID)
+	return profile.TestExpiries(c, saved.Tokens, t.store.Now())
 }
 
 // tuiExports writes the wizard's export next to the profiles.
