@@ -318,18 +318,18 @@ func (m *testModel) statusLine() string {
 }
 
 func checkLine(s Styles, ch conntest.Check) string {
-	icon, st := "?", s.Faint
+	st := s.Faint
 	switch ch.Status {
 	case conntest.Pass:
-		icon, st = "✓", s.Pass
+		st = s.Pass
 	case conntest.Warn:
-		icon, st = "!", s.Warn
+		st = s.Warn
 	case conntest.Fail:
-		icon, st = "✗", s.Fail
+		st = s.Fail
 	case conntest.Skipped:
-		icon, st = "–", s.Skipped
+		st = s.Skipped
 	}
-	line := st.Render(icon + " " + ch.Name)
+	line := st.Render(ch.Status.Icon() + " " + ch.Name)
 	if ch.Diagnosis != "" {
 		line += ": " + ch.Diagnosis
 	}

@@ -19,6 +19,22 @@ const (
 	Skipped Status = "skipped"
 )
 
+// Icon is the mark of a status on the test screen and in bbconnect test:
+// ✓ pass, ! warn, ✗ fail, – skipped, and ? for a status it does not know.
+func (s Status) Icon() string {
+	switch s {
+	case Pass:
+		return "✓"
+	case Warn:
+		return "!"
+	case Fail:
+		return "✗"
+	case Skipped:
+		return "–"
+	}
+	return "?"
+}
+
 // Check is one finished check: its name, status, a one-line diagnosis, the
 // fix (empty when nothing needs doing) and how long it took.
 type Check struct {

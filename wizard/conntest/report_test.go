@@ -131,3 +131,13 @@ func TestReportSummaryAndErr(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusIcon: one mark per status, shared by the test screen and the
+// CLI; a status this version does not know is not shown as skipped.
+func TestStatusIcon(t *testing.T) {
+	for s, want := range map[Status]string{Pass: "✓", Warn: "!", Fail: "✗", Skipped: "–", "later": "?"} {
+		if got := s.Icon(); got != want {
+			t.Errorf("%q.Icon() = %q, want %q", s, got, want)
+		}
+	}
+}

@@ -85,8 +85,8 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 		return failuref("%s", keychain.Explain(err))
 	}
 	fmt.Fprintf(f.IO.Out, "✓ deleted connector %s\n", opts.ID)
-	for _, format := range formats {
-		if p := filepath.Join(dir, export.Format(format).FileName(opts.ID)); fileExists(p) {
+	for _, format := range export.Formats {
+		if p := filepath.Join(dir, format.FileName(opts.ID)); fileExists(p) {
 			fmt.Fprintf(f.IO.Out, "  kept the export %s (yours to delete)\n", p)
 		}
 	}

@@ -71,7 +71,7 @@ With --output the export is written to that file (atomically, mode 0600) instead
 
 func exportRun(ctx context.Context, opts *ExportOptions) error {
 	f := opts.Factory
-	format, err := parseFormat(opts.Format)
+	format, err := export.ParseFormat(opts.Format)
 	if err != nil {
 		return usageErrorf("--format: %v", err)
 	}
@@ -115,13 +115,13 @@ func exportRun(ctx context.Context, opts *ExportOptions) error {
 
 // check refuses flag combinations that make no sense, and --print-env
 // where its secrets would land in a file or on a screen.
-func (o *ExportOptions) check(format string) error {
+func (o *ExportOptions) check(format export.Format) error {
 	switch {
-	case o.ResourceOnly && format != "terraform":
+	case o.ResourceOnly && format != export.FormatTerraform:
 		return usageErrorf("--resource-only: only the terraform export has resources; add --format terraform")
 	case !o.PrintEnv:
 		return nil
-	case format != "terraform":
+	case format != export.FormatTerraform:
 		return usageErrorf("--print-env: only the terraform export has variables; add --format terraform")
 	case o.ResourceOnly:
 		return usageErrorf("--print-env: the resource alone has no variables; drop --resource-only")

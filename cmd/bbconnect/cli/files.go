@@ -4,33 +4,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/export"
 )
 
-// The export formats.
-var formats = []string{"harness", "terraform"}
-
-// parseFormat reads --format: harness (YAML) or terraform.
-func parseFormat(s string) (string, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "", "harness", "yaml", "harness-yaml":
-		return "harness", nil
-	case "terraform", "tf", "hcl":
-		return "terraform", nil
-	}
-	return "", fmt.Errorf("%q is not one of %s", s, strings.Join(formats, ", "))
-}
-
-// renderExport renders c in format ("harness" or "terraform") with o.
-func renderExport(c wizard.Connector, format string, o export.Options) ([]byte, error) {
-	ft, err := export.ParseFormat(format)
-	if err != nil {
-		return nil, usageErrorf("--format: %v", err)
-	}
-	data, err := export.RenderWith(c, ft, o)
+// renderExport renders c in format with o.
+func renderExport(c wizard.Connector, format export.Format, o export.Options) ([]byte, error) {
+	data, err := export.RenderWith(c, format, o)
 	if err != nil {
 		return nil, failuref("cannot export %s: %v", c.ID, err)
 	}
@@ -39,8 +20,8 @@ func renderExport(c wizard.Connector, format string, o export.Options) ([]byte, 
 
 // printExportWarnings says on stderr what the export cannot carry: for
 // Terraform, what the provider cannot say (export.TerraformWarnings).
-func printExportWarnings(ios *IOStreams, c wizard.Connector, format string) {
-	if format != "terraform" {
+func printExportWarnings(ios *IOStreams, c wizard.Connector, format export.Format) {
+	if format != export.FormatTerraform {
 		return
 	}
 	for _, w := range export.TerraformWarnings(c) {

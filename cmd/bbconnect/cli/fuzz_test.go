@@ -53,29 +53,6 @@ func FuzzStdinLines(f *testing.F) {
 	})
 }
 
-// FuzzParseFormat: any --format value parses to a known format or an
-// error, and a parsed format parses to itself.
-func FuzzParseFormat(f *testing.F) {
-	for _, s := range []string{"harness", "terraform", "TF", " yaml ", "hcl", "", "xml"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		got, err := parseFormat(s)
-		if err != nil {
-			if got != "" {
-				t.Fatalf("error with a result %q", got)
-			}
-			return
-		}
-		if got != "harness" && got != "terraform" {
-			t.Fatalf("parseFormat(%q) = %q", s, got)
-		}
-		if again, err := parseFormat(got); err != nil || again != got {
-			t.Fatalf("not idempotent: %q -> %q, %v", got, again, err)
-		}
-	})
-}
-
 // FuzzClock: BBCONNECT_NOW parses or is refused with a message naming it,
 // and what parses round-trips through RFC 3339.
 func FuzzClock(f *testing.F) {

@@ -25,19 +25,6 @@ func redacted(r conntest.Report, s Secrets) conntest.Report {
 	return out
 }
 
-// statusIcon is the mark of a status: ✓ pass, ! warn, ✗ fail, – skipped.
-func statusIcon(status conntest.Status) string {
-	switch status {
-	case conntest.Pass:
-		return "✓"
-	case conntest.Warn:
-		return "!"
-	case conntest.Fail:
-		return "✗"
-	}
-	return "–"
-}
-
 // writeReport prints a report for people: one line per check with its
 // mark, duration and diagnosis, and the fix under anything not passed.
 func writeReport(w io.Writer, r conntest.Report) {
@@ -47,7 +34,7 @@ func writeReport(w io.Writer, r conntest.Report) {
 	}
 	fmt.Fprintf(w, "%s: %s\n", r.Connector, verdict)
 	for _, c := range r.Checks {
-		line := fmt.Sprintf("  %s %s", statusIcon(c.Status), c.Name)
+		line := fmt.Sprintf("  %s %s", c.Status.Icon(), c.Name)
 		if c.Status != conntest.Skipped && c.DurationMS > 0 {
 			line += fmt.Sprintf(" (%s)", (time.Duration(c.DurationMS) * time.Millisecond).String())
 		}

@@ -20,7 +20,7 @@ import (
 // order matters: the keychain is probed before any secret is read, the
 // test runs before anything is written, and a failed write undoes the
 // ones before it.
-func saveNonInteractive(ctx context.Context, opts *SetupOptions, c wizard.Connector, format string, now, expires time.Time) error {
+func saveNonInteractive(ctx context.Context, opts *SetupOptions, c wizard.Connector, format export.Format, now, expires time.Time) error {
 	f := opts.Factory
 	st, dir, err := f.openProfiles()
 	if err != nil {
@@ -40,7 +40,7 @@ func saveNonInteractive(ctx context.Context, opts *SetupOptions, c wizard.Connec
 	}
 	exportPath := opts.Output
 	if exportPath == "" {
-		exportPath = filepath.Join(dir, export.Format(format).FileName(c.ID))
+		exportPath = filepath.Join(dir, format.FileName(c.ID))
 	}
 
 	kc, err := f.openKeychain(ctx)
@@ -107,9 +107,9 @@ func saveNonInteractive(ctx context.Context, opts *SetupOptions, c wizard.Connec
 }
 
 // writeNextSteps says what to do in Harness with what was saved.
-func writeNextSteps(out io.Writer, c wizard.Connector, format, exportPath string) {
+func writeNextSteps(out io.Writer, c wizard.Connector, format export.Format, exportPath string) {
 	fmt.Fprintln(out, "next, in Harness:")
-	if format == "terraform" {
+	if format == export.FormatTerraform {
 		fmt.Fprintf(out, "  terraform apply in the folder of %s creates the secrets and the connector; pass the secret values from the keychain first:\n", exportPath)
 		fmt.Fprintf(out, "     eval \"$(bbconnect export %s --format terraform --print-env)\"\n", c.ID)
 		return

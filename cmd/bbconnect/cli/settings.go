@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/export"
 )
 
 // settingFlags are the connector's settings as flags. Their names are a
@@ -43,7 +44,7 @@ var enumFlags = []enumFlag{
 	{wizard.FieldAPIAccess, names(wizard.APIAccessKinds)},
 	{wizard.FieldConnectivity, names(wizard.Connectivities)},
 	{wizard.FieldScope, names(wizard.Scopes)},
-	{fieldFormat, formats},
+	{fieldFormat, names(export.Formats)},
 }
 
 func names[T ~string](vals []T) []string {

@@ -142,7 +142,7 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 		return err
 	}
 	c, ps := opts.Settings.connector()
-	format, ferr := parseFormat(opts.Format)
+	format, ferr := export.ParseFormat(opts.Format)
 	if ferr != nil {
 		ps = append(ps, wizard.Problem{Field: fieldFormat, Msg: ferr.Error()})
 	}

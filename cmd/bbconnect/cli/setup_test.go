@@ -148,7 +148,7 @@ func TestSetupFlagProblems(t *testing.T) {
 		},
 		{
 			name: "format", args: with(cloudArgs, "--dry-run", "--format", "xml"), wantExit: ExitUsage,
-			wantStderr: []string{`--format: "xml" is not one of harness, terraform`},
+			wantStderr: []string{`--format: "xml" is not an export format: choose harness or terraform`},
 		},
 		{name: "missing name", args: []string{
 			"setup", "--non-interactive", "--dry-run", "--url", "https://bitbucket.org/acme",
