@@ -107,7 +107,7 @@ func TestExport(t *testing.T) {
 	}{
 		{[]string{"export", "cloud"}, ExitOK, "connector:\n  name: cloud\n  identifier: cloud", false},
 		{[]string{"export", "cloud", "--format", "terraform"}, ExitOK, `resource "harness_platform_connector_bitbucket" "cloud"`, false},
-		{[]string{"export", "cloud", "--format", "json"}, ExitUsage, `--format: "json" is not one of harness, terraform`, true},
+		{[]string{"export", "cloud", "--format", "json"}, ExitUsage, `--format: "json" is not an export format: choose harness or terraform`, true},
 		{[]string{"export", "nope"}, ExitFailure, `no saved connector "nope"`, true},
 		{[]string{"export"}, ExitUsage, "needs the id of a saved connector", true},
 		{[]string{"export", "a", "b"}, ExitUsage, "takes one connector id (2 given)", true},

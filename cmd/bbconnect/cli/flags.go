@@ -10,4 +10,14 @@ const (
 	fieldSlot           wizard.Field = "slot"
 	fieldEmail          wizard.Field = "email"
 	fieldNonInteractive wizard.Field = "non-interactive"
+	fieldDryRun         wizard.Field = "dry-run"
+	fieldSkipTest       wizard.Field = "skip-test"
+	fieldSaveFailing    wizard.Field = "save-failing"
+	fieldPush           wizard.Field = "push"
+
+	// The secrets' sources: one line of stdin each.
+	fieldPasswordStdin      wizard.Field = "password-stdin"
+	fieldAPITokenStdin      wizard.Field = "api-token-stdin"
+	fieldSSHPassphraseStdin wizard.Field = "ssh-passphrase-stdin"
+	fieldTokenStdin         wizard.Field = "token-stdin"
 )

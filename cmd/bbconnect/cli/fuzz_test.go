@@ -39,7 +39,7 @@ func FuzzStdinLines(f *testing.F) {
 			if got := vals[s.slot]; got != want {
 				t.Fatalf("%s = %q, want %q", s.slot, got, want)
 			}
-			if _, bad := ps.Field(wizard.Field(s.flag)); bad != (want == "") {
+			if _, bad := ps.Field(s.flag); bad != (want == "") {
 				t.Fatalf("%s: problem %v for line %q", s.flag, bad, want)
 			}
 		}

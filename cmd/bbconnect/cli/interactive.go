@@ -38,15 +38,15 @@ type WizardRequest struct {
 type WizardFunc func(ctx context.Context, ios *IOStreams, req WizardRequest) error
 
 // nonInteractiveOnly are the flags that only make sense without the wizard.
-var nonInteractiveOnly = []string{
-	"dry-run", "password-stdin", "api-token-stdin", "ssh-passphrase-stdin", "skip-test", "save-failing", "output", "token-expires",
+var nonInteractiveOnly = []wizard.Field{
+	fieldDryRun, fieldPasswordStdin, fieldAPITokenStdin, fieldSSHPassphraseStdin, fieldSkipTest, fieldSaveFailing, fieldOutput, wizard.FieldTokenExpires,
 }
 
 func interactiveSetup(ctx context.Context, opts *SetupOptions, ps wizard.Problems, now time.Time) error {
 	f := opts.Factory
 	for _, n := range nonInteractiveOnly {
 		if opts.Given(n) {
-			ps = append(ps, wizard.Problem{Field: wizard.Field(n), Msg: "only with --non-interactive; the wizard asks for this itself"})
+			ps = append(ps, wizard.Problem{Field: n, Msg: "only with --non-interactive; the wizard asks for this itself"})
 		}
 	}
 	if opts.anySetting() {

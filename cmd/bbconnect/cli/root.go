@@ -10,6 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/bbconnect/bbconnect/wizard"
 )
 
 // Version is the version bbconnect reports; the build sets it with
@@ -175,8 +177,8 @@ func looksLikeCommand(s string) bool {
 // hideRefusedInCompletion keeps the refused secret flags out of shell
 // completion (they are hidden from help already).
 func hideRefusedInCompletion(fs *pflag.FlagSet) {
-	for name := range refusedFlags {
-		if fl := fs.Lookup(name); fl != nil {
+	for field := range refusedFlags {
+		if fl := fs.Lookup(string(field)); fl != nil {
 			fl.Hidden = true
 		}
 	}
@@ -222,7 +224,7 @@ func flagError(err error) string {
 	var ive *pflag.InvalidValueError
 	if errors.As(err, &ive) {
 		fl := ive.GetFlag()
-		if _, refused := refusedFlags[fl.Name]; refused || secretFlags[fl.Name] {
+		if _, refused := refusedFlags[wizard.Field(fl.Name)]; refused || secretFlags[fl.Name] {
 			if fl.Value.Type() == "bool" {
 				return fmt.Sprintf("--%s takes no value (the value given is not shown); the secret itself goes on standard input", fl.Name)
 			}

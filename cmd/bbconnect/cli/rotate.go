@@ -371,7 +371,7 @@ func readRotationSecret(opts *RotateOptions, slot wizard.SecretSlot) (string, er
 	if slot == wizard.SlotAPIToken {
 		env = EnvAPIToken
 	}
-	src := secretSource{slot: slot, what: "the new token", stdin: opts.TokenStdin, flag: "token-stdin", env: env}
+	src := secretSource{slot: slot, what: "the new token", stdin: opts.TokenStdin, flag: fieldTokenStdin, env: env}
 	if ps := stdinIsTerminalProblem(f, []secretSource{src}); len(ps) > 0 {
 		return "", problemsError{ps}
 	}
@@ -388,7 +388,7 @@ func readRotationSecret(opts *RotateOptions, slot wizard.SecretSlot) (string, er
 		return "", usageErrorf("no new token was given; paste it at the prompt, or pipe it with --token-stdin")
 	}
 	if p := secretProblem(src, v); p != nil {
-		return "", usageErrorf("%s", p.Msg)
+		return "", usageErrorf("%s", p.Text())
 	}
 	return v, nil
 }

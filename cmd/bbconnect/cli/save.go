@@ -81,7 +81,7 @@ func saveNonInteractive(ctx context.Context, opts *SetupOptions, c wizard.Connec
 
 	tokens, err := tokenMetas(c, secrets, now, expires, opts.TokenExpires != "")
 	if err != nil {
-		return problemsError{wizard.Problems{{Field: "token-expires", Msg: err.Error()}}}
+		return problemsError{wizard.Problems{{Field: wizard.FieldTokenExpires, Msg: err.Error()}}}
 	}
 	p := Profile{Connector: c, Tokens: tokens, LastTest: last, Created: now, Updated: now}
 	items, where, err := writeConnector(ctx, st, kc, p, secrets, exportPath, data, f.IO.Out)
@@ -181,9 +181,9 @@ func readSetupSecrets(opts *SetupOptions, c wizard.Connector) (Secrets, error) {
 	info, ps := checkSSHKey(c)
 	needPassphrase := info.Encrypted
 	srcs := []secretSource{
-		{slot: wizard.SlotPassword, what: "the http password", stdin: opts.PasswordStdin, flag: "password-stdin", env: EnvPassword, required: c.Connection == wizard.HTTP},
-		{slot: wizard.SlotAPIToken, what: "the api token", stdin: opts.APITokenStdin, flag: "api-token-stdin", env: EnvAPIToken, required: c.NeedsSeparateAPIToken()},
-		{slot: wizard.SlotSSHKey, what: "the ssh key passphrase", stdin: opts.SSHPassphraseStdin, flag: "ssh-passphrase-stdin", env: EnvSSHPassphrase, required: needPassphrase},
+		{slot: wizard.SlotPassword, what: "the http password", stdin: opts.PasswordStdin, flag: fieldPasswordStdin, env: EnvPassword, required: c.Connection == wizard.HTTP},
+		{slot: wizard.SlotAPIToken, what: "the api token", stdin: opts.APITokenStdin, flag: fieldAPITokenStdin, env: EnvAPIToken, required: c.NeedsSeparateAPIToken()},
+		{slot: wizard.SlotSSHKey, what: "the ssh key passphrase", stdin: opts.SSHPassphraseStdin, flag: fieldSSHPassphraseStdin, env: EnvSSHPassphrase, required: needPassphrase},
 	}
 	ps = append(ps, stdinIsTerminalProblem(f, srcs)...)
 	if len(ps) > 0 {

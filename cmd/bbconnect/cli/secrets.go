@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -16,19 +16,20 @@ import (
 // refusedFlags are flags people try for a secret. They exist only to say
 // why bbconnect takes no secret as a flag value and where it goes instead;
 // the value given is never printed.
-var refusedFlags = map[string]string{
-	"password":       "pipe it with --password-stdin or set " + EnvPassword,
-	"app-password":   "pipe it with --password-stdin or set " + EnvPassword,
-	"token":          "pipe it with --password-stdin (or --token-stdin for rotate), or set " + EnvPassword + " or " + EnvAPIToken,
-	"api-token":      "pipe it with --api-token-stdin or set " + EnvAPIToken,
-	"secret":         "pipe it with --password-stdin or set " + EnvPassword,
-	"ssh-passphrase": "pipe it with --ssh-passphrase-stdin or set " + EnvSSHPassphrase,
-	"passphrase":     "pipe it with --ssh-passphrase-stdin or set " + EnvSSHPassphrase,
+var refusedFlags = map[wizard.Field]string{
+	wizard.FieldPassword:      "pipe it with --password-stdin or set " + EnvPassword,
+	"app-password":            "pipe it with --password-stdin or set " + EnvPassword,
+	"token":                   "pipe it with --password-stdin (or --token-stdin for rotate), or set " + EnvPassword + " or " + EnvAPIToken,
+	wizard.FieldAPIToken:      "pipe it with --api-token-stdin or set " + EnvAPIToken,
+	"secret":                  "pipe it with --password-stdin or set " + EnvPassword,
+	wizard.FieldSSHPassphrase: "pipe it with --ssh-passphrase-stdin or set " + EnvSSHPassphrase,
+	"passphrase":              "pipe it with --ssh-passphrase-stdin or set " + EnvSSHPassphrase,
 }
 
 // registerRefused adds the refused flags to fs, hidden from help.
 func registerRefused(fs *pflag.FlagSet) {
-	for name := range refusedFlags {
+	for field := range refusedFlags {
+		name := string(field)
 		if fs.Lookup(name) != nil {
 			continue
 		}
@@ -41,18 +42,18 @@ func registerRefused(fs *pflag.FlagSet) {
 // secret goes instead. A flag value ends up in shell history and in the
 // process list, so it is refused even when it holds a real token.
 func refusedProblems(fs *pflag.FlagSet) wizard.Problems {
-	var given []string
-	for name := range refusedFlags {
-		if f := fs.Lookup(name); f != nil && f.Changed {
-			given = append(given, name)
+	var given []wizard.Field
+	for field := range refusedFlags {
+		if f := fs.Lookup(string(field)); f != nil && f.Changed {
+			given = append(given, field)
 		}
 	}
-	sort.Strings(given)
+	slices.Sort(given)
 	ps := make(wizard.Problems, 0, len(given))
-	for _, name := range given {
+	for _, field := range given {
 		ps = append(ps, wizard.Problem{
-			Field: wizard.Field(name),
-			Msg:   "secrets are never taken as flag values (they would end up in shell history and the process list); " + refusedFlags[name],
+			Field: field,
+			Msg:   "secrets are never taken as flag values (they would end up in shell history and the process list); " + refusedFlags[field],
 		})
 	}
 	return ps
@@ -62,10 +63,10 @@ func refusedProblems(fs *pflag.FlagSet) wizard.Problems {
 // the flag is set) or an environment variable.
 type secretSource struct {
 	slot     wizard.SecretSlot
-	what     string // "the http password"
-	stdin    bool   // the --x-stdin flag was given
-	flag     string // "password-stdin"
-	env      string // "BBCONNECT_PASSWORD"
+	what     string       // "the http password"
+	stdin    bool         // the --x-stdin flag was given
+	flag     wizard.Field // password-stdin
+	env      string       // "BBCONNECT_PASSWORD"
 	required bool
 }
 
@@ -86,12 +87,12 @@ func stdinLines(in io.Reader, srcs []secretSource) (map[wizard.SecretSlot]string
 		line := strings.TrimRight(string(raw), "\r\n")
 		switch {
 		case errors.Is(err, bufio.ErrBufferFull):
-			ps = append(ps, wizard.Problem{Field: wizard.Field(s.flag), Msg: fmt.Sprintf("the line on standard input is longer than %d KiB: pipe only %s, one line", wizard.MaxSecretLen>>10, s.what)})
+			ps = append(ps, wizard.Problem{Field: s.flag, Msg: fmt.Sprintf("the line on standard input is longer than %d KiB: pipe only %s, one line", wizard.MaxSecretLen>>10, s.what)})
 			return out, ps // the rest of stdin is not read
 		case err != nil && !errors.Is(err, io.EOF):
-			ps = append(ps, wizard.Problem{Field: wizard.Field(s.flag), Msg: "cannot read standard input; pipe " + s.what + " in, one line"})
+			ps = append(ps, wizard.Problem{Field: s.flag, Msg: "cannot read standard input; pipe " + s.what + " in, one line"})
 		case strings.TrimSpace(line) == "":
-			ps = append(ps, wizard.Problem{Field: wizard.Field(s.flag), Msg: "no " + strings.TrimPrefix(s.what, "the ") + " on standard input; pipe it in, one secret per line (" + stdinOrder(srcs) + ")"})
+			ps = append(ps, wizard.Problem{Field: s.flag, Msg: "no " + strings.TrimPrefix(s.what, "the ") + " on standard input; pipe it in, one secret per line (" + stdinOrder(srcs) + ")"})
 		default:
 			out[s.slot] = strings.TrimSpace(line)
 		}
@@ -110,9 +111,9 @@ func secretProblem(s secretSource, v string) *wizard.Problem {
 	if err := check(what, v); err != nil {
 		field := s.flag
 		if !s.stdin && s.env != "" {
-			field = s.env
+			field = wizard.Field(s.env)
 		}
-		return &wizard.Problem{Field: wizard.Field(field), Msg: err.Error()}
+		return &wizard.Problem{Field: field, Msg: err.Error()}
 	}
 	return nil
 }
@@ -122,7 +123,7 @@ func stdinOrder(srcs []secretSource) string {
 	var parts []string
 	for _, s := range srcs {
 		if s.stdin {
-			parts = append(parts, "--"+s.flag)
+			parts = append(parts, flagName(s.flag))
 		}
 	}
 	return "lines in this order: " + strings.Join(parts, ", ")
@@ -140,7 +141,7 @@ func gatherSecrets(f *Factory, srcs []secretSource) (map[wizard.SecretSlot]strin
 		if v := strings.TrimSpace(f.getenv(s.env)); v != "" {
 			vals[s.slot] = v
 		} else if s.required {
-			ps = append(ps, wizard.Problem{Field: wizard.Field(s.flag), Msg: s.what + " is needed; pipe it with --" + s.flag + " or set " + s.env})
+			ps = append(ps, wizard.Problem{Field: s.flag, Msg: s.what + " is needed; pipe it with " + flagName(s.flag) + " or set " + s.env})
 		}
 	}
 	for _, s := range srcs {
@@ -167,7 +168,7 @@ func stdinIsTerminalProblem(f *Factory, srcs []secretSource) wizard.Problems {
 	}
 	for _, s := range srcs {
 		if s.stdin {
-			return wizard.Problems{{Field: wizard.Field(s.flag), Msg: "standard input is a terminal, where a secret would show as you type; pipe it in (e.g. from your secret manager) or set " + s.env}}
+			return wizard.Problems{{Field: s.flag, Msg: "standard input is a terminal, where a secret would show as you type; pipe it in (e.g. from your secret manager) or set " + s.env}}
 		}
 	}
 	return nil

@@ -41,7 +41,7 @@ type SetupOptions struct {
 	Harness harnessFlags
 
 	// Given reports whether a flag was set on the command line.
-	Given func(name string) bool
+	Given func(flag wizard.Field) bool
 	// Refused lists the secret-valued flags that were given.
 	Refused wizard.Problems
 }
@@ -91,7 +91,7 @@ one line per problem, each naming its flag.`,
 		Example: setupExample,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.Given = func(name string) bool { return cmd.Flags().Changed(name) }
+			opts.Given = func(flag wizard.Field) bool { return cmd.Flags().Changed(string(flag)) }
 			opts.Refused = refusedProblems(cmd.Flags())
 			return setupRun(cmd.Context(), opts)
 		},
@@ -125,7 +125,7 @@ one line per problem, each naming its flag.`,
 // anySetting reports whether a connector setting was given as a flag.
 func (o *SetupOptions) anySetting() bool {
 	for _, n := range settingNames {
-		if o.Given != nil && o.Given(string(n)) {
+		if o.Given != nil && o.Given(n) {
 			return true
 		}
 	}
@@ -183,9 +183,9 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 // the connector: secret sources that do not apply, and flag combinations.
 func (o *SetupOptions) flagProblems(c wizard.Connector) wizard.Problems {
 	var ps wizard.Problems
-	add := func(field, msg string) { ps = append(ps, wizard.Problem{Field: wizard.Field(field), Msg: msg}) }
+	add := func(field wizard.Field, msg string) { ps = append(ps, wizard.Problem{Field: field, Msg: msg}) }
 	if o.DryRun {
-		for _, n := range []string{"password-stdin", "api-token-stdin", "ssh-passphrase-stdin", "skip-test", "save-failing", "output", "push"} {
+		for _, n := range []wizard.Field{fieldPasswordStdin, fieldAPITokenStdin, fieldSSHPassphraseStdin, fieldSkipTest, fieldSaveFailing, fieldOutput, fieldPush} {
 			if o.Given(n) {
 				add(n, "--dry-run stores and tests nothing; drop this flag or --dry-run")
 			}
@@ -193,23 +193,23 @@ func (o *SetupOptions) flagProblems(c wizard.Connector) wizard.Problems {
 		return ps
 	}
 	if o.PasswordStdin && c.Connection != wizard.HTTP {
-		add("password-stdin", "an ssh connector has no http password; drop this flag")
+		add(fieldPasswordStdin, "an ssh connector has no http password; drop this flag")
 	}
 	if o.APITokenStdin && !c.NeedsSeparateAPIToken() {
 		if c.APITokenSameAsPassword {
-			add("api-token-stdin", "--api-token-same-as-password reuses the http password; drop one of the two")
+			add(fieldAPITokenStdin, "--api-token-same-as-password reuses the http password; drop one of the two")
 		} else {
-			add("api-token-stdin", "api access is off, so there is no api token; drop this flag or set --api-access")
+			add(fieldAPITokenStdin, "api access is off, so there is no api token; drop this flag or set --api-access")
 		}
 	}
 	if o.SSHPassphraseStdin && c.Connection != wizard.SSH {
-		add("ssh-passphrase-stdin", "only an ssh key has a passphrase; drop this flag")
+		add(fieldSSHPassphraseStdin, "only an ssh key has a passphrase; drop this flag")
 	}
 	if o.SkipTest && o.SaveFailing {
-		add("save-failing", "--skip-test runs no test that could fail; drop one of the two")
+		add(fieldSaveFailing, "--skip-test runs no test that could fail; drop one of the two")
 	}
 	if o.Output != "" && strings.HasSuffix(o.Output, "/") {
-		add(string(fieldOutput), "give a file path, not a folder")
+		add(fieldOutput, "give a file path, not a folder")
 	}
 	return ps
 }
@@ -228,7 +228,7 @@ func tokenExpiry(raw string, c wizard.Connector, now time.Time) (time.Time, wiza
 		return time.Time{}, nil
 	}
 	bad := func(msg string) (time.Time, wizard.Problems) {
-		return time.Time{}, wizard.Problems{{Field: "token-expires", Msg: msg}}
+		return time.Time{}, wizard.Problems{{Field: wizard.FieldTokenExpires, Msg: msg}}
 	}
 	if !hasToken {
 		return bad("this connector stores no token; drop this flag")
