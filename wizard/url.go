@@ -12,7 +12,6 @@ package wizard
 type ParsedURL struct {
 	Edition     Edition
 	Connection  Connection
-	URLType     URLType
 	Scheme      string // "https", "http", "ssh" (scp-style is reported as "ssh")
 	Host        string // without port
 	Port        string // "" when default

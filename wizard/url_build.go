@@ -174,7 +174,7 @@ func (p ParsedURL) saved() ParsedURL {
 // account is the account URL of p: the Cloud workspace, or the Data Center
 // server (SSH in the ssh:// form, so the test repository appends cleanly).
 func (p ParsedURL) account() ParsedURL {
-	p.Repo, p.Extra, p.URLType = "", "", Account
+	p.Repo, p.Extra = "", ""
 	if p.Edition == DataCenter {
 		p.Owner = ""
 		p.SCPStyle = false

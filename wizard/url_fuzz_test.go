@@ -76,7 +76,7 @@ func buildParsed(cloud, ssh, scp, http bool, host string, port uint16, ctx, extr
 		segChars  = slugChars + "~"
 		userChars = "abcdefghijklmnopqrstuvwxyz0123456789._-"
 	)
-	p := ParsedURL{Connection: HTTP, Scheme: "https", URLType: Account}
+	p := ParsedURL{Connection: HTTP, Scheme: "https"}
 	if ssh {
 		p.Connection, p.Scheme = SSH, "ssh"
 		p.User = "git"
@@ -132,7 +132,7 @@ func buildParsed(cloud, ssh, scp, http bool, host string, port uint16, ctx, extr
 		}
 	}
 	if p.Owner != "" && repo != "" {
-		p.Repo, p.URLType = strings.TrimSuffix(repo, ".git"), Repository
+		p.Repo = strings.TrimSuffix(repo, ".git")
 	}
 	p.SCPStyle = ssh && scp && p.Port == "" && (cloud || p.Owner != "")
 	if p.SCPStyle && isDigits(strings.Split(p.Extra, "/")[0]) {

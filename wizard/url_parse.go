@@ -102,10 +102,6 @@ func ParseCloneURL(raw string) (ParsedURL, error) {
 	} else if !validHTTPUser(p.User) {
 		p.User = "" // only informative over HTTP: the username has its own field
 	}
-	p.URLType = Account
-	if p.Repo != "" {
-		p.URLType = Repository
-	}
 	return p, nil
 }
 

@@ -6,12 +6,12 @@ import (
 )
 
 func TestParseCloneURL(t *testing.T) {
-	cloudRepo := ParsedURL{Edition: Cloud, Connection: HTTP, URLType: Repository, Scheme: "https", Host: "bitbucket.org", Owner: "ws", Repo: "repo"}
-	cloudSCP := ParsedURL{Edition: Cloud, Connection: SSH, URLType: Repository, Scheme: "ssh", Host: "bitbucket.org", Owner: "ws", Repo: "repo", User: "git", SCPStyle: true}
-	dcRepo := ParsedURL{Edition: DataCenter, Connection: HTTP, URLType: Repository, Scheme: "https", Host: "bitbucket.example.com", Owner: "PRJ", Repo: "repo"}
-	dcSSH := ParsedURL{Edition: DataCenter, Connection: SSH, URLType: Repository, Scheme: "ssh", Host: "bitbucket.example.com", Port: "7999", Owner: "prj", Repo: "repo", User: "git"}
+	cloudRepo := ParsedURL{Edition: Cloud, Connection: HTTP, Scheme: "https", Host: "bitbucket.org", Owner: "ws", Repo: "repo"}
+	cloudSCP := ParsedURL{Edition: Cloud, Connection: SSH, Scheme: "ssh", Host: "bitbucket.org", Owner: "ws", Repo: "repo", User: "git", SCPStyle: true}
+	dcRepo := ParsedURL{Edition: DataCenter, Connection: HTTP, Scheme: "https", Host: "bitbucket.example.com", Owner: "PRJ", Repo: "repo"}
+	dcSSH := ParsedURL{Edition: DataCenter, Connection: SSH, Scheme: "ssh", Host: "bitbucket.example.com", Port: "7999", Owner: "prj", Repo: "repo", User: "git"}
 	with := func(p ParsedURL, f func(*ParsedURL)) ParsedURL { f(&p); return p }
-	account := func(p *ParsedURL) { p.URLType, p.Repo = Account, "" }
+	account := func(p *ParsedURL) { p.Repo = "" }
 
 	cases := []struct {
 		in   string

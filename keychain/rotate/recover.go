@@ -79,7 +79,7 @@ func (r *Rotator) recoverLocked(ctx context.Context, id string) (string, error) 
 		}
 		return fmt.Sprintf("an interrupted rotation of %s was rolled back: its new token had not been tested, so the old token is still in use; run bbconnect rotate %s again", id, id), nil
 	default: // stateSwapping
-		if _, err := r.finish(keep, j, nil); err != nil {
+		if err := r.finish(keep, j, nil); err != nil {
 			return "", fmt.Errorf("an interrupted rotation of %s could not be finished yet: %w; bbconnect tries again on its next run", id, err)
 		}
 		if j.Tested {

@@ -68,11 +68,8 @@ type Request struct {
 
 // Result says what a rotation did.
 type Result struct {
-	ID string
 	// Replaced lists the slots that now hold the new secrets.
 	Replaced []wizard.SecretSlot
-	// Removed lists the slots the new settings no longer use, deleted.
-	Removed []wizard.SecretSlot
 	// Tested is true when the new secrets passed the live test; false
 	// when no Tester was given (the test was skipped).
 	Tested bool
@@ -85,7 +82,6 @@ type Result struct {
 	// RemoteTest the remote's test of the new values.
 	Remote     *RemoteStep
 	RemoteTest *profile.TestResult
-	Profile    profile.Profile
 	// Summary is one sentence for the user.
 	Summary string
 }
@@ -124,7 +120,7 @@ func (r *Rotator) now() time.Time {
 // waits briefly and then fails naming the holder, and nothing it does
 // can mix with this rotation.
 func (r *Rotator) Rotate(ctx context.Context, req Request) (Result, error) {
-	res := Result{ID: req.ID}
+	var res Result
 	unlock, err := r.Store.Lock(ctx, req.ID)
 	if err != nil {
 		return res, err
@@ -186,12 +182,10 @@ func (r *Rotator) Rotate(ctx context.Context, req Request) (Result, error) {
 		return res, err
 	}
 	hook("journal-swapping")
-	saved, err := r.finish(keep, j, values)
-	if err != nil {
+	if err := r.finish(keep, j, values); err != nil {
 		return res, fmt.Errorf("the new token passed the test and is staged, but could not be put in place yet: %w; the connector works with the old or the new token, and the next bbconnect run finishes the swap", err)
 	}
-	res.Replaced, res.Removed = j.Slots, j.Drop
-	res.Tested, res.Migrated, res.Profile = j.Tested, j.Migrated, saved
+	res.Replaced, res.Tested, res.Migrated = j.Slots, j.Tested, j.Migrated
 	res.Remote, res.RemoteTest = j.Remote, j.RemoteTest
 	res.Summary = summary(j)
 	return res, nil
@@ -314,7 +308,7 @@ func unchanged(err error) error {
 // finish puts the tested values in place (from values, or, when recovering,
 // from the staging items), saves the profile, and cleans up. Every step is
 // idempotent, so Recover can run it again after any interruption.
-func (r *Rotator) finish(ctx context.Context, j journal, values map[wizard.SecretSlot]string) (profile.Profile, error) {
+func (r *Rotator) finish(ctx context.Context, j journal, values map[wizard.SecretSlot]string) error {
 	for _, s := range j.Slots {
 		v, ok := values[s]
 		if !ok {
@@ -323,25 +317,25 @@ func (r *Rotator) finish(ctx context.Context, j journal, values map[wizard.Secre
 				continue // the main item was done before staging was cleaned up
 			}
 			if err != nil {
-				return profile.Profile{}, err
+				return err
 			}
 			v = staged
 		}
 		if err := r.Secrets.Set(ctx, j.ID, s, v); err != nil {
-			return profile.Profile{}, err
+			return err
 		}
 		got, err := r.Secrets.Get(ctx, j.ID, s)
 		if err != nil {
-			return profile.Profile{}, err
+			return err
 		}
 		if got != v {
-			return profile.Profile{}, fmt.Errorf("the keychain returned a different %s than was stored", s)
+			return fmt.Errorf("the keychain returned a different %s than was stored", s)
 		}
 		hook("swapped:" + string(s))
 	}
 	p, err := r.Store.Load(j.ID)
 	if err != nil {
-		return profile.Profile{}, err
+		return err
 	}
 	p.Connector = j.Connector
 	tokens := map[wizard.SecretSlot]profile.TokenMeta{}
@@ -359,28 +353,27 @@ func (r *Rotator) finish(ctx context.Context, j journal, values map[wizard.Secre
 	if j.Tested {
 		p.LastTest = &profile.TestResult{At: j.Started, OK: true, Summary: "the new token passed the connection test when it was rotated in"}
 	}
-	saved, err := r.Store.Save(p)
-	if err != nil {
-		return profile.Profile{}, err
+	if _, err := r.Store.Save(p); err != nil {
+		return err
 	}
 	hook("profile-saved")
 	for _, s := range j.Drop {
 		if err := r.Secrets.Delete(ctx, j.ID, s); err != nil && !errors.Is(err, keychain.ErrNotFound) {
-			return profile.Profile{}, err
+			return err
 		}
 	}
 	hook("dropped")
 	for _, s := range j.Slots {
 		if err := r.Secrets.Delete(ctx, j.ID, keychain.StagingSlot(s)); err != nil && !errors.Is(err, keychain.ErrNotFound) {
-			return profile.Profile{}, err
+			return err
 		}
 	}
 	hook("unstaged")
 	if err := r.removeJournal(j); err != nil {
-		return profile.Profile{}, err
+		return err
 	}
 	hook("done")
-	return saved, nil
+	return nil
 }
 
 // rollback removes the staging items of j and its journal; the main items

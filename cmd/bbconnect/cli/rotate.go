@@ -18,7 +18,6 @@ import (
 
 // RotateOptions are the inputs of `bbconnect rotate`.
 type RotateOptions struct {
-	IO           *IOStreams
 	Factory      *Factory
 	ID           string
 	Slot         string
@@ -93,7 +92,7 @@ const rotateExample = `  # on a terminal: asks for the new token
 
 // NewCmdRotate returns `bbconnect rotate`.
 func NewCmdRotate(f *Factory) *cobra.Command {
-	opts := &RotateOptions{IO: f.IO, Factory: f}
+	opts := &RotateOptions{Factory: f}
 	cmd := &cobra.Command{
 		Use:     "rotate ID",
 		Short:   "Replace a connector's token, tested before the old one goes",
