@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/hcl/v2/hclwrite"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/bbconnect/bbconnect/wizard"
@@ -103,6 +105,9 @@ func FuzzExport(f *testing.F) {
 			}
 		}
 
+		if got := hclwrite.Format(tf); !bytes.Equal(got, tf) {
+			t.Fatalf("terraform export not in terraform fmt's layout:\n%s\nwant\n%s", tf, got)
+		}
 		r := parseTerraform(t, tf)
 		nfc := norm.NFC.String
 		tfGot := map[string]string{

@@ -4,10 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/hashicorp/hcl/v2/hclwrite"
-	"github.com/zclconf/go-cty/cty"
-
 	"github.com/bbconnect/bbconnect/wizard"
 )
 
@@ -22,52 +18,51 @@ const TerraformResourceType = "harness_platform_connector_bitbucket"
 // connector's export name, referring to them. With o.ResourceOnly it is
 // the connector resource alone, referring to secrets created by hand, and
 // the provider requirement is a comment. The content matches HarnessYAML
-// except where the provider cannot say it (TerraformWarnings). Quoting and
-// escaping (including "${") are hclwrite's. The error, a wizard.Problems,
-// lists what stops a valid export.
+// except where the provider cannot say it (TerraformWarnings). Quoting,
+// escaping (including "${") and layout are hclwrite's (see tfwrite.go).
+// The error, a wizard.Problems, lists what stops a valid export.
 func TerraformWith(c wizard.Connector, o Options) ([]byte, error) {
 	c = sanitize(c.WithDefaults())
 	if ps := check(c); len(ps) > 0 {
 		return nil, ps
 	}
-	f := hclwrite.NewEmptyFile()
-	root := f.Body()
-	refs := map[wizard.SecretSlot]hclwrite.Tokens{}
+	root := &tfBody{}
+	refs := map[wizard.SecretSlot]string{}
 	if o.ResourceOnly {
-		comment(root, "Bitbucket connector exported by bbconnect. Create these Harness secrets first:")
+		root.comment("Bitbucket connector exported by bbconnect. Create these Harness secrets first:")
 		for _, s := range Secrets(c) {
 			kind := "encrypted text"
 			if s.Kind == "ssh" {
 				kind = "ssh credential (username git, key as a file)"
 			}
-			comment(root, "  "+s.Ref+": "+kind)
-			refs[s.Slot] = hclwrite.TokensForValue(cty.StringVal(s.Ref))
+			root.comment("  " + s.Ref + ": " + kind)
+			refs[s.Slot] = hclString(s.Ref)
 		}
 		providerComment(root)
-		root.AppendNewline()
+		root.newline()
 	} else {
-		comment(root, "Bitbucket connector exported by bbconnect, with the Harness secrets it uses: one")
-		comment(root, "terraform apply creates them all. The secret values come from sensitive input")
-		comment(root, "variables and are never written here; pass them in the environment, from the keychain:")
-		comment(root, "  eval \"$(bbconnect export "+c.ID+" --format terraform --print-env)\"")
-		comment(root, "  terraform apply")
-		root.AppendNewline()
+		root.comment("Bitbucket connector exported by bbconnect, with the Harness secrets it uses: one")
+		root.comment("terraform apply creates them all. The secret values come from sensitive input")
+		root.comment("variables and are never written here; pass them in the environment, from the keychain:")
+		root.comment("  eval \"$(bbconnect export " + c.ID + " --format terraform --print-env)\"")
+		root.comment("  terraform apply")
+		root.newline()
 		appendProviderBlock(root)
-		root.AppendNewline()
+		root.newline()
 		refs = appendSecrets(root, c, o)
 	}
 	appendConnector(root, c, refs)
-	return hclwrite.Format(f.Bytes()), nil
+	return root.bytes(), nil
 }
 
 // appendConnector appends the harness_platform_connector_bitbucket block;
 // refs says how it refers to each secret slot.
-func appendConnector(root *hclwrite.Body, c wizard.Connector, refs map[wizard.SecretSlot]hclwrite.Tokens) {
-	b := root.AppendNewBlock("resource", []string{TerraformResourceType, TerraformName(c)}).Body()
-	str(b, "identifier", c.ID)
-	str(b, "name", c.Name)
+func appendConnector(root *tfBody, c wizard.Connector, refs map[wizard.SecretSlot]string) {
+	b := root.block("resource", TerraformResourceType, TerraformName(c))
+	b.str("identifier", c.ID)
+	b.str("name", c.Name)
 	if d := strings.TrimSpace(c.Description); d != "" {
-		str(b, "description", d)
+		b.str("description", d)
 	}
 	if ts := tags(c); len(ts) > 0 {
 		list := make([]string, len(ts))
@@ -75,57 +70,57 @@ func appendConnector(root *hclwrite.Body, c wizard.Connector, refs map[wizard.Se
 			list[i] = t.String()
 		}
 		if len(splitTags(c)) > 0 {
-			comment(b, "The provider splits tags at every ':': a value holding ':' keeps only its part up to the next ':'.")
+			b.comment("The provider splits tags at every ':': a value holding ':' keeps only its part up to the next ':'.")
 		}
-		strList(b, "tags", list)
+		b.strList("tags", list)
 	}
 	if c.Scope == wizard.ScopeOrg || c.Scope == wizard.ScopeProject {
-		str(b, "org_id", c.Org)
+		b.str("org_id", c.Org)
 	}
 	if c.Scope == wizard.ScopeProject {
-		str(b, "project_id", c.Project)
+		b.str("project_id", c.Project)
 	}
-	b.AppendNewline()
-	str(b, "url", strings.TrimSpace(c.URL))
-	str(b, "connection_type", connectionType(c))
+	b.newline()
+	b.str("url", strings.TrimSpace(c.URL))
+	b.str("connection_type", connectionType(c))
 	if r := validationRepo(c); r != "" {
-		str(b, "validation_repo", r)
+		b.str("validation_repo", r)
 	}
 	if c.Connectivity == wizard.ViaPlatform {
-		comment(b, "Connectivity: through the Harness Platform. The resource has no execute_on_delegate, so")
-		comment(b, "harness connects through a delegate: after apply, choose \"Connect through Harness Platform\"")
-		comment(b, "on the connector in the Harness UI, or create it from the YAML export instead.")
+		b.comment("Connectivity: through the Harness Platform. The resource has no execute_on_delegate, so")
+		b.comment("harness connects through a delegate: after apply, choose \"Connect through Harness Platform\"")
+		b.comment("on the connector in the Harness UI, or create it from the YAML export instead.")
 	} else if sel := selectors(c); len(sel) > 0 {
-		strList(b, "delegate_selectors", sel)
+		b.strList("delegate_selectors", sel)
 	}
 	if c.PasswordKind == wizard.AppPassword && c.Connection == wizard.HTTP || c.APIAccess == wizard.APIUsernameAppPassword {
-		comment(b, "App Passwords stop working after "+wizard.AppPasswordCutoff.Format("2006-01-02")+": migrate to an API token.")
+		b.comment("App Passwords stop working after " + wizard.AppPasswordCutoff.Format("2006-01-02") + ": migrate to an API token.")
 	}
 
-	b.AppendNewline()
-	creds := b.AppendNewBlock("credentials", nil).Body()
+	b.newline()
+	creds := b.block("credentials")
 	if c.Connection == wizard.SSH {
-		creds.AppendNewBlock("ssh", nil).Body().SetAttributeRaw("ssh_key_ref", refs[wizard.SlotSSHKey])
+		creds.block("ssh").attr("ssh_key_ref", refs[wizard.SlotSSHKey])
 	} else {
-		h := creds.AppendNewBlock("http", nil).Body()
-		str(h, "username", strings.TrimSpace(c.EffectiveUsername()))
-		h.SetAttributeRaw("password_ref", refs[wizard.SlotPassword])
+		h := creds.block("http")
+		h.str("username", strings.TrimSpace(c.EffectiveUsername()))
+		h.attr("password_ref", refs[wizard.SlotPassword])
 	}
 
 	if t := apiAccessType(c.APIAccess); t != "" {
-		a := b.AppendNewBlock("api_authentication", nil).Body()
-		str(a, "auth_type", t)
+		a := b.block("api_authentication")
+		a.str("auth_type", t)
 		switch c.APIAccess {
 		case wizard.APIEmailAPIToken:
-			str(a, "email", strings.TrimSpace(c.APIEmail))
+			a.str("email", strings.TrimSpace(c.APIEmail))
 		case wizard.APIUsernameAppPassword:
-			str(a, "username", apiUsername(c))
+			a.str("username", apiUsername(c))
 		}
 		ref := refs[wizard.SlotPassword]
 		if c.NeedsSeparateAPIToken() {
 			ref = refs[wizard.SlotAPIToken]
 		}
-		a.SetAttributeRaw("token_ref", ref)
+		a.attr("token_ref", ref)
 	}
 }
 
@@ -163,34 +158,6 @@ func splitTags(c wizard.Connector) []wizard.Tag {
 // "$", which Terraform names cannot hold, turned into "_".
 func TerraformName(c wizard.Connector) string {
 	return wizard.ExportName(c.WithDefaults().ID)
-}
-
-// str sets a string attribute.
-func str(b *hclwrite.Body, name, v string) {
-	b.SetAttributeValue(name, cty.StringVal(v))
-}
-
-// strList sets a list-of-strings attribute (the provider's sets take lists).
-func strList(b *hclwrite.Body, name string, vs []string) {
-	vals := make([]cty.Value, len(vs))
-	for i, v := range vs {
-		vals[i] = cty.StringVal(v)
-	}
-	b.SetAttributeValue(name, cty.ListVal(vals))
-}
-
-// comment appends a "# text" line; text must not come from the user
-// unchecked (a line break would end the comment).
-func comment(b *hclwrite.Body, text string) {
-	text = strings.Map(func(r rune) rune {
-		if r < ' ' || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, text)
-	b.AppendUnstructuredTokens(hclwrite.Tokens{
-		{Type: hclsyntax.TokenComment, Bytes: []byte("# " + text + "\n")},
-	})
 }
 
 // sanitize makes every exported string valid UTF-8: YAML would otherwise

@@ -4,11 +4,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/hashicorp/hcl/v2/hclwrite"
-	"github.com/zclconf/go-cty/cty"
-
 	"github.com/bbconnect/bbconnect/wizard"
 )
 
@@ -80,52 +75,41 @@ func scopePrefix(c wizard.Connector) string {
 	return ""
 }
 
-// secretRefTokens is a reference to resource typ.name's id, with the
-// scope prefix: "account.${typ.name.id}", or typ.name.id at project
-// scope. Terraform then creates the secret before what refers to it.
-func secretRefTokens(c wizard.Connector, typ, name string) hclwrite.Tokens {
-	tr := hcl.Traversal{hcl.TraverseRoot{Name: typ}, hcl.TraverseAttr{Name: name}, hcl.TraverseAttr{Name: "id"}}
+// secretRef is a reference to resource typ.name's id, with the scope
+// prefix: "account.${typ.name.id}", or typ.name.id at project scope.
+// Terraform then creates the secret before what refers to it.
+func secretRef(c wizard.Connector, typ, name string) string {
+	tr := typ + "." + name + ".id"
 	prefix := scopePrefix(c)
 	if prefix == "" {
-		return hclwrite.TokensForTraversal(tr)
+		return tr
 	}
-	toks := hclwrite.Tokens{
-		{Type: hclsyntax.TokenOQuote, Bytes: []byte(`"`)},
-		{Type: hclsyntax.TokenQuotedLit, Bytes: []byte(prefix)},
-		{Type: hclsyntax.TokenTemplateInterp, Bytes: []byte("${")},
-	}
-	toks = append(toks, hclwrite.TokensForTraversal(tr)...)
-	return append(toks,
-		&hclwrite.Token{Type: hclsyntax.TokenTemplateSeqEnd, Bytes: []byte("}")},
-		&hclwrite.Token{Type: hclsyntax.TokenCQuote, Bytes: []byte(`"`)},
-	)
+	return `"` + prefix + "${" + tr + `}"`
 }
 
 // appendProviderBlock appends the terraform block that requires the
 // Harness provider version the export needs.
-func appendProviderBlock(root *hclwrite.Body) {
-	rp := root.AppendNewBlock("terraform", nil).Body().AppendNewBlock("required_providers", nil).Body()
-	rp.SetAttributeValue("harness", cty.ObjectVal(map[string]cty.Value{
-		"source":  cty.StringVal("harness/harness"),
-		"version": cty.StringVal(TerraformProviderVersion),
-	}))
+func appendProviderBlock(root *tfBody) {
+	h := root.block("terraform").block("required_providers").object("harness")
+	h.str("source", "harness/harness")
+	h.str("version", TerraformProviderVersion)
 }
 
 // providerComment is the terraform block as comment lines, for an export
 // of the resource alone (the user's own files declare the provider).
-func providerComment(root *hclwrite.Body) {
-	comment(root, "Needs the Harness provider "+TerraformProviderVersion+" (auth_type, email):")
-	f := hclwrite.NewEmptyFile()
-	appendProviderBlock(f.Body())
-	for _, line := range strings.Split(strings.TrimSpace(string(hclwrite.Format(f.Bytes()))), "\n") {
-		comment(root, "  "+line)
+func providerComment(root *tfBody) {
+	root.comment("Needs the Harness provider " + TerraformProviderVersion + " (auth_type, email):")
+	f := &tfBody{}
+	appendProviderBlock(f)
+	for _, line := range strings.Split(strings.TrimSpace(string(f.bytes())), "\n") {
+		root.comment("  " + line)
 	}
 }
 
 // appendSecrets declares the variables and secret resources of c and
 // returns how the connector refers to each secret slot.
-func appendSecrets(root *hclwrite.Body, c wizard.Connector, o Options) map[wizard.SecretSlot]hclwrite.Tokens {
-	refs := map[wizard.SecretSlot]hclwrite.Tokens{}
+func appendSecrets(root *tfBody, c wizard.Connector, o Options) map[wizard.SecretSlot]string {
+	refs := map[wizard.SecretSlot]string{}
 	vars := map[wizard.SecretSlot]TerraformVar{}
 	var keyFile TerraformVar
 	for _, v := range TerraformVars(c, o) {
@@ -143,74 +127,74 @@ func appendSecrets(root *hclwrite.Body, c wizard.Connector, o Options) map[wizar
 		}
 		v := vars[s.Slot]
 		b := secretResource(root, c, TerraformSecretText, s.ID, s.What)
-		str(b, "value_type", "Inline")
-		b.SetAttributeTraversal("value", hcl.Traversal{hcl.TraverseRoot{Name: "var"}, hcl.TraverseAttr{Name: v.Name}})
-		refs[s.Slot] = secretRefTokens(c, TerraformSecretText, s.ID)
+		b.str("value_type", "Inline")
+		b.attr("value", "var."+v.Name)
+		refs[s.Slot] = secretRef(c, TerraformSecretText, s.ID)
 	}
 	return refs
 }
 
 // appendSSHSecrets is the key as a file secret, its passphrase (when the
 // key has one) and the SSH credential (username git) that refers to them.
-func appendSSHSecrets(root *hclwrite.Body, c wizard.Connector, s Secret, keyFile, pass TerraformVar, withPass bool) hclwrite.Tokens {
+func appendSSHSecrets(root *tfBody, c wizard.Connector, s Secret, keyFile, pass TerraformVar, withPass bool) string {
 	fileID := secretIDWith(c, "ssh_key_file")
 	fb := secretResource(root, c, TerraformSecretFile, fileID, "the pem private key of "+c.ID)
-	fb.SetAttributeTraversal("file_path", hcl.Traversal{hcl.TraverseRoot{Name: "var"}, hcl.TraverseAttr{Name: keyFile.Name}})
-	var passRef hclwrite.Tokens
+	fb.attr("file_path", "var."+keyFile.Name)
+	var passRef string
 	if withPass {
 		b := secretResource(root, c, TerraformSecretText, pass.Name, "the passphrase of the ssh key of "+c.ID)
-		str(b, "value_type", "Inline")
-		b.SetAttributeTraversal("value", hcl.Traversal{hcl.TraverseRoot{Name: "var"}, hcl.TraverseAttr{Name: pass.Name}})
-		passRef = secretRefTokens(c, TerraformSecretText, pass.Name)
+		b.str("value_type", "Inline")
+		b.attr("value", "var."+pass.Name)
+		passRef = secretRef(c, TerraformSecretText, pass.Name)
 	}
-	b := root.AppendNewBlock("resource", []string{TerraformSecretSSH, s.ID}).Body()
+	b := root.block("resource", TerraformSecretSSH, s.ID)
 	secretCommon(b, c, s.ID, "ssh credential of "+c.ID+" (username git, key as a file)")
-	ssh := b.AppendNewBlock("ssh", nil).Body()
-	str(ssh, "credential_type", "KeyReference")
-	kr := ssh.AppendNewBlock("sshkey_reference_credential", nil).Body()
-	str(kr, "user_name", "git")
-	kr.SetAttributeRaw("key", secretRefTokens(c, TerraformSecretFile, fileID))
-	if passRef != nil {
-		kr.SetAttributeRaw("encrypted_passphrase", passRef)
+	ssh := b.block("ssh")
+	ssh.str("credential_type", "KeyReference")
+	kr := ssh.block("sshkey_reference_credential")
+	kr.str("user_name", "git")
+	kr.attr("key", secretRef(c, TerraformSecretFile, fileID))
+	if passRef != "" {
+		kr.attr("encrypted_passphrase", passRef)
 	}
-	root.AppendNewline()
-	return secretRefTokens(c, TerraformSecretSSH, s.ID)
+	root.newline()
+	return secretRef(c, TerraformSecretSSH, s.ID)
 }
 
 // appendVariable declares v; a sensitive one keeps its value out of
 // Terraform's output, and none is ever given a secret default.
-func appendVariable(root *hclwrite.Body, c wizard.Connector, v TerraformVar) {
-	b := root.AppendNewBlock("variable", []string{v.Name}).Body()
-	str(b, "description", v.What+" ("+v.Env()+")")
-	b.SetAttributeTraversal("type", hcl.Traversal{hcl.TraverseRoot{Name: "string"}})
+func appendVariable(root *tfBody, c wizard.Connector, v TerraformVar) {
+	b := root.block("variable", v.Name)
+	b.str("description", v.What+" ("+v.Env()+")")
+	b.attr("type", "string")
 	if v.Sensitive {
-		b.SetAttributeValue("sensitive", cty.True)
+		b.attr("sensitive", "true")
 	} else if p := strings.TrimSpace(c.SSHKeyPath); p != "" && filepath.IsAbs(p) {
-		str(b, "default", p)
+		b.str("default", p)
 	}
-	root.AppendNewline()
+	root.newline()
 }
 
 // secretResource appends a secret resource of type typ named and
 // identified id, at the connector's scope, in Harness's built-in secret
 // manager, and returns its body for the value attributes.
-func secretResource(root *hclwrite.Body, c wizard.Connector, typ, id, what string) *hclwrite.Body {
-	b := root.AppendNewBlock("resource", []string{typ, id}).Body()
+func secretResource(root *tfBody, c wizard.Connector, typ, id, what string) *tfBody {
+	b := root.block("resource", typ, id)
 	secretCommon(b, c, id, what)
-	str(b, "secret_manager_identifier", harnessSecretManager)
-	root.AppendNewline()
+	b.str("secret_manager_identifier", harnessSecretManager)
+	root.newline()
 	return b
 }
 
 // secretCommon sets the attributes every secret resource has.
-func secretCommon(b *hclwrite.Body, c wizard.Connector, id, what string) {
-	str(b, "identifier", id)
-	str(b, "name", id)
-	str(b, "description", what+", exported by bbconnect")
+func secretCommon(b *tfBody, c wizard.Connector, id, what string) {
+	b.str("identifier", id)
+	b.str("name", id)
+	b.str("description", what+", exported by bbconnect")
 	if c.Scope == wizard.ScopeOrg || c.Scope == wizard.ScopeProject {
-		str(b, "org_id", c.Org)
+		b.str("org_id", c.Org)
 	}
 	if c.Scope == wizard.ScopeProject {
-		str(b, "project_id", c.Project)
+		b.str("project_id", c.Project)
 	}
 }
