@@ -4,6 +4,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
@@ -80,13 +81,16 @@ func reflow(text string, width int) string {
 	return strings.Join(out, "\n")
 }
 
-// twoColumns is an indented "term  description" line.
-var twoColumns = regexp.MustCompile(`^(\s+\S+(?: \S+)*\s{2,})(\S.*)$`)
+// twoColumns is an indented "term  description" line. Compiled when help
+// is first shown, not at every start (issue 12: no init-time work).
+var twoColumns = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\s+\S+(?: \S+)*\s{2,})(\S.*)$`)
+})
 
 // hang wraps an indented two-column line that is too wide, its description
 // continuing under itself; other indented lines stay as written.
 func hang(line string, width int) []string {
-	m := twoColumns.FindStringSubmatch(line)
+	m := twoColumns().FindStringSubmatch(line)
 	if m == nil || utf8.RuneCountInString(line) <= width {
 		return []string{line}
 	}
