@@ -63,7 +63,6 @@ func ParseTag(s string) (Tag, error) {
 func ParseTags(items []string) ([]Tag, Problems) {
 	var tags []Tag
 	var ps Problems
-	index := map[string]int{}
 	for _, item := range items {
 		for _, part := range splitTagList(item) {
 			t, err := ParseTag(part)
@@ -71,18 +70,34 @@ func ParseTags(items []string) ([]Tag, Problems) {
 				ps = append(ps, Problem{Field: FieldTag, Msg: err.Error()})
 				continue
 			}
-			if i, ok := index[t.Key]; ok {
-				tags[i] = t
-				continue
-			}
-			index[t.Key] = len(tags)
 			tags = append(tags, t)
 		}
 	}
+	tags = MergeTags(tags)
 	if len(tags) > MaxTags {
 		ps = append(ps, Problem{Field: FieldTag, Msg: fmt.Sprintf("%d tags given; harness allows at most %d", len(tags), MaxTags)})
 	}
 	return tags, ps
+}
+
+// MergeTags drops tags whose key is blank and keeps one tag per key (keys
+// trimmed): a repeated key keeps its first place and its last value.
+func MergeTags(tags []Tag) []Tag {
+	var out []Tag
+	index := map[string]int{}
+	for _, t := range tags {
+		t.Key = strings.TrimSpace(t.Key)
+		if t.Key == "" {
+			continue
+		}
+		if i, ok := index[t.Key]; ok {
+			out[i] = t
+			continue
+		}
+		index[t.Key] = len(out)
+		out = append(out, t)
+	}
+	return out
 }
 
 func splitTagList(s string) []string {

@@ -68,6 +68,16 @@ func TestParseTags(t *testing.T) {
 	}
 }
 
+// TestMergeTags: the export and ParseTags keep one tag per key, in its
+// first place with its last value; blank keys go.
+func TestMergeTags(t *testing.T) {
+	got := MergeTags([]Tag{{"a", "1"}, {" ", "x"}, {"b", ""}, {" a ", "2"}})
+	want := []Tag{{"a", "2"}, {"b", ""}}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Fatalf("MergeTags = %v, want %v", got, want)
+	}
+}
+
 func FuzzParseTag(f *testing.F) {
 	for _, s := range []string{"a:b", "a", "a:b:c", ":", "", " k : v "} {
 		f.Add(s)

@@ -273,26 +273,6 @@ func selectors(c wizard.Connector) []string {
 	return out
 }
 
-// tags are the tags with blank keys dropped and a repeated key keeping its
-// first place and last value.
-func tags(c wizard.Connector) []wizard.Tag {
-	var out []wizard.Tag
-	index := map[string]int{}
-	for _, t := range c.Tags {
-		t.Key = strings.TrimSpace(t.Key)
-		if t.Key == "" {
-			continue
-		}
-		if i, ok := index[t.Key]; ok {
-			out[i] = t
-			continue
-		}
-		index[t.Key] = len(out)
-		out = append(out, t)
-	}
-	return out
-}
-
 // connectionType is the Harness spec type: Account or Repo.
 func connectionType(c wizard.Connector) string {
 	if c.URLType == wizard.Repository {

@@ -82,7 +82,7 @@ func HarnessYAML(c wizard.Connector) ([]byte, error) {
 		Name:        yamlStr(c.Name),
 		Identifier:  yamlStr(c.ID),
 		Description: yamlStr(strings.TrimSpace(c.Description)),
-		Tags:        tagsNode(tags(c)),
+		Tags:        tagsNode(wizard.MergeTags(c.Tags)),
 		Type:        yamlStr("Bitbucket"),
 		Spec: harnessSpec{
 			URL:               yamlStr(strings.TrimSpace(c.URL)),

@@ -64,7 +64,7 @@ func appendConnector(root *tfBody, c wizard.Connector, refs map[wizard.SecretSlo
 	if d := strings.TrimSpace(c.Description); d != "" {
 		b.str("description", d)
 	}
-	if ts := tags(c); len(ts) > 0 {
+	if ts := wizard.MergeTags(c.Tags); len(ts) > 0 {
 		list := make([]string, len(ts))
 		for i, t := range ts {
 			list[i] = t.String()
@@ -146,7 +146,7 @@ func TerraformWarnings(c wizard.Connector) []string {
 // splitTags are the tags whose value holds ':', which the provider cuts.
 func splitTags(c wizard.Connector) []wizard.Tag {
 	var out []wizard.Tag
-	for _, t := range tags(c) {
+	for _, t := range wizard.MergeTags(c.Tags) {
 		if strings.Contains(t.Value, ":") {
 			out = append(out, t)
 		}
