@@ -52,13 +52,7 @@ func newAPIAccessForm(st *state) *stepForm {
 	scopes, scopesLayout := scopesField(st, "Scopes the API token needs",
 		"Create the token at "+wizard.APITokenPlace+". Tick each scope here as you add it there (x or space ticks).")
 	spec := &stepForm{layout: scopesLayout}
-	secret := secretInput{
-		value: &st.secrets.APIToken,
-		title: func() string { return apiTokenTitle(st.apiMethod) },
-		check: func(v string) error {
-			return wizard.ValidateSecretValue(strings.ToLower(apiTokenTitle(st.apiMethod)), v)
-		},
-	}
+	secret := tokenSecret(&st.secrets.APIToken, func() string { return apiTokenTitle(st.apiMethod) })
 	token := spec.addSecret(st, wizard.FieldAPIToken, secret)
 
 	expiryPage, expiry := apiTokenExpiryPage(st)

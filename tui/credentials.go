@@ -60,7 +60,7 @@ func newCredentialsForm(st *state) *stepForm {
 		Description("Access tokens always use the username " + wizard.AccessTokenUsername + "; it is set for you.")
 
 	spec := &stepForm{layout: scopesLayout}
-	pw := passwordSecret(st)
+	pw := tokenSecret(&st.secrets.Password, func() string { return st.c.PasswordKind.Label() })
 	pw1, pw2 := spec.addSecret(st, wizard.FieldPassword, pw), spec.addSecret(st, wizard.FieldPassword, pw)
 	expiryPage, expiry := passwordExpiryPage(st)
 	spec.groups = []formGroup{
@@ -99,17 +99,6 @@ func newCredentialsForm(st *state) *stepForm {
 	spec.done = func() tea.Cmd { return keygenCmd(st) }
 	pubKeyPage(spec, st, pub)
 	return spec
-}
-
-// passwordSecret is the HTTP password, titled by its kind.
-func passwordSecret(st *state) secretInput {
-	return secretInput{
-		value: &st.secrets.Password,
-		title: func() string { return st.c.PasswordKind.Label() },
-		check: func(v string) error {
-			return wizard.ValidateSecretValue(strings.ToLower(st.c.PasswordKind.Label()), v)
-		},
-	}
 }
 
 // secretHelp is a secret field's help plus where the secret will go.

@@ -70,6 +70,14 @@ type secretInput struct {
 	check func(string) error
 }
 
+// tokenSecret is a masked token titled by title (which may follow the
+// settings), its value checked by wizard's rule for secret values.
+func tokenSecret(value *string, title func() string) secretInput {
+	return secretInput{value: value, title: title, check: func(v string) error {
+		return wizard.ValidateSecretValue(strings.ToLower(title()), v)
+	}}
+}
+
 // keep makes validate accept an empty answer in accessible mode, where
 // huh keeps the field's current value for an empty line but validates the
 // empty line itself: the current value is validated instead.
