@@ -8,7 +8,6 @@ import (
 
 	"github.com/bbconnect/bbconnect/wizard"
 	"github.com/bbconnect/bbconnect/wizard/conntest"
-	"github.com/bbconnect/bbconnect/wizard/export"
 )
 
 // pick carries out the picker's choice: it sets up the state for the
@@ -158,20 +157,9 @@ func deleteProfile(d *Deps, p Profile) error {
 
 // exportOnly writes the export of a saved connector.
 func exportOnly(d *Deps, conn wizard.Connector) saveOutcome {
-	out := saveOutcome{conn: conn, exportOnly: true}
-	data, err := export.HarnessYAML(conn)
-	if err != nil {
-		out.err = fmt.Errorf("the export failed: %w", err)
+	out, ok := withYAML(saveOutcome{conn: conn, exportOnly: true})
+	if !ok {
 		return out
 	}
-	out.yaml = data
-	if d.Exports != nil {
-		p, err := d.Exports.WriteExport(conn.ID, data)
-		if err != nil {
-			out.err = fmt.Errorf("writing the export failed: %w", err)
-			return out
-		}
-		out.exportPath = p
-	}
-	return out
+	return writeExport(d, out)
 }

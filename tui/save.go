@@ -44,13 +44,10 @@ type saveOutcome struct {
 // a profile never points at a secret that was not stored. Errors never
 // carry a secret value.
 func saveConnector(ctx context.Context, d *Deps, conn wizard.Connector, sec Secrets, meta SaveMeta, untested bool) saveOutcome {
-	out := saveOutcome{conn: conn, untested: untested}
-	data, err := export.HarnessYAML(conn)
-	if err != nil {
-		out.err = fmt.Errorf("the export failed: %w", err)
+	out, ok := withYAML(saveOutcome{conn: conn, untested: untested})
+	if !ok {
 		return out
 	}
-	out.yaml = data
 	if d.Lock != nil {
 		unlock, err := d.Lock(ctx, conn.ID)
 		if err != nil {
@@ -89,13 +86,10 @@ func saveConnector(ctx context.Context, d *Deps, conn wizard.Connector, sec Secr
 // off App Passwords). Without a Rotator nothing is changed: writing the
 // keychain directly would lose the guarantee that a working token is kept.
 func rotateConnector(ctx context.Context, d *Deps, r Rotation) saveOutcome {
-	out := saveOutcome{conn: r.Connector, rotation: true}
-	data, err := export.HarnessYAML(r.Connector)
-	if err != nil {
-		out.err = fmt.Errorf("the export failed: %w", err)
+	out, ok := withYAML(saveOutcome{conn: r.Connector, rotation: true})
+	if !ok {
 		return out
 	}
-	out.yaml = data
 	if d.Rotator == nil {
 		out.err = fmt.Errorf("token rotation is not available here: nothing was changed; run bbconnect rotate %s", r.Connector.ID)
 		return out
@@ -108,6 +102,18 @@ func rotateConnector(ctx context.Context, d *Deps, r Rotation) saveOutcome {
 	}
 	out.keychain, out.profilePath, out.untested, out.inHarness = res.Keychain, res.ProfilePath, !res.Tested, res.InHarness
 	return writeExport(d, out)
+}
+
+// withYAML puts the Harness YAML of out's connector in out; when it cannot
+// be made, ok is false and out.err says why.
+func withYAML(out saveOutcome) (_ saveOutcome, ok bool) {
+	data, err := export.HarnessYAML(out.conn)
+	if err != nil {
+		out.err = fmt.Errorf("the export failed: %w", err)
+		return out, false
+	}
+	out.yaml = data
+	return out, true
 }
 
 // writeExport writes out's export, when there is an export folder.
