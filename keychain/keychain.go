@@ -129,6 +129,12 @@ func (k *Keychain) Timeout() time.Duration { return k.timeout }
 // ItemName is the user name of a connector's item: "<id>/<slot>".
 func ItemName(id string, slot wizard.SecretSlot) string { return id + "/" + string(slot) }
 
+// ItemPlace says where a connector's item is, for people: "<id>/<slot>
+// (service bbconnect)".
+func ItemPlace(id string, slot wizard.SecretSlot) string {
+	return ItemName(id, slot) + " (service " + Service + ")"
+}
+
 // StagingSlot is where a rotation stages the new value of slot before it
 // replaces the old one: "<slot>.next".
 func StagingSlot(slot wizard.SecretSlot) wizard.SecretSlot { return slot + ".next" }

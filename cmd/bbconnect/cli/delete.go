@@ -52,7 +52,7 @@ On a terminal it asks first; elsewhere --yes is required.`,
 
 func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 	f := opts.Factory
-	st, dir, err := f.openProfiles()
+	st, err := f.openProfiles()
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 	}
 	fmt.Fprintf(f.IO.Out, "✓ deleted connector %s\n", opts.ID)
 	for _, format := range export.Formats {
-		if p := filepath.Join(dir, format.FileName(opts.ID)); fileExists(p) {
+		if p := filepath.Join(st.Dir, format.FileName(opts.ID)); fileExists(p) {
 			fmt.Fprintf(f.IO.Out, "  kept the export %s (yours to delete)\n", p)
 		}
 	}

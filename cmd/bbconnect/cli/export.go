@@ -78,11 +78,7 @@ func exportRun(ctx context.Context, opts *ExportOptions) error {
 	if err := opts.check(format); err != nil {
 		return err
 	}
-	st, _, err := f.openProfiles()
-	if err != nil {
-		return err
-	}
-	p, err := loadProfile(st, opts.ID)
+	st, p, err := f.openProfile(opts.ID)
 	if err != nil {
 		return err
 	}
@@ -200,7 +196,7 @@ func validIDs(ids []string) error {
 
 // completeIDs lists the saved connector ids, for shell completion.
 func completeIDs(f *Factory) []string {
-	st, _, err := f.openProfiles()
+	st, err := f.openProfiles()
 	if err != nil {
 		return nil
 	}

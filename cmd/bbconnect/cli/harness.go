@@ -48,7 +48,7 @@ func (f *Factory) resolveHarness(ctx context.Context, hf harnessFlags, needKey b
 		_ = f.Unsetenv(harnessapi.EnvAPIKey)
 	}
 	hs := &harnessSettings{cfg: env}
-	if st, _, err := f.openProfiles(); err == nil {
+	if st, err := f.openProfiles(); err == nil {
 		hs.login, _, _ = st.LoadHarnessLogin()
 	}
 	hs.cfg = harnessapi.Resolve(harnessapi.Config{Endpoint: hf.URL, Account: hf.Account, CAFile: hf.CAFile}, env, harnessapi.Login(hs.login))

@@ -177,7 +177,7 @@ func (f *Factory) saveImported(ctx context.Context, raw harnessapi.RawConnector,
 	if newID != "" && newID != conn.ID {
 		link.Identifier, conn.ID = conn.ID, newID
 	}
-	st, _, err := f.openProfiles()
+	st, err := f.openProfiles()
 	if err != nil {
 		return err
 	}

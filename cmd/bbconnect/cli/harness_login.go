@@ -67,7 +67,7 @@ func harnessLoginRun(ctx context.Context, f *Factory, hf harnessFlags, keyStdin 
 		if err != nil {
 			return err
 		}
-		ls, _, err := f.openProfiles()
+		ls, err := f.openProfiles()
 		if err != nil {
 			return err
 		}
@@ -136,7 +136,7 @@ The key itself stays valid in Harness: revoke it there if it leaked.`,
 }
 
 func harnessLogoutRun(ctx context.Context, f *Factory, hf harnessFlags) error {
-	ls, _, err := f.openProfiles()
+	ls, err := f.openProfiles()
 	if err != nil {
 		return err
 	}

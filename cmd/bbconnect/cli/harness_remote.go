@@ -61,7 +61,7 @@ func (f *Factory) newHarnessRemote() *harnessRemote {
 		envAccount: strings.TrimSpace(f.getenv(harnessapi.EnvAccount)),
 		keychain:   f.keychain,
 		caFile: func(url string) string {
-			st, _, err := f.openProfiles()
+			st, err := f.openProfiles()
 			if err != nil {
 				return ""
 			}

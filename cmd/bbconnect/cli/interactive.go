@@ -59,7 +59,7 @@ func interactiveSetup(ctx context.Context, opts *SetupOptions, ps wizard.Problem
 		return usageErrorf("the wizard needs a terminal, and standard input or output is not one\n" +
 			"for scripts and CI, give every setting as a flag: bbconnect setup --non-interactive --name … (see bbconnect setup --help)")
 	}
-	st, dir, err := f.openProfiles()
+	st, err := f.openProfiles()
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func interactiveSetup(ctx context.Context, opts *SetupOptions, ps wizard.Problem
 	req := WizardRequest{
 		Accessible: opts.Accessible || f.getenv("TERM") == "dumb",
 		Now:        now,
-		ProfileDir: dir,
+		ProfileDir: st.Dir,
 		Keychain:   startedKeychain{started},
 		Startup:    started,
 		Test:       f.testConfig(opts.testFlags, now),

@@ -50,7 +50,7 @@ func listRun(opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	st, _, err := f.openProfiles()
+	st, err := f.openProfiles()
 	if err != nil {
 		return err
 	}

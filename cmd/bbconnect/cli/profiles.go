@@ -16,13 +16,24 @@ type (
 	TestResult = profile.TestResult
 )
 
-// openProfiles is the store of the saved connectors and its folder.
-func (f *Factory) openProfiles() (profile.Store, string, error) {
+// openProfiles is the store of the saved connectors (in its Dir).
+func (f *Factory) openProfiles() (profile.Store, error) {
 	dir, err := f.ProfileDir()
 	if err != nil {
-		return profile.Store{}, "", err
+		return profile.Store{}, err
 	}
-	return f.profileStore(dir), dir, nil
+	return f.profileStore(dir), nil
+}
+
+// openProfile is the store and the saved connector id, with an
+// actionable message when it is not there.
+func (f *Factory) openProfile(id string) (profile.Store, Profile, error) {
+	st, err := f.openProfiles()
+	if err != nil {
+		return st, Profile{}, err
+	}
+	p, err := loadProfile(st, id)
+	return st, p, err
 }
 
 // loadProfile reads one saved connector, with an actionable message when

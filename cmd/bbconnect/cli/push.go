@@ -79,11 +79,7 @@ type pushJSONTest struct {
 }
 
 func pushRun(ctx context.Context, f *Factory, id string, opts *pushOptions) error {
-	st, _, err := f.openProfiles()
-	if err != nil {
-		return err
-	}
-	p, err := loadProfile(st, id)
+	st, p, err := f.openProfile(id)
 	if err != nil {
 		return err
 	}

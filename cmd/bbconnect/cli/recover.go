@@ -14,7 +14,7 @@ import (
 // and says what it did. Failing that, it warns and the command goes on:
 // the connector still has a working token.
 func (f *Factory) recoverRotations(ctx context.Context) {
-	st, _, err := f.openProfiles()
+	st, err := f.openProfiles()
 	if err != nil {
 		return
 	}

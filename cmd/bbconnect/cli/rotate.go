@@ -133,11 +133,7 @@ func rotateRun(ctx context.Context, opts *RotateOptions) error {
 	if err != nil {
 		return err
 	}
-	st, _, err := f.openProfiles()
-	if err != nil {
-		return err
-	}
-	p, err := loadProfile(st, opts.ID)
+	st, p, err := f.openProfile(opts.ID)
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ import (
 // ones before it.
 func saveNonInteractive(ctx context.Context, opts *SetupOptions, c wizard.Connector, format export.Format, now, expires time.Time) error {
 	f := opts.Factory
-	st, dir, err := f.openProfiles()
+	st, err := f.openProfiles()
 	if err != nil {
 		return err
 	}
@@ -40,7 +40,7 @@ func saveNonInteractive(ctx context.Context, opts *SetupOptions, c wizard.Connec
 	}
 	exportPath := opts.Output
 	if exportPath == "" {
-		exportPath = filepath.Join(dir, format.FileName(c.ID))
+		exportPath = filepath.Join(st.Dir, format.FileName(c.ID))
 	}
 
 	kc, err := f.openKeychain(ctx)

@@ -72,7 +72,7 @@ func testRun(ctx context.Context, opts *TestOptions) error {
 	if err != nil {
 		return err
 	}
-	st, _, err := f.openProfiles()
+	st, err := f.openProfiles()
 	if err != nil {
 		return err
 	}

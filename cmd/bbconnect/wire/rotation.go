@@ -56,7 +56,7 @@ func (t tuiRotator) Rotate(ctx context.Context, r tui.Rotation) (tui.RotationRes
 		out.InHarness = true
 	}
 	for _, s := range res.Replaced {
-		out.Keychain = append(out.Keychain, keychain.ItemName(c.ID, s)+" (service "+keychain.Service+")")
+		out.Keychain = append(out.Keychain, keychain.ItemPlace(c.ID, s))
 	}
 	out.ProfilePath = t.r.Store.Path(c.ID)
 	return out, nil

@@ -144,7 +144,7 @@ func (s tuiSecrets) Set(id string, slot wizard.SecretSlot, value string) (string
 	if err := s.kc.Set(s.ctx, id, slot, value); err != nil {
 		return "", err
 	}
-	return keychain.ItemName(id, slot) + " (service " + keychain.Service + ")", nil
+	return keychain.ItemPlace(id, slot), nil
 }
 
 func (s tuiSecrets) Get(id string, slot wizard.SecretSlot) (string, error) {
