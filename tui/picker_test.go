@@ -130,3 +130,29 @@ func TestPickerImportedConnectorHasNoLostItem(t *testing.T) {
 	d.mustSeeText("no token here yet (imported from Harness, which keeps it): r gives it a new one")
 	d.mustNotSee("cannot be read from the keychain")
 }
+
+// TestFooterWrapsBeforeCutting: where the key help does not fit the width
+// it takes a second line (the blank one above it) instead of hiding keys
+// behind "…"; the screen keeps its height.
+func TestFooterWrapsBeforeCutting(t *testing.T) {
+	t.Parallel()
+	f := pickerFakes(t)
+	d := newDriver(t, Options{Deps: f.deps(t.TempDir()), Mode: ModePicker})
+	d.mustTitle("Saved connectors")
+	for _, w := range []int{80, 60} {
+		d.send(tea.WindowSizeMsg{Width: w, Height: 24})
+		scr := d.screen()
+		lines := strings.Split(strings.TrimRight(scr, "\n"), "\n")
+		if len(lines) > 24 {
+			t.Fatalf("at %d columns the screen has %d lines:\n%s", w, len(lines), scr)
+		}
+		for _, k := range []string{"enter edit", "d delete", "q quit"} {
+			if !strings.Contains(scr, k) {
+				t.Fatalf("at %d columns the footer hides %q:\n%s", w, k, scr)
+			}
+		}
+		if strings.Contains(scr, " …") {
+			t.Fatalf("at %d columns the footer is cut:\n%s", w, scr)
+		}
+	}
+}

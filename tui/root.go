@@ -280,8 +280,12 @@ func (m *Model) View() string {
 	var b strings.Builder
 	b.WriteString(s.Title.Render("bbconnect › "+m.heading(page)) + "\n")
 	b.WriteString(m.indicator() + "\n\n")
-	b.WriteString(body + "\n\n")
-	b.WriteString(m.footer(page.ShortHelp()))
+	footer := m.footer(page.ShortHelp())
+	sep := "\n\n"
+	if strings.Contains(footer, "\n") {
+		sep = "\n" // a two-line footer takes the blank line above it
+	}
+	b.WriteString(body + sep + footer)
 	return s.App.Render(b.String())
 }
 
@@ -293,20 +297,38 @@ func (m *Model) heading(page component) string {
 	return page.Title()
 }
 
-// footer is the key help, cut to the screen width (help.Model alone can
-// overflow it).
+// footer is the key help: on one line when it fits the screen, else on
+// two (help.Model alone would overflow the width), and only what does not
+// fit on two is cut, with "…".
 func (m *Model) footer(ks []key.Binding) string {
-	var fit []key.Binding
+	measure := m.help
+	measure.Width = 0 // help.Model cuts what overflows its width itself
+	var lines [][]key.Binding
+	var line []key.Binding
 	for _, k := range ks {
 		if !k.Enabled() {
 			continue
 		}
-		if m.help.Width > 0 && lipgloss.Width(m.help.ShortHelpView(append(fit, k))) > m.help.Width-2 {
-			return m.help.ShortHelpView(fit) + m.c.styles.Help.Render(" …")
+		if m.help.Width > 0 && len(line) > 0 && lipgloss.Width(measure.ShortHelpView(append(line, k))) > m.help.Width-2 {
+			lines = append(lines, line)
+			line = nil
+			if len(lines) == 2 {
+				break
+			}
 		}
-		fit = append(fit, k)
+		line = append(line, k)
 	}
-	return m.help.ShortHelpView(fit)
+	if line != nil {
+		lines = append(lines, line)
+	}
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = m.help.ShortHelpView(l)
+	}
+	if len(lines) == 2 && len(line) == 0 {
+		out[1] += m.c.styles.Help.Render(" …")
+	}
+	return strings.Join(out, "\n")
 }
 
 // clampLines keeps exactly n lines of s, each wrapped to width, so that
