@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/huh"
@@ -20,13 +21,8 @@ func newAPIAccessForm(st *state) *stepForm {
 		Negative("Leave off").
 		Value(&st.apiOn)
 
-	var opts []huh.Option[wizard.APIAccessKind]
-	for _, o := range wizard.APIAccessOptions(st.c.Edition, now) {
-		if o.Value != wizard.APINone {
-			opts = append(opts, huh.NewOption(o.Label, o.Value))
-		}
-	}
-	if !validMethod(st.c.Edition, st.apiMethod, opts) {
+	opts := huhOptions(wizard.APIAccessOptions(st.c.Edition, now), wizard.APINone)
+	if !slices.ContainsFunc(opts, func(o huh.Option[wizard.APIAccessKind]) bool { return o.Value == st.apiMethod }) {
 		st.apiMethod = defaultAPIMethod(st.c.Edition)
 	}
 	method := huh.NewSelect[wizard.APIAccessKind]().
@@ -72,7 +68,7 @@ func newAPIAccessForm(st *state) *stepForm {
 		expiry: func() string { return expiryHelp(st, wizard.SlotAPIToken) },
 	}
 	spec.refresh = func() {
-		method.Description(methodHelp(st))
+		method.Description(optionHelp(wizard.APIAccessOptions(st.c.Edition, st.now()), st.apiMethod, wizard.FieldAPIAccess))
 		token.Title(secret.title())
 	}
 	spec.finish = func() wizard.Problems {
@@ -82,15 +78,6 @@ func newAPIAccessForm(st *state) *stepForm {
 		return nil
 	}
 	return spec
-}
-
-func validMethod(_ wizard.Edition, k wizard.APIAccessKind, opts []huh.Option[wizard.APIAccessKind]) bool {
-	for _, o := range opts {
-		if o.Value == k {
-			return true
-		}
-	}
-	return false
 }
 
 // apiProblem asks wizard whether the API access settings with method k
@@ -149,15 +136,6 @@ func tokenName(k wizard.PasswordKind) string {
 }
 
 func reusing(st *state) bool { return canReuse(st) && st.c.APITokenSameAsPassword }
-
-func methodHelp(st *state) string {
-	for _, o := range wizard.APIAccessOptions(st.c.Edition, st.now()) {
-		if o.Value == st.apiMethod {
-			return o.Note
-		}
-	}
-	return wizard.FieldHelp(wizard.FieldAPIAccess)
-}
 
 func apiTokenTitle(k wizard.APIAccessKind) string {
 	switch k {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
@@ -44,7 +43,7 @@ func newCredentialsForm(st *state) *stepForm {
 	kind := huh.NewSelect[wizard.PasswordKind]().
 		Key(string(wizard.FieldPasswordKind)).
 		Title("Password kind").
-		Options(passwordKindOptions(st.c.Edition, now)...).
+		Options(huhOptions(wizard.PasswordKindOptions(st.c.Edition, now))...).
 		Value(&st.c.PasswordKind).
 		Validate(lenient(st, func(k wizard.PasswordKind) error { return wizard.ValidatePasswordKind(st.c.Edition, k, now) }))
 
@@ -81,7 +80,7 @@ func newCredentialsForm(st *state) *stepForm {
 		spec.notes[f] = n
 	}
 	spec.refresh = func() {
-		kind.Description(kindHelp(st))
+		kind.Description(optionHelp(wizard.PasswordKindOptions(st.c.Edition, st.now()), st.c.PasswordKind, wizard.FieldPasswordKind))
 		pw1.Title(pw.title())
 		pw2.Title(pw.title())
 		sshRefresh()
@@ -277,26 +276,6 @@ func tildeHome(home, p string) string {
 		return "~"
 	}
 	return "~/" + filepath.ToSlash(rel)
-}
-
-// kindHelp is the help under the password kind, with the hovered kind's note.
-func kindHelp(st *state) string {
-	for _, o := range wizard.PasswordKindOptions(st.c.Edition, st.now()) {
-		if o.Value == st.c.PasswordKind {
-			return o.Note
-		}
-	}
-	return wizard.FieldHelp(wizard.FieldPasswordKind)
-}
-
-// passwordKindOptions lists wizard's password kinds; disabled ones keep
-// their label ("(removed)") and are refused by the field's validation.
-func passwordKindOptions(e wizard.Edition, now time.Time) []huh.Option[wizard.PasswordKind] {
-	var opts []huh.Option[wizard.PasswordKind]
-	for _, o := range wizard.PasswordKindOptions(e, now) {
-		opts = append(opts, huh.NewOption(o.Label, o.Value))
-	}
-	return opts
 }
 
 func not(f func() bool) func() bool { return func() bool { return !f() } }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -137,6 +138,30 @@ func (spec *stepForm) addSecret(st *state, field wizard.Field, s secretInput) *h
 	}
 	spec.secrets[f] = s
 	return f
+}
+
+// huhOptions are wizard's options but those in leave, for a select.
+// Disabled ones keep their label ("(removed)") and are refused by the
+// field's validation.
+func huhOptions[T ~string](opts []wizard.Option[T], leave ...T) []huh.Option[T] {
+	var out []huh.Option[T]
+	for _, o := range opts {
+		if !slices.Contains(leave, o.Value) {
+			out = append(out, huh.NewOption(o.Label, o.Value))
+		}
+	}
+	return out
+}
+
+// optionHelp is the note of the option holding v, else wizard's help for
+// field: the help under a select follows the option the cursor is on.
+func optionHelp[T ~string](opts []wizard.Option[T], v T, field wizard.Field) string {
+	for _, o := range opts {
+		if o.Value == v {
+			return o.Note
+		}
+	}
+	return wizard.FieldHelp(field)
 }
 
 // optionNotes lists each option's note, for accessible mode.
