@@ -23,7 +23,7 @@ func newAPIAccessForm(st *state) *stepForm {
 
 	opts := huhOptions(wizard.APIAccessOptions(st.c.Edition, now), wizard.APINone)
 	if !slices.ContainsFunc(opts, func(o huh.Option[wizard.APIAccessKind]) bool { return o.Value == st.apiMethod }) {
-		st.apiMethod = defaultAPIMethod(st.c.Edition)
+		st.apiMethod = wizard.Recommended(wizard.APIAccessOptions(st.c.Edition, now))
 	}
 	method := huh.NewSelect[wizard.APIAccessKind]().
 		Key(string(wizard.FieldAPIAccess)).

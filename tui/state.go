@@ -95,32 +95,15 @@ func newState(initial *wizard.Connector, d *Deps) *state {
 	st.apiOn = st.c.APIAccess != "" && st.c.APIAccess != wizard.APINone
 	st.apiMethod = st.c.APIAccess
 	if !st.apiOn {
-		st.apiMethod = defaultAPIMethod(st.c.Edition)
+		st.apiMethod = wizard.Recommended(wizard.APIAccessOptions(st.c.Edition, st.now()))
 	}
 	if st.c.Connection == "" {
 		st.c.Connection = wizard.HTTP
 	}
 	if st.c.PasswordKind == "" {
-		st.c.PasswordKind = recommendedKind(st.c.Edition, st.now())
+		st.c.PasswordKind = wizard.Recommended(wizard.PasswordKindOptions(st.c.Edition, st.now()))
 	}
 	return st
-}
-
-func defaultAPIMethod(e wizard.Edition) wizard.APIAccessKind {
-	if e == wizard.DataCenter {
-		return wizard.APIAccessToken
-	}
-	return wizard.APIEmailAPIToken
-}
-
-// recommendedKind is the first recommended password kind wizard offers.
-func recommendedKind(e wizard.Edition, now time.Time) wizard.PasswordKind {
-	for _, o := range wizard.PasswordKindOptions(e, now) {
-		if o.Recommended && !o.Disabled {
-			return o.Value
-		}
-	}
-	return ""
 }
 
 // connector returns the settings as they will be saved: the Id derived

@@ -121,7 +121,7 @@ func validateCredentials(c Connector, now time.Time) Problems {
 			ps = append(ps, Problem{Field: FieldSSHKey, Msg: "an ssh key is only used with --connection ssh; drop it or switch to ssh"})
 		}
 		if err := ValidatePasswordKind(c.Edition, c.PasswordKind, now); err != nil {
-			ps = append(ps, Problem{Field: FieldPasswordKind, Msg: err.Error(), Fix: string(recommendedKind(c.Edition))})
+			ps = append(ps, Problem{Field: FieldPasswordKind, Msg: err.Error(), Fix: string(Recommended(PasswordKindOptions(c.Edition, now)))})
 			return ps
 		}
 		if err := ValidateUsername(c.Edition, c.PasswordKind, c.Username); err != nil {
@@ -137,11 +137,4 @@ func validateCredentials(c Connector, now time.Time) Problems {
 		}
 	}
 	return ps
-}
-
-func recommendedKind(e Edition) PasswordKind {
-	if e == DataCenter {
-		return HTTPAccessToken
-	}
-	return APIToken
 }

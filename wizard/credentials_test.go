@@ -86,3 +86,21 @@ func TestValidateEmail(t *testing.T) {
 		}
 	}
 }
+
+// TestRecommended: the wizard's defaults and the fix for a refused kind
+// are the options marked recommended.
+func TestRecommended(t *testing.T) {
+	now := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	if k := Recommended(PasswordKindOptions(Cloud, now)); k != APIToken {
+		t.Errorf("cloud kind = %q", k)
+	}
+	if k := Recommended(PasswordKindOptions(DataCenter, now)); k != HTTPAccessToken {
+		t.Errorf("data center kind = %q", k)
+	}
+	if k := Recommended(APIAccessOptions(Cloud, now)); k != APIEmailAPIToken {
+		t.Errorf("cloud api access = %q", k)
+	}
+	if k := Recommended(APIAccessOptions(DataCenter, now)); k != APIAccessToken {
+		t.Errorf("data center api access = %q", k)
+	}
+}

@@ -15,6 +15,17 @@ type Option[T ~string] struct {
 	Recommended bool
 }
 
+// Recommended is the first option recommended that can be chosen, "" when
+// none is.
+func Recommended[T ~string](opts []Option[T]) T {
+	for _, o := range opts {
+		if o.Recommended && !o.Disabled {
+			return o.Value
+		}
+	}
+	return ""
+}
+
 // PasswordKindOptions lists the password kinds for the edition at now.
 // App Passwords are listed but disabled once removed, with the date.
 func PasswordKindOptions(e Edition, now time.Time) []Option[PasswordKind] {
