@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/bbconnect/bbconnect/wizard"
 )
@@ -15,7 +16,7 @@ import (
 // ran and passed, never a tick for a test that did not run.
 func (m *Model) indicator() string {
 	s := m.c.styles
-	id := trunc(m.c.st.effectiveID(), 24)
+	id := ansi.Truncate(m.c.st.effectiveID(), 24, "…")
 	now := m.nav.reposAfter
 	switch m.shown {
 	case placePicker:

@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/bbconnect/bbconnect/wizard"
 )
@@ -209,7 +210,7 @@ func pickerRow(p Profile) string {
 	if c.Connection == wizard.HTTP {
 		auth = c.PasswordKind.Label()
 	}
-	return fmt.Sprintf("%-20s %-22s %s", trunc(c.ID, 20), c.Edition.Label(), auth)
+	return fmt.Sprintf("%-20s %-22s %s", ansi.Truncate(c.ID, 20, "…"), c.Edition.Label(), auth)
 }
 
 // profileNote flags App Passwords and counts the days to the token's expiry.
@@ -253,8 +254,8 @@ func harnessNote(s Styles, h *HarnessStatus, width int) string {
 	}
 	line := "Harness (" + h.Account + ", " + how + "):"
 	cut := func(l string) string {
-		if r := []rune(l); width > 0 && len(r) > width {
-			return string(r[:max(width-1, 0)]) + "…"
+		if width > 0 {
+			return ansi.Truncate(l, width, "…")
 		}
 		return l
 	}
@@ -285,13 +286,6 @@ func indentWrap(text string, width int, style func(...string) string) string {
 		text = strings.Join(lines, "\n")
 	}
 	return strings.Repeat(" ", noteIndent) + hang(text, width, noteIndent, proseBreaks) + "\n"
-}
-
-func trunc(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n-1] + "…"
 }
 
 // SetSize implements component.

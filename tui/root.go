@@ -292,7 +292,7 @@ func (m *Model) View() string {
 // heading is the screen's title, after the rotation it belongs to.
 func (m *Model) heading(page component) string {
 	if m.nav.action == ActionRotate && m.shown != placePicker {
-		return "Rotate " + trunc(m.c.st.effectiveID(), 24) + " › " + page.Title()
+		return "Rotate " + ansi.Truncate(m.c.st.effectiveID(), 24, "…") + " › " + page.Title()
 	}
 	return page.Title()
 }
