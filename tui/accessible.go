@@ -139,6 +139,8 @@ func (a *accessible) run() (Result, error) {
 			return a.result(), nil
 		case placePicker:
 			in, err = a.picker()
+		case placeRepos:
+			in, err = a.repos()
 		case placeReview:
 			in, err = a.review()
 		case placeTest:
@@ -228,7 +230,7 @@ func (a *accessible) step(step wizard.Step) error {
 			ps = spec.finish()
 		}
 		if len(ps) == 0 {
-			ps = a.st.connector().ValidateStep(step, a.d.now())
+			ps = waived(a.st.connector().ValidateStep(step, a.d.now()), spec.waive)
 		}
 		if len(ps) == 0 {
 			if step == wizard.StepCredentials && a.st.c.Connection == wizard.SSH && a.st.keySource == keyGenerate {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/bbconnect/bbconnect/wizard"
+	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
 // When the repository picker comes, and what it changes: the rules the
@@ -31,6 +32,21 @@ func setTestRepo(st *state, raw string, now time.Time) wizard.Problems {
 	return nil
 }
 
+// pickRepo makes the listed repository r the test repository, and returns
+// why it cannot be (the problems of its first form).
+func pickRepo(st *state, r conntest.Repo, now time.Time) wizard.Problems {
+	field := r.TestRepoField(st.c.Edition)
+	first := setTestRepo(st, field, now)
+	if len(first) > 0 && r.Owner != "" && !strings.Contains(field, "/") {
+		// The bare bitbucket.org URL names no workspace: the test
+		// repository then carries it.
+		if ps := setTestRepo(st, r.Owner+"/"+field, now); len(ps) == 0 {
+			return nil
+		}
+	}
+	return first
+}
+
 // listsBeforeAPIAccess reports whether the connector's HTTP password alone
 // can call the REST API, so the picker can come right after Credentials.
 // A Cloud API token needs the Atlassian email that API access asks for,
@@ -45,7 +61,7 @@ func listsBeforeAPIAccess(c wizard.Connector) bool {
 // credential can list (after Credentials when the password calls the API
 // by itself, else after API access).
 func reposFrom(st *state) wizard.Step {
-	if st.d == nil || st.d.Repos == nil || st.accessible {
+	if st.d == nil || st.d.Repos == nil {
 		return noStep
 	}
 	c := st.connector()
@@ -61,7 +77,7 @@ func reposFrom(st *state) wizard.Step {
 // pickRepoLater reports whether Details may leave the test repository
 // empty, to be picked from the list once the secrets are typed.
 func pickRepoLater(st *state) bool {
-	return st.d != nil && st.d.Repos != nil && !st.accessible && st.c.URLType == wizard.Account
+	return st.d != nil && st.d.Repos != nil && st.c.URLType == wizard.Account
 }
 
 // waived returns ps without the problems waive drops.

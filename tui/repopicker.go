@@ -172,36 +172,22 @@ func (m *repoPickerModel) key(k tea.KeyMsg) (component, tea.Cmd) {
 // choose takes the repository under the cursor, or the name typed when
 // the listing failed or nothing matches.
 func (m *repoPickerModel) choose() tea.Cmd {
-	var cands []string
+	var ps wizard.Problems
 	switch {
 	case m.err == nil && len(m.shown) > 0:
-		r := m.items[m.shown[m.cursor]].repo
-		field := r.TestRepoField(m.c.st.c.Edition)
-		cands = append(cands, field)
-		if r.Owner != "" && !strings.Contains(field, "/") {
-			// The bare bitbucket.org URL names no workspace: the test
-			// repository then carries it.
-			cands = append(cands, r.Owner+"/"+field)
-		}
+		ps = pickRepo(m.c.st, m.items[m.shown[m.cursor]].repo, m.c.now())
 	case strings.TrimSpace(m.input.Value()) != "":
-		cands = append(cands, m.input.Value())
+		ps = setTestRepo(m.c.st, m.input.Value(), m.c.now())
 	default:
 		m.problem = "type the test repository, e.g. " + wizard.TestRepoFormat(m.c.st.c.Edition)
 		return nil
 	}
-	var first wizard.Problems
-	for i, raw := range cands {
-		ps := setTestRepo(m.c.st, raw, m.c.now())
-		if len(ps) == 0 {
-			m.stop()
-			return navCmd(placeRepos, evNext)
-		}
-		if i == 0 {
-			first = ps
-		}
+	if len(ps) > 0 {
+		m.problem = "✗ " + ps[0].Text()
+		return nil
 	}
-	m.problem = "✗ " + first[0].Text()
-	return nil
+	m.stop()
+	return navCmd(placeRepos, evNext)
 }
 
 func makeRepoItems(repos []conntest.Repo) []repoItem {
@@ -304,13 +290,7 @@ func (m *repoPickerModel) View() string {
 	}
 	for i := m.top; i < end; i++ {
 		it := m.items[m.shown[i]]
-		var extra []string
-		if n := it.repo.Name; n != "" && n != it.repo.Slug {
-			extra = append(extra, n)
-		}
-		if it.repo.Empty {
-			extra = append(extra, "(empty: no commits yet)")
-		}
+		extra := repoNotes(it.repo)
 		path := fmt.Sprintf("%-*s", width, it.path)
 		if i == m.cursor {
 			path = s.Selected.Render("> " + path)
@@ -327,6 +307,19 @@ func (m *repoPickerModel) View() string {
 		b.WriteString(s.Problem.Render(m.problem) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// repoNotes is what the picker says after a repository's path: its name
+// where it differs from the slug, and when it has no commits.
+func repoNotes(r conntest.Repo) []string {
+	var extra []string
+	if n := r.Name; n != "" && n != r.Slug {
+		extra = append(extra, n)
+	}
+	if r.Empty {
+		extra = append(extra, "(empty: no commits yet)")
+	}
+	return extra
 }
 
 // Title implements component.
