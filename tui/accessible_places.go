@@ -147,13 +147,6 @@ func (a *accessible) test() (navInput, error) {
 	pickerTest := a.nav.pickerTest()
 	a.printf("\n== Connection test ==\n")
 	a.report = nil
-	if a.d.Tester == nil {
-		a.printf("connection test not available yet: nothing was checked.\n")
-		if pickerTest {
-			return navInput{ev: evNext}, nil
-		}
-		return a.yesNo("Save the connector without a test?", true, evNext, evBack)
-	}
 	report := runTester(a.ctx, a.d.Tester, st, func(conntest.Event) {})
 	if a.ctx.Err() != nil {
 		return navInput{}, ErrInterrupted

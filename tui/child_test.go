@@ -26,7 +26,7 @@ func TestMain(m *testing.M) {
 
 // runChild runs the wizard on this process's terminal, as the binary does.
 func runChild() int {
-	_, err := Run(context.Background(), Options{Deps: Deps{Now: func() time.Time { return testNow }}})
+	_, err := Run(context.Background(), Options{Deps: Deps{Now: func() time.Time { return testNow }, Tester: newFakes().tester}})
 	switch {
 	case errors.Is(err, ErrInterrupted):
 		return 130

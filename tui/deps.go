@@ -8,9 +8,10 @@ import (
 	"github.com/bbconnect/bbconnect/wizard/conntest"
 )
 
-// Deps are the services the wizard uses. Every field may be nil: the screen
-// that needs a missing service says plainly that the feature is not
-// available (a test that was not run is shown as skipped, never as passed).
+// Deps are the services the wizard uses. The Tester is required; any other
+// field may be nil, and the feature that needs it is then not offered (no
+// repository picker without Repos, no push without Harness) or says
+// plainly that it is not available.
 // The CLI wires the real keychain, profile store and connection test here;
 // the tests wire in-memory fakes.
 type Deps struct {
@@ -21,6 +22,7 @@ type Deps struct {
 	// Secrets stores the tokens in the OS keychain.
 	Secrets SecretStore
 	// Tester runs the live connection test (package conntest's report).
+	// Run refuses to start without one.
 	Tester Tester
 	// Exports writes the exported Harness YAML.
 	Exports ExportWriter

@@ -47,7 +47,7 @@ const (
 
 // Options configure Run.
 type Options struct {
-	// Deps are the services; nil fields turn their features off visibly.
+	// Deps are the services (see Deps: the Tester is required).
 	Deps Deps
 	// In and Out are the terminal (default os.Stdin, os.Stdout).
 	In  io.Reader
@@ -95,9 +95,11 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if env == nil {
 		env = os.Environ()
 	}
+	if opts.Deps.Tester == nil {
+		return Result{}, errors.New("the wizard needs a connection tester (Deps.Tester)")
+	}
 	setupColors(opts.Out, env)
 	d := opts.Deps
-	opts.Deps = d
 	if opts.Accessible || getenv(env, "TERM") == "dumb" {
 		return runAccessible(ctx, opts)
 	}

@@ -4,6 +4,7 @@ package tui
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"strings"
 	"testing"
@@ -113,5 +114,14 @@ func TestSteadyCursorDropsBlinks(t *testing.T) {
 	}
 	if got, ok := steadyCursor(nil, tea.WindowSizeMsg{Width: 80}).(tea.WindowSizeMsg); !ok || got.Width != 80 {
 		t.Errorf("size = %#v", got)
+	}
+}
+
+// TestRunNeedsATester: the wizard refuses to start without a connection
+// tester rather than offer a test it cannot run.
+func TestRunNeedsATester(t *testing.T) {
+	_, err := Run(context.Background(), Options{Deps: Deps{}, Accessible: true, In: strings.NewReader(""), Out: io.Discard})
+	if err == nil || !strings.Contains(err.Error(), "connection tester") {
+		t.Fatalf("err = %v", err)
 	}
 }

@@ -137,36 +137,10 @@ func waitFor(t *testing.T, d *driver, text string) {
 	}
 }
 
-func TestNoTesterSavesUntested(t *testing.T) {
-	t.Parallel()
-	f := newFakes()
-	deps := f.deps(t.TempDir())
-	deps.Tester = nil
-	c := cloudHTTP()
-	d := newDriver(t, Options{Deps: deps, Initial: &c})
-	d.enter()
-	d.mustTitle("Connection test")
-	d.mustSee("connection test not available yet: nothing was checked.")
-	d.enter()
-	d.mustTitle("Saved")
-	d.mustSee("! saved without a passing connection test", "Export:    /exports/cloud_one.yaml")
-	if f.exports.len() != 1 {
-		t.Fatal("export not written")
-	}
-	d.enter()
-	if !d.quit {
-		t.Fatal("enter on Saved did not end the wizard")
-	}
-	r, err := d.m.result()
-	if err != nil || !r.Saved || !r.Untested || !strings.Contains(string(r.YAML), "identifier: cloud_one") {
-		t.Fatalf("result = %+v, %v", r, err)
-	}
-}
-
 func TestMissingServicesSayNotAvailable(t *testing.T) {
 	t.Parallel()
 	c := cloudHTTP()
-	d := newDriver(t, Options{Deps: Deps{Now: func() time.Time { return testNow }}, Initial: &c})
+	d := newDriver(t, Options{Deps: Deps{Now: func() time.Time { return testNow }, Tester: newFakes().tester}, Initial: &c})
 	d.typ("3")
 	d.enter(3)
 	d.mustSeeText("no keychain is available: it is used for the connection test only and not stored.")

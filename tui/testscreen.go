@@ -44,16 +44,13 @@ func newTestScreen(c *common) *testModel {
 	return &testModel{c: c, spin: spinner.New(spinner.WithSpinner(spinner.Line))}
 }
 
-// Init starts a test run (or does nothing when no tester is wired).
+// Init starts a test run.
 func (m *testModel) Init() tea.Cmd {
 	m.stop()
 	m.leaving = false
 	m.report, m.confirm = nil, false
 	m.checks, m.started = map[string]conntest.Check{}, map[string]bool{}
 	t := m.c.deps.Tester
-	if t == nil {
-		return nil
-	}
 	st := m.c.st
 	m.order = t.Plan(st.connector())
 	keychainCheck, unreadable := st.unreadableCheck()
@@ -164,7 +161,7 @@ func (m *testModel) key(k tea.KeyMsg) (component, tea.Cmd) {
 		return m, m.leave(jumpCmd(placeTest, step, field))
 	case m.running:
 		return m, nil
-	case key.Matches(k, keys.Retry) && m.c.deps.Tester != nil:
+	case key.Matches(k, keys.Retry):
 		return m, m.Init()
 	case m.adding:
 		return m, nil
@@ -236,17 +233,6 @@ func (m *testModel) Title() string { return "Connection test" }
 
 // View implements component.
 func (m *testModel) View() string {
-	s := m.c.styles
-	pickerTest := m.c.nav.pickerTest()
-	if m.c.deps.Tester == nil {
-		if pickerTest {
-			return s.Warn.Render("connection test not available here: nothing was checked.") + "\n\n" +
-				"enter or esc goes back to the saved connectors."
-		}
-		return s.Warn.Render("connection test not available yet: nothing was checked.") + "\n\n" +
-			"Press enter to save the connector and write the export without a test,\n" +
-			"or esc to go back to Review."
-	}
 	body := m.checksView(false)
 	status := m.statusLine()
 	// The verdict says what enter does: it stays on screen. When the checks
@@ -347,9 +333,6 @@ func (m *testModel) ShortHelp() []key.Binding {
 	enter := m.c.keys.Save
 	if m.c.nav.pickerTest() {
 		enter = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "saved connectors"))
-	}
-	if m.c.deps.Tester == nil {
-		return []key.Binding{enter, m.c.keys.Back, m.c.keys.Quit}
 	}
 	if m.running {
 		return []key.Binding{m.c.keys.Back, m.c.keys.Quit}
