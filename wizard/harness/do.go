@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/bbconnect/bbconnect/wizard"
 )
 
 // Call is one HTTP exchange with Harness as an observer sees it: never a
@@ -96,7 +98,7 @@ func (c *Client) do(ctx context.Context, r request) (json.RawMessage, error) {
 		status, body, err := c.once(ctx, u.String(), r, timeout)
 		call.Status = status
 		if err != nil {
-			return nil, fmt.Errorf("harness %s: %s", name, redactText(transportText(err), secrets))
+			return nil, fmt.Errorf("harness %s: %s", name, wizard.Redact(transportText(err), secrets...))
 		}
 		if retryable(status) && !r.noRetry && call.Tries <= c.cfg.Retries {
 			if err := sleep(ctx, jitter(delay)); err != nil {

@@ -57,7 +57,9 @@ const maxText = 500
 // values, but a message that quotes a body must still never show one. It
 // never fails: what it cannot read it leaves empty.
 func decodeError(call string, status int, body []byte, secrets []string) *Error {
-	clean := func(s string) string { return redactText(wizard.OneLine(redactText(s, secrets), maxText), secrets) }
+	clean := func(s string) string {
+		return wizard.Redact(wizard.OneLine(wizard.Redact(s, secrets...), maxText), secrets...)
+	}
 	e := &Error{Call: call, HTTPStatus: status}
 	trimmed := bytes.TrimSpace(body)
 	if looksHTML(trimmed) {
@@ -189,14 +191,4 @@ func IsNotFound(err error) bool {
 func IsDuplicate(err error) bool {
 	var he *Error
 	return errors.As(err, &he) && he.Duplicate()
-}
-
-// redactText replaces each non-trivial secret in s.
-func redactText(s string, secrets []string) string {
-	for _, v := range secrets {
-		if len(v) >= 4 && strings.Contains(s, v) {
-			s = strings.ReplaceAll(s, v, "[redacted]")
-		}
-	}
-	return s
 }
