@@ -14,17 +14,6 @@ import (
 // stay in memory and whose String and GoString redact them.
 type Secrets = wizard.Secrets
 
-// redacted returns r with every secret value of s removed from its texts.
-func redacted(r conntest.Report, s Secrets) conntest.Report {
-	out := r
-	out.Checks = make([]conntest.Check, len(r.Checks))
-	for i, c := range r.Checks {
-		c.Name, c.Diagnosis, c.Fix = s.Redact(c.Name), s.Redact(c.Diagnosis), s.Redact(c.Fix)
-		out.Checks[i] = c
-	}
-	return out
-}
-
 // writeReport prints a report for people: one line per check with its
 // mark, duration and diagnosis, and the fix under anything not passed.
 func writeReport(w io.Writer, r conntest.Report) {

@@ -239,13 +239,3 @@ func TestSaveInterrupted(t *testing.T) {
 		t.Errorf("written: %v %v", h.saved(), h.kc.items)
 	}
 }
-
-// A diagnosis that quotes a server which echoed the token shows it
-// redacted.
-func TestReportRedacted(t *testing.T) {
-	s := Secrets{Password: tokenA}
-	r := redacted(conntest.Report{Checks: []conntest.Check{{Name: "git read access", Status: conntest.Fail, Diagnosis: "wrong password " + tokenA, Fix: "not " + tokenA}}}, s)
-	if c := r.Checks[0]; c.Diagnosis != "wrong password [redacted]" || c.Fix != "not [redacted]" {
-		t.Errorf("check = %+v", c)
-	}
-}
