@@ -131,7 +131,7 @@ func schemeEnd(s string) int {
 		return -1
 	}
 	for j := 0; j < i; j++ {
-		if b := s[j]; !isLetter(b) && (j == 0 || !isAlnum(b) && b != '+' && b != '.' && b != '-') {
+		if b := s[j]; !IsLetter(b) && (j == 0 || !isAlnum(b) && b != '+' && b != '.' && b != '-') {
 			return -1
 		}
 	}

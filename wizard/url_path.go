@@ -242,54 +242,45 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-// allBytes reports whether s is 1 to limit bytes long and ok accepts each byte.
-func allBytes(s string, limit int, ok func(byte) bool) bool {
-	if s == "" || len(s) > limit {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !ok(s[i]) {
-			return false
-		}
-	}
-	return true
+func isHostByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || IsDigit(b) || b == '.' || b == '-' || b == '_'
 }
 
-func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
+func isIPv6Byte(b byte) bool { return IsDigit(b) || b >= 'a' && b <= 'f' || b == ':' || b == '.' }
 
-func isAlnum(b byte) bool { return isLetter(b) || b >= '0' && b <= '9' }
+// isVisibleASCII accepts printable ASCII but the space.
+func isVisibleASCII(b byte) bool { return b > ' ' && b < 0x7f }
+
+// isKeyByte accepts the bytes of workspace IDs and project keys.
+func isKeyByte(b byte) bool { return isAlnum(b) || b == '-' || b == '_' }
+
+func isSegmentByte(b byte) bool { return isNameByte(b) || b == '~' }
 
 func validHostName(h string) bool {
 	if strings.Contains(h, "..") || strings.HasPrefix(h, ".") || strings.HasPrefix(h, "-") ||
 		strings.HasSuffix(h, ".") || strings.HasSuffix(h, "-") {
 		return false
 	}
-	return allBytes(h, maxHostNameLen, func(b byte) bool {
-		return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '.' || b == '-' || b == '_'
-	})
+	return Word(h, maxHostNameLen, isHostByte, isHostByte)
 }
 
 func validIPv6(h string) bool {
-	return strings.Contains(h, ":") && allBytes(h, 45, func(b byte) bool {
-		return b >= '0' && b <= '9' || b >= 'a' && b <= 'f' || b == ':' || b == '.'
-	})
+	return strings.Contains(h, ":") && Word(h, 45, isIPv6Byte, isIPv6Byte)
 }
 
 // validSSHUser accepts plain user names only: never one that starts with a
 // dash, which ssh would read as an option.
 func validSSHUser(u string) bool {
-	return !strings.HasPrefix(u, "-") && allBytes(u, 64, func(b byte) bool {
-		return isAlnum(b) || b == '.' || b == '_' || b == '-'
-	})
+	return !strings.HasPrefix(u, "-") && Word(u, 64, isNameByte, isNameByte)
 }
 
 func validHTTPUser(u string) bool {
-	return allBytes(u, maxSegmentLen, func(b byte) bool { return b > ' ' && b < 0x7f })
+	return Word(u, maxSegmentLen, isVisibleASCII, isVisibleASCII)
 }
 
 // validWorkspace accepts a Bitbucket Cloud workspace ID.
 func validWorkspace(s string) bool {
-	return allBytes(s, maxSegmentLen, func(b byte) bool { return isAlnum(b) || b == '-' || b == '_' })
+	return Word(s, maxSegmentLen, isKeyByte, isKeyByte)
 }
 
 // validProjectKey accepts a Data Center project key (a letter, then
@@ -298,22 +289,15 @@ func validProjectKey(s string) bool {
 	if rest, ok := strings.CutPrefix(s, "~"); ok {
 		return validRepoSlug(rest)
 	}
-	if s == "" || !isLetter(s[0]) {
-		return false
-	}
-	return allBytes(s, maxSegmentLen, func(b byte) bool { return isAlnum(b) || b == '-' || b == '_' })
+	return Word(s, maxSegmentLen, IsLetter, isKeyByte)
 }
 
 // validRepoSlug accepts a repository slug: letters, digits, ., - and _.
 func validRepoSlug(s string) bool {
-	return s != "." && s != ".." && allBytes(s, maxSegmentLen, func(b byte) bool {
-		return isAlnum(b) || b == '.' || b == '-' || b == '_'
-	})
+	return s != "." && s != ".." && Word(s, maxSegmentLen, isNameByte, isNameByte)
 }
 
 // validPathSegment accepts a context path or extra segment.
 func validPathSegment(s string) bool {
-	return s != "." && s != ".." && allBytes(s, maxSegmentLen, func(b byte) bool {
-		return isAlnum(b) || b == '.' || b == '-' || b == '_' || b == '~'
-	})
+	return s != "." && s != ".." && Word(s, maxSegmentLen, isSegmentByte, isSegmentByte)
 }

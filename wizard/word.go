@@ -29,9 +29,11 @@ func IsIDStart(b byte) bool { return IsLetter(b) || b == '_' }
 // a digit, "_" or "$".
 func IsIDByte(b byte) bool { return IsLetter(b) || IsDigit(b) || b == '_' || b == '$' }
 
-func isUsernameStart(b byte) bool { return IsLetter(b) || IsDigit(b) }
+func isAlnum(b byte) bool { return IsLetter(b) || IsDigit(b) }
 
-func isUsernameByte(b byte) bool { return isUsernameStart(b) || b == '_' || b == '.' || b == '-' }
+// isNameByte accepts the bytes of usernames and repository slugs:
+// letters, digits, "_", "." and "-".
+func isNameByte(b byte) bool { return isAlnum(b) || b == '_' || b == '.' || b == '-' }
 
 // validUsername is ^[A-Za-z0-9][A-Za-z0-9_.\-]*$.
-func validUsername(u string) bool { return Word(u, len(u), isUsernameStart, isUsernameByte) }
+func validUsername(u string) bool { return Word(u, len(u), isAlnum, isNameByte) }
