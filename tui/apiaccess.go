@@ -45,8 +45,7 @@ func newAPIAccessForm(st *state) *stepForm {
 	same := about(huh.NewConfirm(), wizard.FieldAPITokenSameAsPassword).
 		Title(sameTokenTitle(st.c.PasswordKind)).
 		Value(&st.c.APITokenSameAsPassword)
-	scopes, scopesLayout := scopesField(st, "Scopes the API token needs",
-		"Create the token at "+wizard.APITokenPlace+". Tick each scope here as you add it there (x or space ticks).")
+	scopes, scopesLayout := scopesField(st, "Scopes the API token needs")
 	spec := &stepForm{layout: scopesLayout}
 	secret := tokenSecret(&st.secrets.APIToken, func() string { return apiTokenTitle(st.apiMethod) })
 	token := spec.addSecret(st, wizard.FieldAPIToken, secret)

@@ -47,8 +47,7 @@ func newCredentialsForm(st *state) *stepForm {
 		Value(&st.c.PasswordKind).
 		Validate(lenient(st, func(k wizard.PasswordKind) error { return wizard.ValidatePasswordKind(st.c.Edition, k, now) }))
 
-	scopes, scopesLayout := scopesField(st, "Scopes to give the API token",
-		"Create the token at "+wizard.APITokenPlace+". Tick each scope here as you add it there (x or space ticks).")
+	scopes, scopesLayout := scopesField(st, "Scopes to give the API token")
 
 	username := about(huh.NewInput(), wizard.FieldUsername).
 		Title("Username").

@@ -31,7 +31,8 @@ type scopeList struct {
 // scopesField is the scopes checklist and the layout that wraps its labels
 // to a form width and sizes it to show every scope when the screen is tall
 // enough (the form's layout then lowers it to fit the screen).
-func scopesField(st *state, title, desc string) (*scopeList, func(formWidth int, t *huh.Theme)) {
+func scopesField(st *state, title string) (*scopeList, func(formWidth int, t *huh.Theme)) {
+	desc := "Create the token at " + wizard.APITokenPlace + ". Tick each scope here as you add it there (x or space ticks)."
 	s := &scopeList{title: title, desc: desc}
 	opts := make([]huh.Option[string], len(wizard.RequiredAPITokenScopes))
 	for i, sc := range wizard.RequiredAPITokenScopes {

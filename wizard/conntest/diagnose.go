@@ -49,6 +49,7 @@ const (
 	fixRefused   = "check the host and port in the url, and that the server is running and reachable from here"
 	fixNotFound  = "check the host name in the url for typos; for data center, check dns or the vpn"
 	fixRateLimit = "wait a few minutes, then test again: bitbucket counts requests per hour (an access token has its own allowance)"
+	fixURL       = "fix the url in the details step"
 )
 
 // netFinding names a transport failure talking to target ("host:port").

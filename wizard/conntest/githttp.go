@@ -30,7 +30,7 @@ func (e *env) checkGitHTTP(ctx context.Context) finding {
 	}
 	u, err := e.gitHTTPURL()
 	if err != nil {
-		return failf("fix the url in the details step", "%s", err.Error())
+		return failf(fixURL, "%s", err.Error())
 	}
 	if u.Scheme == "https" && e.caErr != nil {
 		return *e.caErr

@@ -37,7 +37,7 @@ func (e *env) checkGitSSH(ctx context.Context) finding {
 	}
 	t, err := e.sshTarget()
 	if err != nil {
-		return failf("fix the url in the details step", "%s", err.Error())
+		return failf(fixURL, "%s", err.Error())
 	}
 	cb, algos, err := e.hostKeys(t)
 	if err != nil {

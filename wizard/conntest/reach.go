@@ -17,18 +17,18 @@ import (
 func (e *env) checkReachGit(ctx context.Context) finding {
 	g, err := e.hostGitURL()
 	if err != nil {
-		return failf("fix the url in the details step", "%s", err.Error())
+		return failf(fixURL, "%s", err.Error())
 	}
 	if e.c.Connection == wizard.SSH {
 		t, err := e.sshTargetOf(g)
 		if err != nil {
-			return failf("fix the url in the details step", "%s", err.Error())
+			return failf(fixURL, "%s", err.Error())
 		}
 		return e.reach(ctx, t.addr, "", true)
 	}
 	u, err := e.httpTarget(g)
 	if err != nil {
-		return failf("fix the url in the details step", "%s", err.Error())
+		return failf(fixURL, "%s", err.Error())
 	}
 	if u.Scheme == "https" {
 		if e.caErr != nil {
@@ -64,7 +64,7 @@ func (e *env) reach(ctx context.Context, addr, serverName string, sshBanner bool
 	start := time.Now()
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return failf("fix the url in the details step", "%q is not host:port", wizard.OneLine(addr, 80))
+		return failf(fixURL, "%q is not host:port", wizard.OneLine(addr, 80))
 	}
 	ips, err := e.lookup(ctx, host)
 	if err != nil {
