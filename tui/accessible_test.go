@@ -29,14 +29,10 @@ func TestAccessibleCloudHTTP(t *testing.T) {
 		"", "y", // review: run the test (the default), then save
 	}, "\n") + "\n"
 	f := newFakes()
-	var out bytes.Buffer
-	r, err := Run(context.Background(), Options{
-		Deps: f.deps(t.TempDir()), Accessible: true, In: strings.NewReader(input), Out: &out,
-	})
+	r, got, err := runLines(t, f.deps(t.TempDir()), input)
 	if err != nil {
-		t.Fatalf("Run: %v\n%s", err, out.String())
+		t.Fatalf("Run: %v\n%s", err, got)
 	}
-	got := out.String()
 	for _, want := range []string{
 		"== Overview (step 1 of 6) ==", "== Details (step 2 of 6) ==", "== Review (step 6 of 6) ==", "Bitbucket edition",
 		"app passwords were removed on 2026-07-28", "Password: •••••• (API token)",
@@ -81,14 +77,13 @@ func TestAccessibleDataCenterSSH(t *testing.T) {
 		"1", "y", // review: run the test, then save
 	}, "\n") + "\n"
 	f := newFakes()
-	var out bytes.Buffer
-	r, err := Run(context.Background(), Options{Deps: f.deps(t.TempDir()), Accessible: true, In: strings.NewReader(input), Out: &out})
+	r, out, err := runLines(t, f.deps(t.TempDir()), input)
 	if err != nil {
-		t.Fatalf("Run: %v\n%s", err, out.String())
+		t.Fatalf("Run: %v\n%s", err, out)
 	}
 	for _, want := range []string{"Add the public key to Bitbucket", "ssh-rsa AAAA", "sshKeyRef: account.DC_B_ssh_key", "tokenRef: account.DC_B_api_token"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks %q:\n%s", want, out.String())
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
 	if !r.Saved || r.Connector.SSHKeyPath != pemKey || r.Connector.Connection != wizard.SSH {
@@ -177,13 +172,12 @@ func TestAccessiblePasteFills(t *testing.T) {
 		"n", "1", "", "1", // no api access, platform, no CA bundle, account scope
 		"", "y", // run the test, save
 	}, "\n") + "\n"
-	var out bytes.Buffer
-	r, err := Run(context.Background(), Options{Deps: newFakes().deps(t.TempDir()), Accessible: true, In: strings.NewReader(input), Out: &out})
+	r, out, err := runLines(t, newFakes().deps(t.TempDir()), input)
 	if err != nil {
-		t.Fatalf("Run: %v\n%s", err, out.String())
+		t.Fatalf("Run: %v\n%s", err, out)
 	}
-	if !strings.Contains(out.String(), "from the pasted URL: edition: Bitbucket Data Center; connection: SSH") {
-		t.Errorf("output does not say what the URL filled:\n%s", out.String())
+	if !strings.Contains(out, "from the pasted URL: edition: Bitbucket Data Center; connection: SSH") {
+		t.Errorf("output does not say what the URL filled:\n%s", out)
 	}
 	c := r.Connector
 	if c.Edition != wizard.DataCenter || c.Connection != wizard.SSH || c.URL != "ssh://git@bitbucket.example.com:7999/" || c.TestRepo != "PROJ/repo.git" {
@@ -329,17 +323,23 @@ func TestAccessibleProjectScope(t *testing.T) {
 		"7", // review: quit without saving
 	}, "\n") + "\n"
 	f := newFakes()
-	var out bytes.Buffer
-	r, err := Run(context.Background(), Options{
-		Deps: f.deps(t.TempDir()), Accessible: true, In: strings.NewReader(input), Out: &out,
-	})
+	r, out, err := runLines(t, f.deps(t.TempDir()), input)
 	if err != nil {
-		t.Fatalf("Run: %v\n%s", err, out.String())
+		t.Fatalf("Run: %v\n%s", err, out)
 	}
 	if c := r.Connector; c.Scope != wizard.ScopeProject || c.Org != "myorg" || c.Project != "myproj" {
-		t.Fatalf("connector = %+v\n%s", c, out.String())
+		t.Fatalf("connector = %+v\n%s", c, out)
 	}
-	if n := strings.Count(out.String(), "Organisation identifier"); n != 2 {
-		t.Errorf("the org was asked %d times, want 2 (the bad one again):\n%s", n, out.String())
+	if n := strings.Count(out, "Organisation identifier"); n != 2 {
+		t.Errorf("the org was asked %d times, want 2 (the bad one again):\n%s", n, out)
 	}
+}
+
+// runLines runs the wizard line by line (accessible mode) on input with d
+// and returns its result and what it printed.
+func runLines(t *testing.T, d Deps, input string) (Result, string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	r, err := Run(context.Background(), Options{Deps: d, Accessible: true, In: strings.NewReader(input), Out: &out})
+	return r, out.String(), err
 }
