@@ -88,6 +88,9 @@ func runAccessible(ctx context.Context, opts Options) (Result, error) {
 		a.profiles = ps
 	}
 	a.nav = startNav(opts.Mode, opts.Initial != nil, len(a.profiles), a.facts())
+	if d.Startup != nil {
+		d.Startup.Begin() // while the first questions are read out
+	}
 	type outcome struct {
 		r   Result
 		err error

@@ -10,10 +10,15 @@ import (
 	"github.com/charmbracelet/huh"
 )
 
-// Startup is the work the CLI starts alongside the first screen: the OS
-// keychain's probe and the recovery of rotations an earlier run left
-// unfinished. The first screens ask no secret, so they need not wait for it.
+// Startup is the work the CLI hands the wizard to run alongside its first
+// screen: the OS keychain's probe and the recovery of rotations an earlier
+// run left unfinished. The first screens ask no secret, so they need not
+// wait for it; and it begins once the first screen is up (the screens'
+// first Check, or Begin), so that drawing it does not share the machine
+// with the keychain daemon.
 type Startup interface {
+	// Begin starts the work if it has not started; it does not wait.
+	Begin()
 	// Check waits for the start-up work and returns what it has to say
 	// (a rotation it finished) and why the keychain cannot be used, nil
 	// when it can. Called again after a failure, it checks again: the

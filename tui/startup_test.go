@@ -21,6 +21,8 @@ type fakeStartup struct {
 	block chan struct{}
 }
 
+func (f *fakeStartup) Begin() {}
+
 func (f *fakeStartup) Check(ctx context.Context) ([]string, error) {
 	if f.block != nil {
 		select {

@@ -21,9 +21,11 @@ type WizardRequest struct {
 	// wait for the start-up check.
 	Keychain SecretStore
 	// Startup is the keychain's probe and the recovery of unfinished
-	// rotations, running alongside the first screen: Check waits for it
-	// (and checks again after a failure it returned).
+	// rotations, run alongside the first screen: Begin starts it (the
+	// wizard does, once its first screen is up), Check starts it if need
+	// be and waits for it (and checks again after a failure it returned).
 	Startup interface {
+		Begin()
 		Check(ctx context.Context) ([]string, error)
 	}
 	// Test is the live connection test's configuration: the environment

@@ -16,9 +16,10 @@ import (
 // that reads or stores secrets; the keychain it is given waits for the
 // probe the same way.
 type keychainStartup struct {
-	f  *Factory
-	st profile.Store
-	kc SecretStore
+	f   *Factory
+	st  profile.Store
+	kc  SecretStore
+	ctx context.Context // the process's: a check outlives the call that starts it
 
 	mu    sync.Mutex
 	done  chan struct{} // closed when the running check ends
@@ -28,16 +29,15 @@ type keychainStartup struct {
 }
 
 // startKeychain opens the keychain (cheap: no call to the OS yet) and
-// starts its probe and the recovery; a keychain that cannot even be opened
-// is an error at once.
+// prepares its probe and the recovery, which the wizard begins once its
+// first screen is drawn; a keychain that cannot even be opened is an
+// error at once.
 func (f *Factory) startKeychain(ctx context.Context, st profile.Store) (*keychainStartup, error) {
 	kc, err := f.keychain()
 	if err != nil {
 		return nil, failuref("no usable keychain: %s\nnothing was saved", keychain.Explain(err))
 	}
-	s := &keychainStartup{f: f, st: st, kc: kc}
-	s.start(ctx)
-	return s, nil
+	return &keychainStartup{f: f, st: st, kc: kc, ctx: ctx}, nil
 }
 
 // start runs a check in the background. Call with mu held or before the
@@ -59,6 +59,15 @@ func (s *keychainStartup) start(ctx context.Context) {
 		s.notes = append(s.notes, notes...)
 		s.mu.Unlock()
 	}()
+}
+
+// Begin starts the check if none has started.
+func (s *keychainStartup) Begin() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done == nil {
+		s.start(s.ctx)
+	}
 }
 
 // Check waits for the check and returns what the recovery did and why the
@@ -95,8 +104,8 @@ func (s *keychainStartup) store(ctx context.Context) (SecretStore, error) {
 // again is set and the last failure was handed out).
 func (s *keychainStartup) wait(ctx context.Context, again bool) error {
 	s.mu.Lock()
-	if again && s.seen {
-		s.start(ctx)
+	if s.done == nil || again && s.seen {
+		s.start(s.ctx)
 	}
 	done := s.done
 	s.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 )
 
 // slowKeychain is a fake keychain whose probe waits for release.
@@ -96,5 +97,36 @@ func TestWizardKeychainFailureCheckedAgain(t *testing.T) {
 	}
 	if r := h.run(""); r.code != ExitOK {
 		t.Fatalf("code %d: %s", r.code, r.stderr)
+	}
+}
+
+// TestKeychainProbeBegunByTheWizard: the probe does not start before the
+// wizard begins it (once its first screen is up), so that drawing the
+// first screen does not share the machine with the keychain daemon; Begin
+// starts it once, and Check waits for that run.
+func TestKeychainProbeBegunByTheWizard(t *testing.T) {
+	h := wizardHarness(t)
+	probed := func() int {
+		h.kc.mu.Lock()
+		defer h.kc.mu.Unlock()
+		return h.kc.probed
+	}
+	h.f.Wizard = func(ctx context.Context, _ *IOStreams, req WizardRequest) error {
+		time.Sleep(20 * time.Millisecond) // a probe started early would have run by now
+		if n := probed(); n != 0 {
+			t.Errorf("probed %d times before the wizard began it", n)
+		}
+		req.Startup.Begin()
+		req.Startup.Begin()
+		if _, err := req.Startup.Check(ctx); err != nil {
+			t.Errorf("check: %v", err)
+		}
+		if n := probed(); n != 1 {
+			t.Errorf("probed %d times, want 1", n)
+		}
+		return nil
+	}
+	if r := h.run(""); r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 }
