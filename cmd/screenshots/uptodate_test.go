@@ -37,6 +37,7 @@ func TestScreenshotsUpToDate(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "bbconnect")
 	build := exec.Command("go", "build", "-o", bin, "./cmd/bbconnect")
 	build.Dir = root
+	build.Env = append(os.Environ(), "CGO_ENABLED=0") // as make build ships it
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
