@@ -114,7 +114,7 @@ func answerLines(ctx context.Context, t *term, lines []line) (string, error) {
 		}
 	}
 	if err := t.waitFor(ctx, "Pane is dead", 30*time.Second); err != nil {
-		return "", err
+		return "", fmt.Errorf("%w\n%s", err, t.goroutines(ctx))
 	}
 	h, err := t.history(ctx)
 	return cleanTranscript(h), err

@@ -130,6 +130,26 @@ func (t *term) waitFor(ctx context.Context, text string, timeout time.Duration) 
 	return fmt.Errorf("waited %s for %q; the screen shows:\n%s", timeout, text, last)
 }
 
+// goroutines asks a program that did not end for its goroutines (Ctrl+\\
+// sends SIGQUIT on a line-by-line terminal; Go prints every goroutine's
+// stack as it exits) and returns the end of what it printed: the reason
+// for a hang, in the error that reports it.
+func (t *term) goroutines(ctx context.Context) string {
+	if err := t.keys(ctx, "C-\\"); err != nil {
+		return ""
+	}
+	_ = t.waitFor(ctx, "Pane is dead", 5*time.Second)
+	h, err := t.history(ctx)
+	if err != nil {
+		return ""
+	}
+	i := strings.Index(h, "SIGQUIT")
+	if i < 0 {
+		return "(no goroutine dump)"
+	}
+	return h[i:]
+}
+
 // changed waits until the pane (with its colours) differs from prev, for
 // at most limit.
 func (t *term) changed(ctx context.Context, prev string, limit time.Duration) {
