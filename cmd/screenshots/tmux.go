@@ -135,8 +135,16 @@ func (t *term) waitFor(ctx context.Context, text string, timeout time.Duration) 
 // stack as it exits) and returns the end of what it printed: the reason
 // for a hang, in the error that reports it.
 func (t *term) goroutines(ctx context.Context) string {
+	// Which processes still hold the pane's terminal: a pane stays alive
+	// while any does, even after the program itself ended.
+	procs := "(the pane's processes are unknown)"
+	if tty, err := t.tmux(ctx, nil, "display-message", "-p", "-t", pane, "#{pane_tty}"); err == nil {
+		if out, err := exec.CommandContext(ctx, "ps", "-t", strings.TrimSpace(tty), "-o", "pid,ppid,stat,args").CombinedOutput(); err == nil { //nolint:gosec // ps of our own pane
+			procs = "processes on the pane's terminal:\n" + string(out)
+		}
+	}
 	if err := t.keys(ctx, "C-\\"); err != nil {
-		return ""
+		return procs
 	}
 	_ = t.waitFor(ctx, "Pane is dead", 5*time.Second)
 	h, err := t.history(ctx)
@@ -145,9 +153,9 @@ func (t *term) goroutines(ctx context.Context) string {
 	}
 	i := strings.Index(h, "SIGQUIT")
 	if i < 0 {
-		return "(no goroutine dump)"
+		return procs + "(no goroutine dump)"
 	}
-	return h[i:]
+	return procs + h[i:]
 }
 
 // changed waits until the pane (with its colours) differs from prev, for
