@@ -211,7 +211,13 @@ func newDriver(t testing.TB, opts Options) *driver {
 	return d
 }
 
-const driverWait = 15 * time.Millisecond
+// driverWait is how long the driver waits for a command's message before
+// it takes the command for a timer (a spinner's tick, 83 ms or more) and
+// drops it. 15 ms dropped real work too under -race on a busy 2-core
+// machine (a navigation message never arrived; CI saw
+// TestTestScreenAddsRefusedKey stay on Review); 50 ms stays below every
+// tick the wizard uses.
+const driverWait = 50 * time.Millisecond
 
 func (d *driver) send(msg tea.Msg) { d.process(msg, 0) }
 
