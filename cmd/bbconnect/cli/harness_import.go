@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -162,7 +163,7 @@ func (f *Factory) importOne(ctx context.Context, c *harnessapi.Client, scope har
 	link := profile.HarnessLink{Account: c.Account(), URL: c.Endpoint()}
 	if s := resp.Status; s != nil && s.Status != "" {
 		at := max(s.TestedAt, s.LastTestedAt)
-		link.LastTest = &TestResult{At: time.UnixMilli(at).UTC(), OK: s.Status == "SUCCESS", Summary: firstNonEmpty(s.ErrorSummary, strings.ToLower(s.Status))}
+		link.LastTest = &TestResult{At: time.UnixMilli(at).UTC(), OK: s.Status == "SUCCESS", Summary: cmp.Or(s.ErrorSummary, strings.ToLower(s.Status))}
 	}
 	return f.saveImported(ctx, resp.Connector, link, newID)
 }
@@ -211,13 +212,4 @@ func (f *Factory) saveImported(ctx context.Context, raw harnessapi.RawConnector,
 		fmt.Fprintf(f.IO.Out, "  it uses an app password: migrate it with bbconnect rotate %s\n", conn.ID)
 	}
 	return nil
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }

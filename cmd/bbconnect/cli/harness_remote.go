@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -89,7 +90,7 @@ func (h *harnessRemote) key(ctx context.Context, account string) (harnessapi.API
 	key := h.envKey
 	if key != "" {
 		// The environment's key serves its own account only.
-		if a := firstSet(h.envAccount, key.Account()); a != "" && a != account {
+		if a := cmp.Or(h.envAccount, key.Account()); a != "" && a != account {
 			key = ""
 		}
 	}
@@ -123,15 +124,6 @@ func (h *harnessRemote) client(ctx context.Context, account, url string) (*harne
 	return harnessapi.New(harnessapi.Config{Endpoint: url, Account: account, APIKey: key, CAFile: h.caFile(url), HTTPClient: h.http})
 }
 
-func firstSet(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
 // Prepare reads the connector in Harness and plans the step: an update of
 // the secrets it refers to when the keychain holds their old values (to
 // put back), else a repoint to new secrets.
@@ -144,7 +136,7 @@ func (h *harnessRemote) Prepare(ctx context.Context, p profile.Profile, next wiz
 	if err != nil {
 		return nil, err
 	}
-	scope, hid := harnessapi.ScopeOf(p.Connector), firstSet(link.Identifier, p.Connector.ID)
+	scope, hid := harnessapi.ScopeOf(p.Connector), cmp.Or(link.Identifier, p.Connector.ID)
 	resp, err := c.GetConnectorRaw(ctx, scope, hid)
 	if harnessapi.IsNotFound(err) {
 		return nil, fmt.Errorf("harness account %s has no connector %s at %s: push it (bbconnect push %s), or rotate with --local-only", link.Account, hid, scope, p.Connector.ID)

@@ -40,9 +40,10 @@ func (f *Factory) startKeychain(ctx context.Context, st profile.Store) (*keychai
 	return &keychainStartup{f: f, st: st, kc: kc, ctx: ctx}, nil
 }
 
-// start runs a check in the background. Call with mu held or before the
-// startup is shared.
-func (s *keychainStartup) start(ctx context.Context) {
+// start runs a check in the background, under the process's context.
+// Call with mu held.
+func (s *keychainStartup) start() {
+	ctx := s.ctx
 	done := make(chan struct{})
 	s.done, s.seen = done, false
 	go func() {
@@ -66,7 +67,7 @@ func (s *keychainStartup) Begin() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.done == nil {
-		s.start(s.ctx)
+		s.start()
 	}
 }
 
@@ -105,7 +106,7 @@ func (s *keychainStartup) store(ctx context.Context) (SecretStore, error) {
 func (s *keychainStartup) wait(ctx context.Context, again bool) error {
 	s.mu.Lock()
 	if s.done == nil || again && s.seen {
-		s.start(s.ctx)
+		s.start()
 	}
 	done := s.done
 	s.mu.Unlock()
